@@ -1,0 +1,52 @@
+"""The command line: parses arguments, calls the pipeline, owns the terminal."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from briefgen import __version__
+from briefgen.errors import BriefgenError, display_path
+
+DEFAULT_CONTENT = Path("content")
+
+
+def _brief_dirs(dirs: tuple[Path, ...]) -> list[Path]:
+    from briefgen.content import find_briefs
+
+    if dirs:
+        return list(dirs)
+    found = find_briefs(DEFAULT_CONTENT)
+    if not found:
+        raise click.UsageError(f"no briefs under {DEFAULT_CONTENT}/ — give a brief folder, e.g. briefgen build content/my-brief")
+    return found
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="briefgen")
+@click.option("-v", "--verbose", is_flag=True, help="Show what each step does.")
+def main(verbose: bool) -> None:
+    """Human-rights briefings from YAML to print-quality PDF and accessible HTML."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+@main.command()
+@click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def check(content_dirs: tuple[Path, ...]) -> None:
+    """Validate briefs without rendering (all under content/ by default)."""
+    from briefgen.content import load_brief
+
+    problems = []
+    dirs = _brief_dirs(content_dirs)
+    for directory in dirs:
+        try:
+            load_brief(directory)
+        except BriefgenError as error:
+            if not error.problems:
+                raise
+            problems.extend(error.problems)
+    if problems:
+        raise BriefgenError(problems=problems)
+    click.echo(f"{len(dirs)} brief{'s' if len(dirs) != 1 else ''} OK: {', '.join(display_path(d) for d in dirs)}")

@@ -1,0 +1,414 @@
+"""Validate step, part one: the typed content model.
+
+The model is plain pydantic: each YAML file of a brief has a model, unknown
+keys are refused (``extra="forbid"``), and translatable strings have the type
+:class:`Text` so that the localize step can find every text unit by walking
+a validated model, without a second list of "which fields are text".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    GetCoreSchemaHandler,
+    Tag,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError, core_schema
+
+
+class Text(str):
+    """A translatable string of inline Markdown (one translation unit)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(cls, core_schema.str_schema(strict=True))
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day (``2021``, ``2021-06``, ``2021-06-03``)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: Any) -> "PartialDate":
+        if isinstance(value, _dt.datetime):
+            value = value.date()
+        if isinstance(value, _dt.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, int) and 1000 <= value <= 9999:
+            return cls(value)
+        if isinstance(value, str):
+            match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+            if match and (match[3] is None or match[2] is not None):
+                year, month, day = (int(g) if g else None for g in match.groups())
+                try:
+                    _dt.date(year, month or 1, day or 1)
+                except ValueError:
+                    pass
+                else:
+                    return cls(year, month, day)
+        raise PydanticCustomError("partial_date", "expected a date written YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2021-11-01)")
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.no_info_plain_validator_function(cls.parse)
+
+    def as_date(self) -> _dt.date:
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
+        return "-".join(parts)
+
+
+def _check_id(value: str) -> str:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):
+        raise PydanticCustomError("id", "an id is lowercase letters, digits and dashes (e.g. 'bekizhan-mendygazyev'), not '{value}'", {"value": value})
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^\s<>\"]+", value):
+        raise PydanticCustomError("url", "expected a full web address starting with https:// (no spaces), not '{value}'", {"value": value})
+    return value
+
+
+def _check_language(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", value):
+        raise PydanticCustomError("language", "expected a language code such as 'en' or 'ru', not '{value}'", {"value": value})
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", value):
+        raise PydanticCustomError("email", "expected an email address like name@example.org, not '{value}'", {"value": value})
+    return value
+
+
+def _date(value: Any) -> _dt.date:
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value
+    raise PydanticCustomError("full_date", "expected a date written YYYY-MM-DD (e.g. 2021-11-01)")
+
+
+from pydantic import AfterValidator, PlainValidator  # noqa: E402  (kept next to their use)
+
+Id = Annotated[str, Field(strict=True), AfterValidator(_check_id)]
+Url = Annotated[str, Field(strict=True), AfterValidator(_check_url)]
+Language = Annotated[str, Field(strict=True), AfterValidator(_check_language)]
+Email = Annotated[str, Field(strict=True), AfterValidator(_check_email)]
+Date = Annotated[_dt.date, PlainValidator(_date)]
+
+
+class Strict(BaseModel):
+    """Base of every content model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- blocks
+
+class Paragraph(Strict):
+    text: Text
+    id: Id | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
+class Labelled(Strict):
+    label: Text
+    text: Text
+    id: Id | None = None
+
+
+class Heading(Strict):
+    heading: Text
+    id: Id | None = None
+
+
+class Bullets(Strict):
+    bullets: list[Text] = Field(min_length=1)
+    id: Id | None = None
+
+
+class Numbered(Strict):
+    numbered: list[Text] = Field(min_length=1)
+    id: Id | None = None
+
+
+class Quote(Strict):
+    quote: Text
+    source: Text | None = None
+    id: Id | None = None
+
+
+class Cases(Strict):
+    cases: list[Id] = Field(min_length=1)
+    id: Id | None = None
+
+
+class TableSpec(Strict):
+    caption: Text | None = None
+    header: list[Text] = Field(min_length=1)
+    rows: list[list[Text]] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _rows_fit_header(self) -> "TableSpec":
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.header):
+                raise PydanticCustomError(
+                    "table_row", "row {index} has {got} cells but the header has {want}: give every row {want} cells",
+                    {"index": index + 1, "got": len(row), "want": len(self.header)})
+        return self
+
+
+class Table(Strict):
+    table: TableSpec
+    id: Id | None = None
+
+
+COLLECTIONS = ("prisoners", "prosecuted", "killed", "sanctions", "recommendations")
+
+
+class DataBlock(Strict):
+    data: Literal["prisoners", "prosecuted", "killed", "sanctions", "recommendations"]
+    style: Literal["list", "table"] = "list"
+    id: Id | None = None
+
+
+class Image(Strict):
+    image: str = Field(strict=True)
+    alt: Text
+    caption: Text | None = None
+    id: Id | None = None
+
+
+#: Which key tells a block's kind, in the order they are tried.
+BLOCK_KEYS = ("label", "heading", "bullets", "numbered", "quote", "cases", "table", "data", "image", "text")
+
+
+def _block_kind(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, dict):
+        for key in BLOCK_KEYS:
+            if key in value:
+                return key
+        return None
+    if isinstance(value, BaseModel):  # already validated
+        return next(k for k in BLOCK_KEYS if k in type(value).model_fields)
+    return None
+
+
+Block = Annotated[
+    Union[
+        Annotated[Labelled, Tag("label")],
+        Annotated[Heading, Tag("heading")],
+        Annotated[Bullets, Tag("bullets")],
+        Annotated[Numbered, Tag("numbered")],
+        Annotated[Quote, Tag("quote")],
+        Annotated[Cases, Tag("cases")],
+        Annotated[Table, Tag("table")],
+        Annotated[DataBlock, Tag("data")],
+        Annotated[Image, Tag("image")],
+        Annotated[Paragraph, Tag("text")],
+    ],
+    Discriminator(
+        _block_kind,
+        custom_error_type="block_kind",
+        custom_error_message="not a block: write a text, or a mapping with one of the keys "
+        + ", ".join(BLOCK_KEYS),
+    ),
+]
+
+
+# ---------------------------------------------------------------- brief.yaml
+
+class Chapter(Strict):
+    id: Id
+    title: Text
+    blocks: list[Block] = Field(min_length=1)
+
+
+class OverviewItem(Strict):
+    chapter: Id
+    text: Text
+
+
+class Contact(Strict):
+    name: Text
+    role: Text | None = None
+    email: Email | None = None
+    phone: str | None = Field(default=None, strict=True)
+
+
+class Briefing(Strict):
+    kind: Literal["briefing"] = "briefing"
+    language: Language = "en"
+    languages: list[Language] | None = None
+    title: Text
+    short_title: Text | None = None
+    subtitle: Text | None = None
+    date: Date
+    author: Text
+    organisation: Text | None = None
+    intro: Text | None = None
+    overview: list[OverviewItem] = []
+    chapters: list[Chapter] = Field(min_length=1)
+    annexes: list[Chapter] = []
+    contact: Contact | None = None
+
+    @property
+    def editions(self) -> list[str]:
+        """The languages to build, the source language first."""
+        rest = [code for code in (self.languages or []) if code != self.language]
+        return [self.language, *dict.fromkeys(rest)]
+
+
+# ---------------------------------------------------------------- data files
+
+class Footnote(Strict):
+    note: Text | None = None
+    publisher: Text | None = None
+    title: Text | None = None
+    date: PartialDate | None = None
+    url: Url | None = None
+    urls: list[Url] = []
+
+    @model_validator(mode="after")
+    def _has_content(self) -> "Footnote":
+        if not (self.note or self.title or self.url or self.urls):
+            raise PydanticCustomError("empty_footnote", "a footnote needs a 'note', or a 'title' and 'url' (a source)")
+        return self
+
+
+class FootnotesFile(Strict):
+    footnotes: dict[Id, Footnote] = {}
+
+    @field_validator("footnotes", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key in value:
+                _check_id(key)
+        return value
+
+
+class Sentence(Strict):
+    kind: Literal["imprisonment", "restricted-liberty", "psychiatric-treatment", "fine", "suspended"]
+    years: int | None = Field(default=None, ge=0, le=99, strict=True)
+    months: int | None = Field(default=None, ge=0, le=11, strict=True)
+    ban_years: int | None = Field(default=None, ge=0, le=99, strict=True)
+
+
+PRISONER_STATUSES = ("pre-trial-detention", "imprisoned", "psychiatric-detention", "restricted-liberty", "house-arrest", "released")
+
+
+class Prisoner(Strict):
+    id: Id
+    name: Text
+    status: Literal["pre-trial-detention", "imprisoned", "psychiatric-detention", "restricted-liberty", "house-arrest", "released"]
+    charges: Text | None = None
+    articles: list[Annotated[str, Field(strict=True)]] = []
+    detained: PartialDate | None = None
+    sentenced: PartialDate | None = None
+    sentence: Sentence | None = None
+    profile: Text | None = None
+    sources: list[Id] = []
+
+    @field_validator("articles", mode="before")
+    @classmethod
+    def _articles_as_text(cls, value: Any) -> Any:
+        return [str(v) if isinstance(v, int) else v for v in value] if isinstance(value, list) else value
+
+
+class PrisonersFile(Strict):
+    as_of: Date
+    prisoners: list[Prisoner] = []
+
+
+class ProsecutedPerson(Strict):
+    id: Id
+    name: Text
+    convicted: PartialDate | None = None
+    sentence: Sentence | None = None
+    note: Text | None = None
+    sources: list[Id] = []
+
+
+class ProsecutedFile(Strict):
+    as_of: Date | None = None
+    figures: dict[Id, Annotated[int, Field(strict=True, ge=0)]] = {}
+    people: list[ProsecutedPerson] = []
+
+
+class KilledPerson(Strict):
+    id: Id
+    name: Text
+    died: PartialDate | None = None
+    summary: Text | None = None
+    sources: list[Id] = []
+
+
+class KilledFile(Strict):
+    people: list[KilledPerson] = []
+
+
+class SanctionTarget(Strict):
+    id: Id
+    name: Text
+    position: Text
+    grounds: Text | None = None
+    sources: list[Id] = []
+
+
+class SanctionsFile(Strict):
+    targets: list[SanctionTarget] = []
+
+
+class Recommendation(Strict):
+    id: Id
+    text: Text
+
+
+class RecommendationsFile(Strict):
+    title: Text | None = None
+    recommendations: list[Recommendation] = []
+
+
+#: The data files of a brief: file stem → model. ``brief.yaml`` is handled apart.
+DATA_FILES: dict[str, type[Strict]] = {
+    "footnotes": FootnotesFile,
+    "prisoners": PrisonersFile,
+    "prosecuted": ProsecutedFile,
+    "killed": KilledFile,
+    "sanctions": SanctionsFile,
+    "recommendations": RecommendationsFile,
+}
+
+#: Every key any model accepts: the vocabulary for "did you mean …?".
+def all_keys() -> set[str]:
+    keys: set[str] = set()
+    stack: list[type[BaseModel]] = [Briefing, *DATA_FILES.values(), Labelled, Heading, Bullets, Numbered, Quote,
+                                    Cases, Table, TableSpec, DataBlock, Image, Paragraph, Chapter, OverviewItem,
+                                    Contact, Footnote, Sentence, Prisoner, ProsecutedPerson, KilledPerson,
+                                    SanctionTarget, Recommendation]
+    for model in stack:
+        keys.update(model.model_fields)
+    return keys

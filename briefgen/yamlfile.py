@@ -1,0 +1,165 @@
+"""Load step: read a YAML file safely and remember where every value was written.
+
+PyYAML's safe composer builds the node tree (no object construction tags);
+we turn it into plain Python data ourselves so that we can keep the
+line:column of every key and value, refuse duplicate keys, and refuse
+anchors/aliases, which content never needs and which are the door to
+"billion laughs" memory exhaustion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefgen.errors import BriefgenError, Problem, display_path
+
+#: A YAML path: the keys and list indices leading from the top of a file to a value.
+YamlPath = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 40
+
+
+@dataclass
+class YamlFile:
+    """Plain data of one YAML file, with the position of every value and key."""
+
+    path: Path
+    data: Any
+    value_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def shown(self) -> str:
+        return display_path(self.path)
+
+    def position(self, path: YamlPath, *, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value at ``path``, or of its nearest parent.
+
+        With ``key=True`` the position of the mapping key is preferred, which is
+        where an unknown-key error belongs.
+        """
+        path = tuple(path)
+        while True:
+            if key and path in self.key_marks:
+                return self.key_marks[path]
+            if path in self.value_marks:
+                return self.value_marks[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def problem(self, path: YamlPath, message: str, *, key: bool = False, shown_path: str | None = None) -> Problem:
+        """A :class:`Problem` located at ``path`` in this file."""
+        line, column = self.position(path, key=key)
+        return Problem(self.shown, line, column, shown_path if shown_path is not None else format_path(path), message)
+
+
+def format_path(path: YamlPath) -> str:
+    """``('chapters', 2, 'blocks', 0)`` → ``chapters[2].blocks[0]``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+class _Composer:
+    """Turns composed YAML nodes into plain data, recording marks."""
+
+    def __init__(self, yaml_file: YamlFile, loader: yaml.SafeLoader):
+        self.file = yaml_file
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.seen_nodes: set[int] = set()
+
+    def _mark(self, node: yaml.Node) -> tuple[int, int]:
+        return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: YamlPath, depth: int = 0) -> Any:
+        self.file.value_marks[path] = self._mark(node)
+        if id(node) in self.seen_nodes:
+            self.problems.append(self.file.problem(path, "anchors and aliases (&name / *name) are not supported: write the value out", key=True))
+            return None
+        self.seen_nodes.add(id(node))
+        if depth > MAX_DEPTH:
+            self.problems.append(self.file.problem(path, f"nested more than {MAX_DEPTH} levels deep: flatten the structure"))
+            return None
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(Problem(self.file.shown, *self._mark(key_node), format_path(path), "a key must be a plain word"))
+                    continue
+                key = str(self.loader.construct_object(key_node))
+                child = path + (key,)
+                if key in result:
+                    line, col = self._mark(key_node)
+                    first_line = self.file.key_marks[child][0]
+                    self.problems.append(Problem(self.file.shown, line, col, format_path(child),
+                                                 f"duplicate key (first written on line {first_line}): keep one"))
+                    continue
+                self.file.key_marks[child] = self._mark(key_node)
+                result[key] = self.build(value_node, child, depth + 1)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
+        if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
+            try:
+                return self.loader.construct_object(node)
+            except yaml.constructor.ConstructorError as error:
+                self.problems.append(self.file.problem(path, f"cannot read this value ({error.problem})"))
+                return None
+        self.problems.append(self.file.problem(path, f"YAML tag {node.tag} is not allowed: remove it"))
+        return None
+
+
+def load_yaml(path: Path) -> YamlFile:
+    """Read ``path`` as YAML into a :class:`YamlFile`; raise :class:`BriefgenError` on bad YAML."""
+    yaml_file = YamlFile(path=path, data=None)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"file is {size // 1024} KiB, more than the {MAX_FILE_BYTES // (1024 * 1024)} MiB allowed: split it")])
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"not UTF-8 text ({error.reason}): save the file as UTF-8")]) from None
+    except OSError as error:
+        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"cannot read file: {error.strerror}")]) from None
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = error.problem or "malformed YAML"
+        hint = _yaml_hint(what)
+        raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "", f"malformed YAML: {what}{hint}")]) from None
+    except yaml.YAMLError as error:
+        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"malformed YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        yaml_file.data = {}
+        return yaml_file
+    composer = _Composer(yaml_file, loader)
+    yaml_file.data = composer.build(node, ())
+    if composer.problems:
+        raise BriefgenError(problems=composer.problems)
+    return yaml_file
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return " — a text containing ': ' must be put in quotes"
+    if "found character '\\t'" in problem:
+        return " — indent with spaces, not tabs"
+    if "could not find expected ':'" in problem:
+        return " — each key needs a ':' after it; quote texts that span lines"
+    return ""
