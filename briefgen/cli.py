@@ -50,3 +50,38 @@ def check(content_dirs: tuple[Path, ...]) -> None:
     if problems:
         raise BriefgenError(problems=problems)
     click.echo(f"{len(dirs)} brief{'s' if len(dirs) != 1 else ''} OK: {', '.join(display_path(d) for d in dirs)}")
+
+
+@main.command()
+@click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(["pdf", "html"]),
+              help="Output format (repeatable; default: both).")
+@click.option("-l", "--lang", "languages", multiple=True, metavar="CODE",
+              help="Build only this language (repeatable; default: every language of the brief).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder that receives <slug>/<slug>.<lang>.<format>.")
+@click.option("--strict", is_flag=True, help="Refuse to build an edition with missing or stale translations.")
+def build(content_dirs, formats, languages, out_dir, strict) -> None:
+    """Build the PDF and HTML editions of briefs (all under content/ by default)."""
+    from briefgen.build import FORMATS, build_brief
+
+    problems = []
+    for directory in _brief_dirs(content_dirs):
+        try:
+            editions = build_brief(directory, formats=tuple(formats) or FORMATS, languages=list(languages) or None,
+                                   out_dir=out_dir, strict=strict, progress=lambda m: click.echo(m, err=True))
+        except BriefgenError as error:
+            if not error.problems:
+                raise
+            problems.extend(error.problems)
+            continue
+        for edition in editions:
+            status = edition.status
+            counts = status.counts
+            summary = (f"{status.percent:.0f} % translated" + (
+                f" ({counts['stale']} stale, {counts['missing']} missing — shown in the source language)"
+                if status.incomplete else "")) if not status.source else "source language"
+            files = ", ".join(display_path(f) for f in edition.files)
+            click.echo(f"{edition.lang}: {summary} → {files}")
+    if problems:
+        raise BriefgenError(problems=problems)

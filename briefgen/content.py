@@ -74,10 +74,17 @@ class Brief:
 
     def units(self) -> Iterator[Unit]:
         """Every translatable text of the brief, file by file, in file order."""
+        found: list[Unit] = []
+
+        def collect(unit: Unit) -> Text:
+            found.append(unit)
+            return unit.text
+
         for stem in ("brief", *DATA_FILES):
             model = self.model_of(stem)
             if model is not None:
-                yield from _walk(stem, model, (), (), ())
+                map_texts(stem, model, collect)
+        yield from found
 
     def problem(self, unit_or_file: Unit | str, yaml_path: YamlPath = (), message: str = "", *, key: bool = False) -> Problem:
         """A problem located in one of the brief's files."""
@@ -86,24 +93,36 @@ class Brief:
         return self.files[unit_or_file].problem(yaml_path, message, key=key)
 
 
-def _walk(stem: str, value: Any, model_path: tuple, yaml_path: YamlPath, key_parts: tuple) -> Iterator[Unit]:
+def map_texts(stem: str, value: Any, replace, model_path: tuple = (), yaml_path: YamlPath = (), key_parts: tuple = ()) -> Any:
+    """Rebuild ``value`` with every :class:`Text` replaced by ``replace(unit)``.
+
+    This one walk defines what a unit is and its stable key, for listing units
+    and for localizing a brief alike: ids replace list indices in the key, so
+    inserting a prisoner or a chapter does not shift the keys of the others.
+    """
     if isinstance(value, Text):
-        yield Unit(stem, f"{stem}:{'/'.join(map(str, key_parts))}", model_path, yaml_path, value)
-    elif isinstance(value, BaseModel):
+        return replace(Unit(stem, f"{stem}:{'/'.join(map(str, key_parts))}", model_path, yaml_path, value))
+    if isinstance(value, BaseModel):
+        update = {}
         for name in type(value).model_fields:
             child = getattr(value, name)
             if child is None:
                 continue
             # a paragraph written as a plain string has no 'text' key in the YAML
             child_yaml = yaml_path if (name == "text" and type(value).__name__ == "Paragraph") else yaml_path + (name,)
-            yield from _walk(stem, child, model_path + (name,), child_yaml, key_parts + (name,))
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            stable = getattr(item, "id", None) or index
-            yield from _walk(stem, item, model_path + (index,), yaml_path + (index,), key_parts + (stable,))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from _walk(stem, item, model_path + (name,), yaml_path + (name,), key_parts + (name,))
+            new = map_texts(stem, child, replace, model_path + (name,), child_yaml, key_parts + (name,))
+            if new is not child:
+                update[name] = new
+        return value.model_copy(update=update) if update else value
+    if isinstance(value, list):
+        out = [map_texts(stem, item, replace, model_path + (index,), yaml_path + (index,),
+                         key_parts + (getattr(item, "id", None) or index,)) for index, item in enumerate(value)]
+        return out if any(a is not b for a, b in zip(out, value)) else value
+    if isinstance(value, dict):
+        out = {name: map_texts(stem, item, replace, model_path + (name,), yaml_path + (name,), key_parts + (name,))
+               for name, item in value.items()}
+        return out if any(out[k] is not value[k] for k in value) else value
+    return value
 
 
 def find_briefs(content_root: Path) -> list[Path]:

@@ -1,0 +1,118 @@
+"""Write step, PDF: WeasyPrint renders the print HTML; its url_fetcher is the only door to files.
+
+Only files inside the brief's folder and the templates folder can be
+loaded (images, stylesheets); ``data:`` URLs only for images; everything
+else — other files, http(s), path traversal — is refused and stops the
+render with an error, so nothing unexpected ends up in a PDF that is then
+emailed to parliamentarians.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from briefgen.errors import BriefgenError, display_path
+
+log = logging.getLogger(__name__)
+
+
+class ResourceRefused(Exception):
+    """A resource outside the allowed folders was asked for."""
+
+
+@lru_cache(maxsize=1)
+def font_configuration():
+    """One fontconfig set-up per process, reused by every render."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def make_fetcher(allowed_roots: list[Path]):
+    """A WeasyPrint URL fetcher that serves only files below ``allowed_roots``."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [Path(root).resolve() for root in allowed_roots]
+
+    class BriefFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True, allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                media_type = url[5:].split(",", 1)[0].split(";", 1)[0].strip().lower()
+                if not media_type.startswith("image/"):
+                    raise ResourceRefused(f"data: URL of type {media_type or 'text/plain'} refused (only images)")
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise ResourceRefused(f"{url} refused: briefs may only use files from their own folder")
+            path = Path(unquote(urlsplit(url).path)).resolve()
+            if not any(path == root or root in path.parents for root in roots):
+                raise ResourceRefused(f"{path} refused: it is outside the brief folder")
+            if not path.is_file():
+                raise ResourceRefused(f"{display_path(path)} not found")
+            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+
+    return BriefFetcher()
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def misplaced_footnotes(document) -> dict[str, tuple[int, int | None]]:
+    """Footnotes whose body is not on the page of their call: id → (call page, note page)."""
+    call_page: dict[str, int] = {}
+    note_page: dict[str, int] = {}
+    for number, page in enumerate(document.pages, 1):
+        for box in _boxes(page._page_box):
+            tag = getattr(box, "element_tag", "") or ""
+            if tag.endswith("::footnote-call"):
+                call_page.setdefault(box.element.get("id"), number)
+            elif type(box).__name__ == "FootnoteAreaBox":
+                for note in box.children:
+                    note_page.setdefault(note.element.get("id"), number)
+    return {key: (page, note_page.get(key)) for key, page in call_page.items() if note_page.get(key) != page}
+
+
+#: WeasyPrint 70's footnote-policy does not always keep a note with its call
+#: (Kozea/WeasyPrint#1564, #2502); we check the layout and start the block that
+#: calls a misplaced note on a new page, which is what footnote-policy: block means.
+MAX_FOOTNOTE_PASSES = 3
+
+
+def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path]) -> bytes:
+    """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
+
+    Every footnote ends up on the page of its call: the layout is checked and
+    re-done with a page break before each block whose note was pushed to a later page.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = make_fetcher(allowed_roots)
+    fixes: list[str] = []
+    try:
+        source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
+        for attempt in range(MAX_FOOTNOTE_PASSES):
+            extra = [CSS(string="\n".join(fixes), font_config=font_configuration())] if fixes else None
+            document = source.render(font_config=font_configuration(), stylesheets=extra, optimize_images=True)
+            misplaced = misplaced_footnotes(document)
+            if not misplaced:
+                break
+            log.info("footnotes off their call's page (pass %d): %s", attempt + 1, misplaced)
+            fixes.extend(f":is(p, li, tr, figure, blockquote):has(#{key}) {{ break-before: page; }}" for key in misplaced)
+        else:
+            log.warning("footnotes still off their call's page: %s", ", ".join(sorted(misplaced)))
+        return document.write_pdf()
+    except FatalURLFetchingError as error:
+        cause = error.__cause__
+        raise BriefgenError(f"{display_path(base_dir)}: {cause or error}") from None

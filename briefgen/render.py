@@ -1,0 +1,184 @@
+"""Render step: one localized brief → one HTML document, for screen or for print.
+
+The same Jinja templates serve both targets; they differ where the media
+differ: footnotes are linked endnotes with back-links on screen and
+``float: footnote`` elements at the foot of the page in print; the overview
+shows page numbers (``target-counter``) in print and links on screen.
+Autoescaping is on: content never becomes markup except through the
+Markdown renderer, whose raw HTML is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from briefgen import i18n, markup
+from briefgen.content import Brief
+from briefgen.model import Footnote
+from briefgen.resolve import STATUS_LABELS, Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
+from briefgen.translations import EditionStatus
+
+TEMPLATES_DIR = i18n.TEMPLATES_DIR
+TARGETS = ("screen", "print")
+
+#: Typographic quotation marks per language for the Markdown typographer.
+QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": ["« ", " »", "‹ ", " ›"]}
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    """The Jinja environment (created once per process)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = _md_filter
+    env.filters["plain"] = lambda text: markup.plain(str(text)) if text else ""
+    env.filters["css_string"] = css_string
+    env.filters["text"] = text_html
+    env.globals["lang_attr"] = lang_attr
+    return env
+
+
+def css_string(value: str) -> Markup:
+    """``value`` as a CSS string literal (quotes included)."""
+    cleaned = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
+    return Markup(f'"{cleaned}"')
+
+
+def lang_attr(text) -> Markup:
+    """` lang="en"` for a unit shown in another language than the edition's, else nothing."""
+    if getattr(text, "fallback", False):
+        return Markup(f' lang="{escape(text.lang)}"')
+    return Markup("")
+
+
+@jinja2.pass_context
+def _md_filter(context, text) -> Markup:
+    if text is None:
+        return Markup("")
+    state: RenderState = context["_state"]
+    return state.inline(text)
+
+
+@dataclass
+class RenderState(markup.InlineContext):
+    """What the templates need while rendering one edition for one target."""
+
+    brief: Brief
+    lang: str
+    target: str
+    loc: Localizer
+    facts: Facts
+    numbering: FootnoteNumbering = field(default_factory=FootnoteNumbering)
+    in_footnote: bool = False
+
+    def inline(self, text) -> Markup:
+        html = markup.render(str(text), self, quotes=QUOTES.get(self.lang))
+        if getattr(text, "fallback", False):
+            return Markup(f'<span lang="{escape(text.lang)}" class="untranslated">{html}</span>')
+        return Markup(html)
+
+    def footnote_call(self, footnote_id: str) -> str:
+        number, first = self.numbering.call(footnote_id)
+        if self.target == "print":
+            if first:
+                body = self.footnote_body(footnote_id)
+                return f'<span class="footnote" id="fn-{number}">{body}</span>'
+            return f'<sup class="footnote-repeat"><a href="#fn-{number}">{number}</a></sup>'
+        anchor = f'fnref-{number}' if first else f'fnref-{number}-{footnote_id}-{id(object())}'
+        label = escape(self.loc.gettext("Note %(number)s") % {"number": number})
+        return (f'<sup class="fn-call"><a href="#fn-{number}" id="{anchor}" role="doc-noteref" '
+                f'aria-label="{label}">{number}</a></sup>')
+
+    def placeholder(self, name: str) -> str:
+        return str(self.facts.value(name))
+
+    def footnote_body(self, footnote_id: str) -> Markup:
+        note: Footnote = self.brief.footnotes.footnotes[footnote_id]
+        parts = []
+        if note.note:
+            parts.append(str(self.inline(note.note)))
+        source = []
+        if note.publisher:
+            source.append(str(self.inline(note.publisher)))
+        if note.title:
+            source.append(f"<cite>{self.inline(note.title)}</cite>")
+        if note.date:
+            source.append(escape(self.loc.date(note.date)))
+        if source:
+            parts.append(", ".join(source))
+        for url in ([note.url] if note.url else []) + list(note.urls):
+            parts.append(f'<a class="url" href="{escape(url)}">{escape(url)}</a>')
+        return Markup(_join_sentences(parts))
+
+    def sentence(self, sentence) -> str:
+        return describe_sentence(sentence, self.loc)
+
+    def status(self, status: str) -> str:
+        return self.loc.gettext(STATUS_LABELS[status])
+
+
+def _join_sentences(parts: list[str]) -> str:
+    out = ""
+    for part in parts:
+        if out:
+            out += " " if out.rstrip().endswith((".", ":", ";")) else ". " if not part.startswith("<a") else ": "
+        out += part
+    return out
+
+
+def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, editions: list[str]) -> str:
+    """The HTML document of ``brief`` (already localized into ``lang``) for ``target``."""
+    if target not in TARGETS:
+        raise ValueError(target)
+    loc = Localizer(lang)
+    state = RenderState(brief=brief, lang=lang, target=target, loc=loc, facts=Facts(brief, loc))
+    env = environment()
+    translations = loc.translations
+    template = env.get_template(f"{brief.document.kind}.html.j2")
+    # install_gettext_callables binds the edition's catalog for this render only
+    env.install_gettext_translations(translations, newstyle=True)
+    fallback_units = [u for u in status.units if u.state != "translated"] if not status.source else []
+    return template.render(
+        _state=state,
+        brief=brief,
+        doc=brief.document,
+        lang=lang,
+        target=target,
+        loc=loc,
+        facts=state.facts,
+        numbering=state.numbering,
+        editions=[(code, i18n.language_name(code), f"{brief.slug}.{code}.html") for code in editions],
+        source_language_name=i18n.language_name(brief.source_language),
+        fallback_count=len(fallback_units),
+        page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
+        page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
+    )
+
+
+def css_counter_label(label: str, target: str | None = None) -> Markup:
+    """A translated "Page %(page)s of %(pages)s" as a CSS ``content`` value with counters."""
+    page = f"target-counter({target}, page)" if target else "counter(page)"
+    out, rest = [], label
+    while rest:
+        positions = [(rest.find(token), token) for token in ("%(page)s", "%(pages)s") if token in rest]
+        if not positions:
+            out.append(str(css_string(rest)))
+            break
+        index, token = min(positions)
+        if index:
+            out.append(str(css_string(rest[:index])))
+        out.append(page if token == "%(page)s" else "counter(pages)")
+        rest = rest[index + len(token):]
+    return Markup(" ".join(out))
