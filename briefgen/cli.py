@@ -85,3 +85,51 @@ def build(content_dirs, formats, languages, out_dir, strict) -> None:
             click.echo(f"{edition.lang}: {summary} → {files}")
     if problems:
         raise BriefgenError(problems=problems)
+
+
+@main.group()
+def i18n() -> None:
+    """Translation catalogs of the content (content/<slug>/translations/<lang>.po)."""
+
+
+@i18n.command("update")
+@click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+def i18n_update(content_dirs, languages) -> None:
+    """Extract the text units of the source language and merge them into each language's catalog."""
+    from briefgen.content import load_brief
+    from briefgen.translations import catalog_path, update_catalogs
+
+    for directory in _brief_dirs(content_dirs):
+        brief = load_brief(directory)
+        for lang, status in update_catalogs(brief, list(languages) or None).items():
+            counts = status.counts
+            click.echo(f"{display_path(catalog_path(brief, lang))}: {counts['translated']} translated, "
+                       f"{counts['stale']} stale (fuzzy), {counts['missing']} missing")
+
+
+@i18n.command("status")
+@click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
+@click.option("--units/--no-units", default=True, show_default=True, help="List the stale and missing units.")
+def i18n_status(content_dirs, languages, units) -> None:
+    """Per brief and language: translated / stale / missing, and which units."""
+    from briefgen.build import plan_editions
+    from briefgen.content import load_brief
+    from briefgen.translations import edition_status
+
+    for directory in _brief_dirs(content_dirs):
+        brief = load_brief(directory)
+        for lang in plan_editions(brief, list(languages) or None):
+            status = edition_status(brief, lang)
+            if status.source:
+                click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units")
+                continue
+            counts = status.counts
+            click.echo(f"{brief.slug} {lang}: {status.percent:.0f} % — {counts['translated']} translated, "
+                       f"{counts['stale']} stale, {counts['missing']} missing")
+            if units:
+                for item in status.incomplete:
+                    yaml_file = brief.files[item.unit.file]
+                    line, column = yaml_file.position(item.unit.yaml_path)
+                    click.echo(f"  {item.state:7} {yaml_file.shown}:{line}:{column}: {item.unit.key}")

@@ -22,6 +22,7 @@ YamlPath = tuple[str | int, ...]
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
+SAFE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
 
 
 @dataclass
@@ -91,6 +92,9 @@ class _Composer:
         if depth > MAX_DEPTH:
             self.problems.append(self.file.problem(path, f"nested more than {MAX_DEPTH} levels deep: flatten the structure"))
             return None
+        if node.tag not in SAFE_TAGS:
+            self.problems.append(self.file.problem(path, f"YAML tag {node.tag} is not allowed: remove it"))
+            return None
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -110,14 +114,11 @@ class _Composer:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
-        if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
-            try:
-                return self.loader.construct_object(node)
-            except yaml.constructor.ConstructorError as error:
-                self.problems.append(self.file.problem(path, f"cannot read this value ({error.problem})"))
-                return None
-        self.problems.append(self.file.problem(path, f"YAML tag {node.tag} is not allowed: remove it"))
-        return None
+        try:
+            return self.loader.construct_object(node)
+        except (yaml.constructor.ConstructorError, ValueError) as error:
+            self.problems.append(self.file.problem(path, f"cannot read this value ({getattr(error, 'problem', error)})"))
+            return None
 
 
 def load_yaml(path: Path) -> YamlFile:
