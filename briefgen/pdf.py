@@ -89,6 +89,14 @@ def misplaced_footnotes(document) -> dict[str, tuple[int, int | None]]:
 MAX_FOOTNOTE_PASSES = 3
 
 
+def _page_break_before_call(footnote_id: str) -> str:
+    """CSS that starts the block calling ``footnote_id`` on a new page — or its heading, if
+    the block follows one, so that no heading is stranded at a page foot."""
+    block = f":is(p, li, tr, figure, blockquote, ul, ol, table):has(#{footnote_id})"
+    return (f"{block}:not(:is(h1, h2, h3) + *):not({block} {block}) {{ break-before: page; }}\n"
+            f":is(h2, h3):has(+ {block}) {{ break-before: page; }}")
+
+
 def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path]) -> bytes:
     """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
 
@@ -109,7 +117,7 @@ def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path]) -> bytes:
             if not misplaced:
                 break
             log.info("footnotes off their call's page (pass %d): %s", attempt + 1, misplaced)
-            fixes.extend(f":is(p, li, tr, figure, blockquote):has(#{key}) {{ break-before: page; }}" for key in misplaced)
+            fixes.extend(_page_break_before_call(key) for key in misplaced)
         else:
             log.warning("footnotes still off their call's page: %s", ", ".join(sorted(misplaced)))
         return document.write_pdf()

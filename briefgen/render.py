@@ -130,10 +130,14 @@ class RenderState(markup.InlineContext):
 
 
 def _join_sentences(parts: list[str]) -> str:
+    """Note, source and URLs of a footnote joined into one run of text."""
     out = ""
     for part in parts:
         if out:
-            out += " " if out.rstrip().endswith((".", ":", ";")) else ". " if not part.startswith("<a") else ": "
+            if part.startswith('<a class="url"'):
+                out += "; " if out.endswith("</a>") else " " if out.rstrip().endswith((".", ":", ";")) else ": "
+            else:
+                out += " " if out.rstrip().endswith((".", ":", ";")) else ". "
         out += part
     return out
 
