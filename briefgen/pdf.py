@@ -98,10 +98,15 @@ def _page_break_before_call(footnote_id: str) -> str:
 
 
 def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path]) -> bytes:
-    """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
+    """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes."""
+    return render_document(html, base_dir, allowed_roots).write_pdf()
 
-    Every footnote ends up on the page of its call: the layout is checked and
-    re-done with a page break before each block whose note was pushed to a later page.
+
+def render_document(html: str, base_dir: Path, allowed_roots: list[Path]):
+    """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
+
+    The layout is checked and re-done with a page break before each block whose
+    note was pushed to a later page.
     """
     from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
@@ -120,7 +125,7 @@ def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path]) -> bytes:
             fixes.extend(_page_break_before_call(key) for key in misplaced)
         else:
             log.warning("footnotes still off their call's page: %s", ", ".join(sorted(misplaced)))
-        return document.write_pdf()
+        return document
     except FatalURLFetchingError as error:
         cause = error.__cause__
         raise BriefgenError(f"{display_path(base_dir)}: {cause or error}") from None
