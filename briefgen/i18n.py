@@ -44,8 +44,11 @@ def formatting_locale(lang: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(lang, lang))
 
 
-def language_name(lang: str) -> str:
-    """The language's own name, capitalised: "English", "Русский"."""
+def language_name(lang: str, in_language: str | None = None) -> str:
+    """A language's name: its own, capitalised ("English", "Русский"), or as said in
+    ``in_language`` ("английский")."""
+    if in_language and in_language != lang:
+        return Locale.parse(lang).get_display_name(in_language) or lang
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 

@@ -164,7 +164,7 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         facts=state.facts,
         numbering=state.numbering,
         editions=[(code, i18n.language_name(code), f"{brief.slug}.{code}.html") for code in editions],
-        source_language_name=i18n.language_name(brief.source_language),
+        source_language_name=i18n.language_name(brief.source_language, lang),
         fallback_count=len(fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),

@@ -1,0 +1,65 @@
+"""Plurals, dates and numbers through Babel's CLDR data and the template catalogs."""
+
+import datetime
+
+import pytest
+
+from briefgen.i18n import format_date, format_list, format_number, language_name
+from briefgen.model import PartialDate, Sentence
+from briefgen.resolve import Localizer, describe_sentence
+
+
+@pytest.mark.parametrize("count, english, russian", [
+    (1, "1 political prisoner", "1 политический заключённый"),
+    (3, "3 political prisoners", "3 политических заключённых"),
+    (5, "5 political prisoners", "5 политических заключённых"),
+    (16, "16 political prisoners", "16 политических заключённых"),
+    (21, "21 political prisoners", "21 политический заключённый"),
+    (22, "22 political prisoners", "22 политических заключённых"),
+    (25, "25 political prisoners", "25 политических заключённых"),
+    (1001, "1,001 political prisoners", "1\xa0001 политический заключённый"),
+])
+def test_prisoner_phrase_plurals(count, english, russian):
+    phrase = ("%(num)s political prisoner", "%(num)s political prisoners")
+    assert Localizer("en").ngettext(*phrase, count) == english
+    assert Localizer("ru").ngettext(*phrase, count) == russian
+
+
+@pytest.mark.parametrize("years, russian", [(1, "1 год"), (2, "2 года"), (5, "5 лет"), (21, "21 год"), (22, "22 года"), (25, "25 лет")])
+def test_sentence_plurals(years, russian):
+    sentence = Sentence(kind="imprisonment", years=years, ban_years=years)
+    text = describe_sentence(sentence, Localizer("ru"))
+    assert text == f"{russian} лишения свободы; запрет на общественно-политическую деятельность на {russian}"
+    english = describe_sentence(sentence, Localizer("en"))
+    assert english.startswith(f"{years} year{'s' if years != 1 else ''} of imprisonment; {years}-year ban")
+
+
+def test_dates():
+    day = datetime.date(2021, 11, 1)
+    assert format_date(day, "en") == "1 November 2021"
+    assert format_date(day, "ru") == "1 ноября 2021\u202fг."
+    assert format_date(PartialDate(2021, 6), "en") == "June 2021"
+    assert format_date(PartialDate(2021, 6), "ru").startswith("июнь 2021")
+    assert format_date(PartialDate(2020), "ru") == "2020"
+
+
+def test_numbers_and_lists():
+    assert format_number(192503, "en") == "192,503"
+    assert format_number(192503, "ru") == "192\xa0503"
+    assert format_list(["A", "B", "C"], "en") == "A, B and C"
+    assert format_list(["А", "Б", "В"], "ru") == "А, Б и В"
+    assert language_name("ru") == "Русский" and language_name("en") == "English"
+
+
+def test_template_strings_are_translated():
+    ru = Localizer("ru")
+    assert ru.gettext("Page %(page)s of %(pages)s") == "Страница %(page)s из %(pages)s"
+    assert ru.gettext("Notes") == "Примечания"
+
+
+def test_partial_dates_are_validated():
+    assert PartialDate.parse("2021-06") == PartialDate(2021, 6)
+    assert PartialDate.parse(datetime.date(2021, 6, 3)) == PartialDate(2021, 6, 3)
+    for bad in ("2021-13", "June 2021", "2021-02-30", 21):
+        with pytest.raises(Exception):
+            PartialDate.parse(bad)
