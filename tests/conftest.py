@@ -46,11 +46,12 @@ def sample_copy(tmp_path) -> Path:
     return target
 
 
-def pdf_text(path: Path) -> str:
-    """The text of a PDF as poppler's pdftotext reads it (reading order, no layout)."""
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+def pdf_text(path: Path, layout: bool = False) -> str:
+    """The text of a PDF as poppler's pdftotext reads it (reading order, or the physical layout)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
-def pdf_pages(path: Path) -> list[str]:
+def pdf_pages(path: Path, layout: bool = False) -> list[str]:
     """The text of each page of a PDF."""
-    return pdf_text(path).split("\f")[:-1]
+    return pdf_text(path, layout).split("\f")[:-1]
