@@ -30,6 +30,8 @@ def _brief_dirs(dirs: tuple[Path, ...]) -> list[Path]:
 def main(verbose: bool) -> None:
     """Human-rights briefings from YAML to print-quality PDF and accessible HTML."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("weasyprint.progress", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 @main.command()

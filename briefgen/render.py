@@ -10,6 +10,8 @@ Markdown renderer, whose raw HTML is off.
 
 from __future__ import annotations
 
+import base64
+import mimetypes
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -121,6 +123,15 @@ class RenderState(markup.InlineContext):
         for url in ([note.url] if note.url else []) + list(note.urls):
             parts.append(f'<a class="url" href="{escape(url)}">{escape(url)}</a>')
         return Markup(_join_sentences(parts))
+
+    def image_src(self, name: str) -> str:
+        """Where an image block's file is found: a data: URI on screen (the HTML stays one
+        self-contained file), the relative path in print (served by the PDF's URL fetcher)."""
+        if self.target == "print":
+            return name
+        path = (self.brief.root / name).resolve()
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
     def sentence(self, sentence) -> str:
         return describe_sentence(sentence, self.loc)

@@ -11,3 +11,5 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
     fonts-paratype fonts-dejavu-core libharfbuzz-subset0 poppler-utils \
     libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
 PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+# pyenv installs console scripts behind shims that need a rehash
+command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

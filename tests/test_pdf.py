@@ -1,0 +1,102 @@
+"""The PDF writer: images, the URL fetcher as the only door to files, page layout rules."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from briefgen.build import build_brief
+from briefgen.errors import BriefgenError
+from briefgen.pdf import html_to_pdf, render_document
+from conftest import SAMPLE, pdf_text
+
+SECRET = "root:x:0:0"
+
+
+def add_image_block(folder):
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(folder / "map.png")
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace(
+        '      - bullets:\n', '      - image: map.png\n        alt: "A red map"\n        caption: "The map"\n      - bullets:\n', 1),
+        encoding="utf-8")
+
+
+def test_images_are_embedded_in_pdf_and_inlined_in_html(small_copy, tmp_path):
+    add_image_block(small_copy)
+    (small_copy / "translations" / "ru.po").unlink()
+    build_brief(small_copy, languages=["en"], out_dir=tmp_path)
+    html = (tmp_path / "small-brief" / "small-brief.en.html").read_text(encoding="utf-8")
+    assert '<img src="data:image/png;base64,' in html and 'alt="A red map"' in html
+    reader = PdfReader(tmp_path / "small-brief" / "small-brief.en.pdf")
+    # WeasyPrint shares one resource dictionary between pages, so look at the first page only
+    assert [image.image.size for image in reader.pages[0].images] == [(40, 20)]
+    assert "The map" in pdf_text(tmp_path / "small-brief" / "small-brief.en.pdf")
+
+
+@pytest.mark.parametrize("reference", [
+    "/etc/passwd",
+    "file:///etc/passwd",
+    "../../../../../../etc/passwd",
+])
+def test_files_outside_the_brief_are_refused(small_copy, reference):
+    for html in (f'<img src="{reference}">', f'<style>body {{ background: url("{reference}") }}</style><p>x</p>',
+                 f'<link rel="stylesheet" href="{reference}"><p>x</p>'):
+        with pytest.raises(BriefgenError) as caught:
+            html_to_pdf(html, small_copy, [small_copy])
+        assert "refused" in str(caught.value) or "outside" in str(caught.value)
+
+
+def test_network_is_refused(small_copy):
+    requests = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/x.css"
+        with pytest.raises(BriefgenError) as caught:
+            html_to_pdf(f'<link rel="stylesheet" href="{url}"><p>x</p>', small_copy, [small_copy])
+        assert "refused" in str(caught.value)
+        with pytest.raises(BriefgenError):
+            html_to_pdf('<img src="data:text/html,<b>x</b>">', small_copy, [small_copy])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []
+
+
+def test_no_heading_is_stranded_at_a_page_foot():
+    from briefgen.content import load_brief
+    from briefgen.render import render_html
+    from briefgen.translations import edition_status, localize
+
+    brief = load_brief(SAMPLE)
+    for lang in ("en", "ru"):
+        status = edition_status(brief, lang)
+        html = render_html(localize(brief, lang, status), lang, status, "print", ["en", "ru"])
+        document = render_document(html, SAMPLE, [SAMPLE])
+        for number, page in enumerate(document.pages, 1):
+            main_flow = page._page_box.children[0]  # the <html> box; margin boxes come after
+            leaves = [box for box in _walk(main_flow) if getattr(box, "element_tag", "") in ("h2", "h3", "p", "li", "tr", "figure")]
+            assert leaves, number
+            assert leaves[-1].element_tag not in ("h2", "h3"), f"{lang} page {number} ends with a heading"
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _walk(child)
