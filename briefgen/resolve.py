@@ -66,36 +66,43 @@ def text_html(text: str) -> Markup:
     return Markup(body)
 
 
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction (babel.cfg keyword ``Nn_:1,2``)."""
+    return singular, plural
+
+
+#: Sentence kinds measured in years or months: (years phrase, months phrase, phrase without a term).
+TERM_SENTENCES = {
+    "imprisonment": (Nn_("%(num)s year of imprisonment", "%(num)s years of imprisonment"),
+                     Nn_("%(num)s month of imprisonment", "%(num)s months of imprisonment"),
+                     N_("imprisonment")),
+    "restricted-liberty": (Nn_("%(num)s year of restricted liberty", "%(num)s years of restricted liberty"),
+                           Nn_("%(num)s month of restricted liberty", "%(num)s months of restricted liberty"),
+                           N_("restriction of liberty")),
+    "suspended": (Nn_("%(num)s-year suspended sentence", "%(num)s-year suspended sentence"),
+                  Nn_("%(num)s-month suspended sentence", "%(num)s-month suspended sentence"),
+                  N_("suspended sentence")),
+}
+OTHER_SENTENCES = {"psychiatric-treatment": N_("compulsory psychiatric treatment"), "fine": N_("a fine")}
+BAN = Nn_("%(num)s-year ban on social and political activity", "%(num)s-year ban on social and political activity")
+
+
 def describe_sentence(sentence: Sentence | None, loc: Localizer) -> str:
-    """"7 years' imprisonment, 5-year ban on social and political activity" in the edition's language."""
+    """"7 years of imprisonment; 5-year ban on social and political activity" in the edition's language."""
     if sentence is None:
         return ""
-    parts = []
-    years, months = sentence.years, sentence.months
-    if sentence.kind == "imprisonment":
-        if years:
-            parts.append(loc.ngettext("%(num)s year of imprisonment", "%(num)s years of imprisonment", years))
-        elif months:
-            parts.append(loc.ngettext("%(num)s month of imprisonment", "%(num)s months of imprisonment", months))
+    if sentence.kind in TERM_SENTENCES:
+        years, months, bare = TERM_SENTENCES[sentence.kind]
+        if sentence.years:
+            parts = [loc.ngettext(*years, sentence.years)]
+        elif sentence.months:
+            parts = [loc.ngettext(*months, sentence.months)]
         else:
-            parts.append(loc.gettext("imprisonment"))
-    elif sentence.kind == "restricted-liberty":
-        if years:
-            parts.append(loc.ngettext("%(num)s year of restricted liberty", "%(num)s years of restricted liberty", years))
-        elif months:
-            parts.append(loc.ngettext("%(num)s month of restricted liberty", "%(num)s months of restricted liberty", months))
-        else:
-            parts.append(loc.gettext("restriction of liberty"))
-    elif sentence.kind == "psychiatric-treatment":
-        parts.append(loc.gettext("compulsory psychiatric treatment"))
-    elif sentence.kind == "fine":
-        parts.append(loc.gettext("a fine"))
-    elif sentence.kind == "suspended":
-        parts.append(loc.ngettext("%(num)s-year suspended sentence", "%(num)s-year suspended sentence", years or 0)
-                     if years else loc.gettext("suspended sentence"))
+            parts = [loc.gettext(bare)]
+    else:
+        parts = [loc.gettext(OTHER_SENTENCES[sentence.kind])]
     if sentence.ban_years:
-        parts.append(loc.ngettext("%(num)s-year ban on social and political activity",
-                                  "%(num)s-year ban on social and political activity", sentence.ban_years))
+        parts.append(loc.ngettext(*BAN, sentence.ban_years))
     return "; ".join(parts)
 
 
