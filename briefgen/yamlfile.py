@@ -20,6 +20,9 @@ from briefgen.errors import BriefgenError, Problem, display_path
 #: A YAML path: the keys and list indices leading from the top of a file to a value.
 YamlPath = tuple[str | int, ...]
 
+#: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
 SAFE_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
@@ -74,7 +77,7 @@ def format_path(path: YamlPath) -> str:
 class _Composer:
     """Turns composed YAML nodes into plain data, recording marks."""
 
-    def __init__(self, yaml_file: YamlFile, loader: yaml.SafeLoader):
+    def __init__(self, yaml_file: YamlFile, loader):
         self.file = yaml_file
         self.loader = loader
         self.problems: list[Problem] = []
@@ -133,7 +136,7 @@ def load_yaml(path: Path) -> YamlFile:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"not UTF-8 text ({error.reason}): save the file as UTF-8")]) from None
     except OSError as error:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"cannot read file: {error.strerror}")]) from None
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
