@@ -1,12 +1,22 @@
-"""The pipeline for one brief: load → validate → localize → resolve → render → write."""
+"""The pipeline for one brief: load → validate → localize → resolve → render → write.
+
+Builds are incremental and parallel: an output whose fingerprint (see
+fingerprint.py) matches the manifest is not rendered again, a rebuild with
+nothing changed stops before parsing any YAML, and the PDFs of several
+editions are laid out in separate processes, one per edition.
+"""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
+from briefgen import fingerprint
+from briefgen.fingerprint import FORMATS, Edition, output_path, unchanged_editions
 from briefgen.content import Brief, load_brief
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.i18n import TEMPLATES_DIR
@@ -16,20 +26,7 @@ from briefgen.translations import EditionStatus, catalog_path, check_translation
 
 log = logging.getLogger(__name__)
 
-FORMATS = ("pdf", "html")
 
-
-@dataclass
-class Edition:
-    """One built language of a brief."""
-
-    lang: str
-    status: EditionStatus
-    files: list[Path] = field(default_factory=list)
-
-
-def output_path(out_dir: Path, slug: str, lang: str, fmt: str) -> Path:
-    return Path(out_dir) / slug / f"{slug}.{lang}.{fmt}"
 
 
 def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
@@ -53,9 +50,16 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 
 
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
-                out_dir: Path = Path("output"), strict: bool = False,
+                out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
                 progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
-    """Build the editions of the brief in ``root``; return what was written."""
+    """Build the editions of the brief in ``root``; return what was written or already up to date."""
+    root = Path(root)
+    formats = tuple(f for f in FORMATS if f in formats)
+    if not force:
+        unchanged = unchanged_editions(root, formats, languages, out_dir, strict)
+        if unchanged is not None:
+            return unchanged
+
     brief = load_brief(root)
     langs = plan_editions(brief, languages)
     statuses = {lang: edition_status(brief, lang) for lang in langs}
@@ -66,26 +70,56 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     if problems:
         raise BriefgenError(problems=problems)
 
-    editions = []
-    all_editions = brief.document.editions
+    editions: list[Edition] = []
+    pdf_jobs: list[tuple[str, Path, str]] = []  # (print html, target path, fingerprint)
+    manifest: dict[str, dict] = {}
     for lang in langs:
         status = statuses[lang]
-        localized = localize(brief, lang, status)
-        edition = Edition(lang, status)
-        if "html" in formats:
-            progress(f"{brief.slug} {lang}: rendering HTML")
-            html = render_html(localized, lang, status, "screen", all_editions)
-            path = output_path(out_dir, brief.slug, lang, "html")
-            write_atomic(path, html)
-            edition.files.append(path)
-        if "pdf" in formats:
-            progress(f"{brief.slug} {lang}: rendering PDF")
-            from briefgen.pdf import html_to_pdf
-
-            html = render_html(localized, lang, status, "print", all_editions)
-            data = html_to_pdf(html, brief.root, [brief.root, TEMPLATES_DIR])
-            path = output_path(out_dir, brief.slug, lang, "pdf")
-            write_atomic(path, data)
-            edition.files.append(path)
+        counts = status.counts
+        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source)
+        facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
+                 "source": status.source, "complete": not status.incomplete}
+        localized = None
+        for fmt in formats:
+            path = output_path(out_dir, brief.slug, lang, fmt)
+            digest = fingerprint.edition_fingerprint(root, lang, fmt)
+            if not force and fingerprint.up_to_date(out_dir, root, path.name, lang, fmt):
+                edition.up_to_date.append(path)
+                continue
+            localized = localized or localize(brief, lang, status)
+            target = "screen" if fmt == "html" else "print"
+            progress(f"{brief.slug} {lang}: rendering {fmt.upper()}")
+            html = render_html(localized, lang, status, target, brief.document.editions)
+            if fmt == "html":
+                write_atomic(path, html)
+            else:
+                pdf_jobs.append((html, path, digest))
+            edition.written.append(path)
+            manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
+
+    _render_pdfs(pdf_jobs, brief.root, parallel)
+    fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
+
+
+def _render_pdf(html: str, path: Path, base_dir: Path) -> Path:
+    from briefgen.pdf import html_to_pdf
+
+    write_atomic(path, html_to_pdf(html, base_dir, [base_dir, TEMPLATES_DIR]))
+    return path
+
+
+def _render_pdfs(jobs: list[tuple[str, Path, str]], base_dir: Path, parallel: bool) -> None:
+    """Lay out the PDFs, one process per edition when there are several and more than one core."""
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        for html, path, _ in jobs:
+            _render_pdf(html, path, base_dir)
+        return
+    import weasyprint  # noqa: F401  imported before forking, so the workers share it
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_render_pdf, html, path, base_dir) for html, path, _ in jobs]
+        for future in futures:
+            future.result()

@@ -14,11 +14,10 @@ DEFAULT_CONTENT = Path("content")
 
 
 def _brief_dirs(dirs: tuple[Path, ...]) -> list[Path]:
-    from briefgen.content import find_briefs
-
+    """The brief folders given, or every folder under content/ holding a brief.yaml."""
     if dirs:
         return list(dirs)
-    found = find_briefs(DEFAULT_CONTENT)
+    found = sorted(path.parent for path in DEFAULT_CONTENT.glob("*/brief.yaml"))
     if not found:
         raise click.UsageError(f"no briefs under {DEFAULT_CONTENT}/ — give a brief folder, e.g. briefgen build content/my-brief")
     return found
@@ -63,30 +62,52 @@ def check(content_dirs: tuple[Path, ...]) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder that receives <slug>/<slug>.<lang>.<format>.")
 @click.option("--strict", is_flag=True, help="Refuse to build an edition with missing or stale translations.")
-def build(content_dirs, formats, languages, out_dir, strict) -> None:
+@click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
+def build(content_dirs, formats, languages, out_dir, strict, force) -> None:
     """Build the PDF and HTML editions of briefs (all under content/ by default)."""
-    from briefgen.build import FORMATS, build_brief
+    from briefgen.fingerprint import FORMATS, unchanged_editions
 
     problems = []
     for directory in _brief_dirs(content_dirs):
+        editions = None if force else unchanged_editions(directory, tuple(formats) or FORMATS, list(languages) or None,
+                                                          out_dir, strict)
         try:
-            editions = build_brief(directory, formats=tuple(formats) or FORMATS, languages=list(languages) or None,
-                                   out_dir=out_dir, strict=strict, progress=lambda m: click.echo(m, err=True))
+            # the full pipeline (pydantic, Jinja, WeasyPrint) is imported only when there is work
+            if editions is None:
+                from briefgen.build import build_brief
+
+                editions = build_brief(directory, formats=tuple(formats) or FORMATS,
+                                       languages=list(languages) or None, out_dir=out_dir, strict=strict,
+                                       force=force, progress=lambda m: click.echo(m, err=True))
         except BriefgenError as error:
             if not error.problems:
                 raise
             problems.extend(error.problems)
             continue
+        if not any(edition.written for edition in editions):
+            click.echo(f"{directory.name}: nothing changed, {len(editions)} edition{'s' if len(editions) != 1 else ''} "
+                       f"up to date (--force rebuilds)")
+            continue
         for edition in editions:
-            status = edition.status
-            counts = status.counts
-            summary = (f"{status.percent:.0f} % translated" + (
-                f" ({counts['stale']} stale, {counts['missing']} missing — shown in the source language)"
-                if status.incomplete else "")) if not status.source else "source language"
-            files = ", ".join(display_path(f) for f in edition.files)
-            click.echo(f"{edition.lang}: {summary} → {files}")
+            click.echo(f"{edition.lang}: {_edition_summary(edition)}")
     if problems:
         raise BriefgenError(problems=problems)
+
+
+def _edition_summary(edition) -> str:
+    if edition.source:
+        state = "source language"
+    elif edition.stale or edition.missing:
+        state = (f"{edition.percent:.0f} % translated ({edition.stale} stale, {edition.missing} missing"
+                 " — shown in the source language)")
+    else:
+        state = f"{edition.percent:.0f} % translated"
+    parts = []
+    if edition.written:
+        parts.append("→ " + ", ".join(display_path(f) for f in edition.written))
+    if edition.up_to_date:
+        parts.append("up to date: " + ", ".join(display_path(f) for f in edition.up_to_date))
+    return f"{state} " + "; ".join(parts)
 
 
 @main.group()

@@ -125,11 +125,6 @@ def map_texts(stem: str, value: Any, replace, model_path: tuple = (), yaml_path:
     return value
 
 
-def find_briefs(content_root: Path) -> list[Path]:
-    """Every brief folder (one holding brief.yaml) directly under ``content_root``."""
-    return sorted(p.parent for p in content_root.glob(f"*/{BRIEF_FILE}"))
-
-
 def load_brief(root: Path) -> Brief:
     """Read and validate the brief in folder ``root``; raise :class:`BriefgenError` listing every problem."""
     root = Path(root)

@@ -50,6 +50,10 @@ class BriefgenError(click.ClickException):
             message = f"{count} problem{'s' if count != 1 else ''} found"
         super().__init__(message)
 
+    def __reduce__(self):
+        # keep the problems when the error crosses a process boundary (parallel renders)
+        return (type(self), (self.message, self.problems))
+
     def format_message(self) -> str:
         lines = [str(p) for p in self.problems]
         lines.append(self.message)
