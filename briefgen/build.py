@@ -17,6 +17,7 @@ from typing import Callable
 
 from briefgen import fingerprint
 from briefgen.fingerprint import FORMATS, Edition, output_path, unchanged_editions
+from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.i18n import TEMPLATES_DIR
@@ -99,6 +100,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         editions.append(edition)
 
     _render_pdfs(pdf_jobs, brief.root, parallel)
+    keep_snapshot(brief, out_dir)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
 

@@ -156,3 +156,31 @@ def i18n_status(content_dirs, languages, units) -> None:
                     yaml_file = brief.files[item.unit.file]
                     line, column = yaml_file.position(item.unit.yaml_path)
                     click.echo(f"  {item.state:7} {yaml_file.shown}:{line}:{column}: {item.unit.key}")
+
+
+@main.command()
+@click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous",
+              help="Compare with the edition of this date (YYYY-MM-DD), or with the previous one built.")
+@click.option("-l", "--lang", "lang", metavar="CODE", help="Language of the list (default: the brief's source language).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where the builds (and their snapshots) are.")
+def changes(content_dir, since, lang, out_dir) -> None:
+    """What changed in the data since an earlier edition: prisoners, sanctions, recommendations, counts."""
+    from briefgen.changes import describe_changes
+    from briefgen.content import load_brief
+    from briefgen.i18n import format_date
+    from briefgen.resolve import Localizer
+
+    brief = load_brief(content_dir)
+    lang = lang or brief.source_language
+    base, found = describe_changes(brief, out_dir, lang, since)
+    loc = Localizer(lang)
+    import datetime as _dt
+
+    when = format_date(_dt.date.fromisoformat(base["edition_date"]), lang)
+    click.echo(loc.gettext("Changes since the edition of %(date)s:") % {"date": when})
+    for change in found:
+        click.echo(f"- {change.text}")
+    if not found:
+        click.echo(loc.gettext("No changes in the data."))

@@ -23,7 +23,7 @@ from markupsafe import Markup
 from briefgen import i18n, markup
 from briefgen.content import Brief
 from briefgen.model import Footnote
-from briefgen.resolve import STATUS_LABELS, Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
+from briefgen.resolve import Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
 from briefgen.translations import EditionStatus
 
 TEMPLATES_DIR = i18n.TEMPLATES_DIR
@@ -137,7 +137,7 @@ class RenderState(markup.InlineContext):
         return describe_sentence(sentence, self.loc)
 
     def status(self, status: str) -> str:
-        return self.loc.gettext(STATUS_LABELS[status])
+        return self.loc.status(status)
 
 
 def _join_sentences(parts: list[str]) -> str:

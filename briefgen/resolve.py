@@ -48,6 +48,10 @@ class Localizer:
     def ngettext(self, singular: str, plural: str, count: int) -> str:
         return self.translations.ngettext(singular, plural, count) % {"num": self.number(count)}
 
+    def status(self, status: str) -> str:
+        """A prisoner status ("pre-trial-detention") as words of the language."""
+        return self.gettext(STATUS_LABELS[status])
+
     def date(self, value) -> str:
         return i18n.format_date(value, self.lang)
 
