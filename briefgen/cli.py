@@ -184,3 +184,23 @@ def changes(content_dir, since, lang, out_dir) -> None:
         click.echo(f"- {change.text}")
     if not found:
         click.echo(loc.gettext("No changes in the data."))
+
+
+@main.command()
+@click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
+@click.option("-l", "--lang", "lang", metavar="CODE", help="Preview only this language.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Where the preview builds are written.")
+def serve(content_dir, port, lang, out_dir) -> None:
+    """Preview a brief on 127.0.0.1: rebuilds on save and reloads the open page."""
+    from briefgen.serve import serve as run
+
+    directory = content_dir or _brief_dirs(())[0]
+    try:
+        run(directory, out_dir, "127.0.0.1", port, lang,
+            ready=lambda url: click.echo(f"Previewing {display_path(directory)} at {url} — Ctrl-C to stop"))
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    except OSError as error:
+        raise BriefgenError(f"cannot listen on 127.0.0.1:{port}: {error.strerror} — try --port {port + 1}") from None

@@ -1,0 +1,86 @@
+"""`briefgen serve`: a real HTTP preview on 127.0.0.1 that rebuilds on save and shows content errors."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+
+import pytest
+
+from briefgen.serve import Preview, make_server
+
+
+@pytest.fixture
+def preview(small_copy, tmp_path):
+    state = Preview(small_copy, tmp_path / "out", lang="en")
+    state.rebuild()
+    server = make_server(state, "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    watcher = threading.Thread(target=state.watch, daemon=True)
+    watcher.start()
+    time.sleep(0.3)  # let the watcher start before files change
+    yield state, server.server_address[1]
+    state.stop.set()
+    with state.changed:
+        state.changed.notify_all()
+    server.shutdown()
+    server.server_close()
+    watcher.join(timeout=5)
+
+
+def get(port: int, path: str) -> tuple[int, str, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.getheader("Content-Type") or "", response.read()
+    finally:
+        connection.close()
+
+
+def wait_for(predicate, seconds: float = 20.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_preview_serves_rebuilds_on_save_and_shows_errors(preview, small_copy):
+    state, port = preview
+    status, kind, body = get(port, "/small-brief.en.html")
+    assert status == 200 and kind.startswith("text/html")
+    assert b"Test briefing on detentions" in body and b'new EventSource("/__events")' in body
+    assert get(port, "/")[0] == 302
+    pdf = wait_for(lambda: get(port, "/small-brief.en.pdf")[2].startswith(b"%PDF") and get(port, "/small-brief.en.pdf"))
+    assert pdf[1] == "application/pdf"
+
+    brief = small_copy / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("Test briefing on detentions", "Edited title"), encoding="utf-8")
+    wait_for(lambda: b"Edited title" in get(port, "/small-brief.en.html")[2])
+
+    brief.write_text(brief.read_text(encoding="utf-8").replace("  - id: detentions\n", "  - idd: detentions\n"), encoding="utf-8")
+    page = wait_for(lambda: (b := get(port, "/small-brief.en.html")[2]) and b"Content error" in b and b)
+    assert b"brief.yaml:17:5: chapters[0].idd: unknown key &#x27;idd&#x27;: did you mean &#x27;id&#x27;?" in page
+    assert b"brief.yaml:17:5: chapters[0]: required key &#x27;id&#x27; is missing" in page
+    assert get(port, "/../brief.yaml")[0] == 404
+
+    brief.write_text(brief.read_text(encoding="utf-8").replace("  - idd: detentions\n", "  - id: detentions\n"), encoding="utf-8")
+    wait_for(lambda: b"Edited title" in get(port, "/small-brief.en.html")[2])
+    assert state.error is None
+
+
+def test_event_stream_announces_a_new_build(preview, small_copy):
+    state, port = preview
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.request("GET", "/__events")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+    prisoners = small_copy / "prisoners.yaml"
+    prisoners.write_text(prisoners.read_text(encoding="utf-8").replace("Clara Gamma", "Clara G."), encoding="utf-8")
+    line = response.fp.readline()
+    assert line.startswith(b"data: ")
+    connection.close()
