@@ -1,0 +1,154 @@
+"""briefgen benchmarks: one run measures everything the README's results table shows.
+
+    python3 benchmarks/run.py [--quick]
+
+Measured, on the sample briefing content/kazakhstan-2021-11 (en + ru):
+  check                         `briefgen check` (median of 5 runs)
+  cold build                    `briefgen build --force`, en + ru, PDF + HTML, into an empty folder
+  floor                         the plain `weasyprint` command on each edition's print HTML (the slower one counts)
+  nothing changed               `briefgen build` again (median of 5)
+  one prisoner edited           `briefgen build` after changing one prisoner's sentence
+  annex of N rows               a generated brief whose annex lists N prisoners, English PDF only:
+                                pages, seconds, seconds per page, peak memory (RSS of the process tree)
+  PDF size                      per edition of the sample
+Each command runs in a fresh process, as a user would run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "content" / "kazakhstan-2021-11"
+
+
+def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of it and its children)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    # run through a tiny wrapper so that each measurement gets its own process tree's peak
+    wrapper = [sys.executable, "-c",
+               "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]);"
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"]
+    done = subprocess.run(wrapper + args, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{done.stdout}\n{done.stderr}")
+    peak_kb = int(done.stderr.strip().splitlines()[-1])
+    del before
+    return seconds, peak_kb / 1024
+
+
+def briefgen(*args: str) -> list[str]:
+    return [sys.executable, "-m", "briefgen", *args]
+
+
+def median_of(count: int, args: list[str]) -> float:
+    return statistics.median(run(args)[0] for _ in range(count))
+
+
+def print_html(brief_dir: Path, lang: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    from briefgen.content import load_brief
+    from briefgen.render import render_html
+    from briefgen.translations import edition_status, localize
+
+    brief = load_brief(brief_dir)
+    status = edition_status(brief, lang)
+    return render_html(localize(brief, lang, status), lang, status, "print", brief.document.editions)
+
+
+def pdf_pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def annex_brief(target: Path, rows: int) -> None:
+    """A brief whose annex lists ``rows`` generated prisoners."""
+    target.mkdir(parents=True)
+    (target / "brief.yaml").write_text(
+        "title: Annex benchmark\ndate: 2021-11-01\nauthor: Benchmark\nlanguages: [en]\n"
+        "chapters:\n  - id: summary\n    title: Summary\n    blocks:\n"
+        "      - \"As of {prisoners.as_of} there are {prisoners.phrase}.\"\n"
+        "annexes:\n  - id: list\n    title: List of political prisoners\n    blocks:\n      - data: prisoners\n        style: table\n",
+        encoding="utf-8")
+    lines = ["as_of: 2021-10-26", "prisoners:"]
+    for index in range(rows):
+        lines += [f"  - id: person-{index}", f"    name: Person Number{index} Testname",
+                  "    status: imprisoned", "    charges: \"extremism, inciting social discord\"",
+                  "    articles: [\"174\", \"405\"]", "    sentenced: 2021-10-11",
+                  "    sentence: {kind: imprisonment, years: 5, ban_years: 5}"]
+    (target / "prisoners.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="annexes of 100 and 1,000 rows only")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    options = parser.parse_args()
+    results: dict[str, object] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
+    }
+    work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
+    try:
+        brief = work / "kazakhstan-2021-11"
+        shutil.copytree(SAMPLE, brief)
+        out = work / "out"
+        results["check_s"] = median_of(5, briefgen("check", str(brief)))
+        cold, cold_peak = run(briefgen("build", str(brief), "--out", str(out), "--force"))
+        results["cold_build_s"], results["cold_build_peak_mb"] = cold, cold_peak
+
+        floors = {}
+        for lang in ("en", "ru"):
+            html = work / f"print.{lang}.html"
+            html.write_text(print_html(brief, lang), encoding="utf-8")
+            floors[lang] = run(["weasyprint", "--base-url", str(brief) + "/", str(html), str(work / f"floor.{lang}.pdf")])[0]
+        results["floor_s"] = floors
+        results["cold_over_floor"] = cold / max(floors.values())
+
+        results["nothing_changed_s"] = median_of(5, briefgen("build", str(brief), "--out", str(out)))
+        prisoners = brief / "prisoners.yaml"
+        text = prisoners.read_text(encoding="utf-8")
+        prisoners.write_text(text.replace("years: 7", "years: 8", 1), encoding="utf-8")
+        results["one_prisoner_edit_s"] = run(briefgen("build", str(brief), "--out", str(out)))[0]
+        results["pdf_kb"] = {lang: round((out / brief.name / f"{brief.name}.{lang}.pdf").stat().st_size / 1024)
+                             for lang in ("en", "ru")}
+
+        annexes = {}
+        for rows in ((100, 1000) if options.quick else (100, 1000, 5000)):
+            folder = work / f"annex-{rows}"
+            annex_brief(folder, rows)
+            seconds, peak = run(briefgen("build", str(folder), "--out", str(work / "annex-out"), "-f", "pdf", "--force"))
+            pages = pdf_pages(work / "annex-out" / folder.name / f"{folder.name}.en.pdf")
+            annexes[rows] = {"pages": pages, "seconds": round(seconds, 2), "s_per_page": round(seconds / pages, 4),
+                             "peak_mb": round(peak)}
+        results["annex"] = annexes
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"machine: {results['machine']}")
+    print(f"check                      {results['check_s']:.2f} s")
+    print(f"cold build en+ru pdf+html  {results['cold_build_s']:.2f} s  (peak {results['cold_build_peak_mb']:.0f} MB)")
+    print(f"floor (weasyprint CLI)     en {floors['en']:.2f} s, ru {floors['ru']:.2f} s → ratio {results['cold_over_floor']:.2f}")
+    print(f"nothing changed            {results['nothing_changed_s']:.2f} s")
+    print(f"one prisoner edited        {results['one_prisoner_edit_s']:.2f} s")
+    print(f"PDF size                   en {results['pdf_kb']['en']} KB, ru {results['pdf_kb']['ru']} KB")
+    for rows, row in annexes.items():
+        print(f"annex {rows:>5} rows           {row['pages']} pages, {row['seconds']} s, {row['s_per_page']} s/page, peak {row['peak_mb']} MB")
+    if options.json:
+        options.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
