@@ -89,6 +89,21 @@ def build(content_dirs, formats, languages, out_dir, strict) -> None:
         raise BriefgenError(problems=problems)
 
 
+@main.command()
+@click.argument("slug")
+@click.option("-k", "--kind", type=click.Choice(["briefing", "interview", "letter"]), default="briefing",
+              show_default=True, help="What kind of document to start.")
+@click.option("-p", "--parent", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CONTENT,
+              show_default=True, help="Folder that receives the new <slug>/ folder.")
+def new(slug: str, kind: str, parent: Path) -> None:
+    """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG."""
+    from briefgen.skeleton import create_brief
+
+    folder = create_brief(slug, kind, parent)
+    files = ", ".join(sorted(p.name for p in folder.iterdir()))
+    click.echo(f"{display_path(folder)}: new {kind} ({files}) — fill it in, then: briefgen build {display_path(folder)}")
+
+
 @main.group()
 def i18n() -> None:
     """Translation catalogs of the content (content/<slug>/translations/<lang>.po)."""
