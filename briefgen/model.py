@@ -289,8 +289,10 @@ class Briefing(DocumentBase):
 
 
 def _one_or_more(value: Any) -> Any:
-    """A single paragraph may be written as a plain string instead of a list of one."""
-    return [value] if isinstance(value, str) else value
+    """Paragraphs may be written as a list, or as one text with blank lines between paragraphs."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"\n[ \t]*\n", value) if part.strip()]
+    return value
 
 
 #: One or more paragraphs of inline Markdown.

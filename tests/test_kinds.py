@@ -190,3 +190,18 @@ def test_interview_input_errors(tmp_path, changes, message):
     result = CliRunner().invoke(main, ["check", str(folder)])
     assert result.exit_code == 1
     assert message in result.output, result.output
+
+
+def test_an_answer_may_be_one_text_with_blank_lines_between_paragraphs(tmp_path):
+    folder = tmp_path / "short-interview"
+    shutil.copytree(SHORT, folder)
+    (folder / "translations" / "ru.po").unlink()
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace(
+        '    answer: "Workers of the oil fields who were *dismissed* after the strike.[^strike-report]"',
+        '    answer: |\n      Workers of the oil fields\n      who were dismissed.[^strike-report]\n\n      Then their families.'),
+        encoding="utf-8")
+    build_brief(folder, formats=("html",), languages=["en"], out_dir=tmp_path / "out")
+    html = (tmp_path / "out" / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8")
+    assert re.search(r'<p class="answer">Workers of the oil fields\s+who were dismissed\.<sup', html)
+    assert '<p class="answer">Then their families.</p>' in html
