@@ -33,7 +33,9 @@ def snapshot_of(brief: Brief) -> dict:
     """The language-neutral facts and the per-language names of ``brief``'s data."""
     localized = _texts(brief)
     names = lambda getter: {lang: str(getter(b)) for lang, b in localized.items()}  # noqa: E731
-    data: dict = {"edition_date": brief.document.date.isoformat(), "prisoners": {}, "sanctions": {},
+    date = getattr(brief.document, "date", None)  # an interview may have none, or only a month
+    data: dict = {"edition_date": str(date.isoformat() if hasattr(date, "isoformat") else date or ""),
+                  "prisoners": {}, "sanctions": {},
                   "recommendations": {}, "counts": {}}
     if brief.prisoners:
         for index, p in enumerate(brief.prisoners.prisoners):

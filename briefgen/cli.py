@@ -110,6 +110,21 @@ def _edition_summary(edition) -> str:
     return f"{state} " + "; ".join(parts)
 
 
+@main.command()
+@click.argument("slug")
+@click.option("-k", "--kind", type=click.Choice(["briefing", "interview", "letter"]), default="briefing",
+              show_default=True, help="What kind of document to start.")
+@click.option("-p", "--parent", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CONTENT,
+              show_default=True, help="Folder that receives the new <slug>/ folder.")
+def new(slug: str, kind: str, parent: Path) -> None:
+    """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG."""
+    from briefgen.skeleton import create_brief
+
+    folder = create_brief(slug, kind, parent)
+    files = ", ".join(sorted(p.name for p in folder.iterdir()))
+    click.echo(f"{display_path(folder)}: new {kind} ({files}) — fill it in, then: briefgen build {display_path(folder)}")
+
+
 @main.group()
 def i18n() -> None:
     """Translation catalogs of the content (content/<slug>/translations/<lang>.po)."""
@@ -175,10 +190,10 @@ def changes(content_dir, since, lang, out_dir) -> None:
     brief = load_brief(content_dir)
     lang = lang or brief.source_language
     base, found = describe_changes(brief, out_dir, lang, since)
-    loc = Localizer(lang)
-    import datetime as _dt
+    from briefgen.model import PartialDate
 
-    when = format_date(_dt.date.fromisoformat(base["edition_date"]), lang)
+    loc = Localizer(lang)
+    when = format_date(PartialDate.parse(base["edition_date"]), lang) if base["edition_date"] else "—"
     click.echo(loc.gettext("Changes since the edition of %(date)s:") % {"date": when})
     for change in found:
         click.echo(f"- {change.text}")

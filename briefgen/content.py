@@ -20,7 +20,12 @@ from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.model import (
     COLLECTIONS,
     DATA_FILES,
+    DOCUMENT,
+    KIND_HINT,
+    KINDS,
     Briefing,
+    DocumentBase,
+    Interview,
     Cases,
     DataBlock,
     FootnotesFile,
@@ -56,7 +61,7 @@ class Brief:
 
     slug: str
     root: Path
-    document: Briefing
+    document: DocumentBase  # a Briefing, an Interview or a Letter
     footnotes: FootnotesFile = field(default_factory=FootnotesFile)
     prisoners: PrisonersFile | None = None
     prosecuted: ProsecutedFile | None = None
@@ -149,11 +154,11 @@ def load_brief(root: Path) -> Brief:
             problems.extend(error.problems)
     models: dict[str, Any] = {}
     for stem, yaml_file in files.items():
-        model_type = Briefing if stem == "brief" else DATA_FILES[stem]
+        model_type = DOCUMENT if stem == "brief" else DATA_FILES[stem]
         if stem == "brief" and isinstance(yaml_file.data, dict):
             kind = yaml_file.data.get("kind", "briefing")
-            if kind != "briefing":
-                problems.append(yaml_file.problem(("kind",), f"unknown kind '{kind}': write 'briefing'"))
+            if not isinstance(kind, str) or kind not in KINDS:
+                problems.append(yaml_file.problem(("kind",), f"unknown kind '{kind}': {KIND_HINT}"))
                 continue
         model, found = validate_file(model_type, yaml_file)
         problems.extend(found)
@@ -206,15 +211,10 @@ def check_references(brief: Brief) -> list[Problem]:
     defined = brief.footnotes.footnotes
     used: set[str] = set()
 
-    chapter_ids: dict[str, int] = {}
-    for group in ("chapters", "annexes"):
-        for index, chapter in enumerate(getattr(doc, group)):
-            if chapter.id in chapter_ids:
-                problems.append(brief.problem("brief", (group, index, "id"), f"duplicate chapter id '{chapter.id}': give each chapter its own id"))
-            chapter_ids[chapter.id] = index
-    for index, item in enumerate(doc.overview):
-        if item.chapter not in chapter_ids:
-            problems.append(brief.problem("brief", ("overview", index, "chapter"), _unknown("chapter", item.chapter, chapter_ids)))
+    if isinstance(doc, Briefing):
+        problems.extend(_check_chapters(brief, doc))
+    elif isinstance(doc, Interview):
+        problems.extend(_duplicate_ids(brief, "questions", doc.questions, "question"))
 
     for stem, list_name in (("prisoners", "prisoners"), ("prosecuted", "people"), ("killed", "people"),
                             ("sanctions", "targets"), ("recommendations", "recommendations")):
@@ -229,19 +229,6 @@ def check_references(brief: Brief) -> list[Problem]:
                 if source not in defined:
                     problems.append(brief.problem(stem, (list_name, index, "sources", source_index), _unknown("footnote", source, defined)))
 
-    prisoner_ids = {p.id for p in (brief.prisoners.prisoners if brief.prisoners else [])}
-    for group in ("chapters", "annexes"):
-        for c_index, chapter in enumerate(getattr(doc, group)):
-            for b_index, block in enumerate(chapter.blocks):
-                where = (group, c_index, "blocks", b_index)
-                if isinstance(block, Cases):
-                    for i, prisoner in enumerate(block.cases):
-                        if prisoner not in prisoner_ids:
-                            problems.append(brief.problem("brief", where + ("cases", i), _unknown("prisoner", prisoner, prisoner_ids)))
-                elif isinstance(block, DataBlock) and getattr(brief, block.data) is None:
-                    problems.append(brief.problem("brief", where + ("data",), f"this block lists {block.data}, but there is no {block.data}.yaml in {display_path(brief.root)}"))
-                elif isinstance(block, Image):
-                    problems.extend(_check_image(brief, block.image, where + ("image",)))
 
     for unit in brief.units():
         found = markup.scan(unit.text)
@@ -261,6 +248,45 @@ def check_references(brief: Brief) -> list[Problem]:
     for index, code in enumerate(doc.languages or []):
         problems.extend(_check_language(brief, ("languages", index), code))
     problems.extend(_check_language(brief, ("language",), doc.language))
+    return problems
+
+
+def _duplicate_ids(brief: Brief, list_name: str, items, what: str) -> list[Problem]:
+    """Ids within one list of brief.yaml must be unique (they make the translation keys)."""
+    problems, seen = [], set()
+    for index, item in enumerate(items):
+        if item.id is not None and item.id in seen:
+            problems.append(brief.problem("brief", (list_name, index, "id"), f"duplicate {what} id '{item.id}': give each {what} its own id"))
+        seen.add(item.id)
+    return problems
+
+
+def _check_chapters(brief: Brief, doc: Briefing) -> list[Problem]:
+    """A briefing's chapter ids, overview, case profiles, data blocks and images."""
+    problems: list[Problem] = []
+    chapter_ids: dict[str, int] = {}
+    for group in ("chapters", "annexes"):
+        for index, chapter in enumerate(getattr(doc, group)):
+            if chapter.id in chapter_ids:
+                problems.append(brief.problem("brief", (group, index, "id"), f"duplicate chapter id '{chapter.id}': give each chapter its own id"))
+            chapter_ids[chapter.id] = index
+    for index, item in enumerate(doc.overview):
+        if item.chapter not in chapter_ids:
+            problems.append(brief.problem("brief", ("overview", index, "chapter"), _unknown("chapter", item.chapter, chapter_ids)))
+
+    prisoner_ids = {p.id for p in (brief.prisoners.prisoners if brief.prisoners else [])}
+    for group in ("chapters", "annexes"):
+        for c_index, chapter in enumerate(getattr(doc, group)):
+            for b_index, block in enumerate(chapter.blocks):
+                where = (group, c_index, "blocks", b_index)
+                if isinstance(block, Cases):
+                    for i, prisoner in enumerate(block.cases):
+                        if prisoner not in prisoner_ids:
+                            problems.append(brief.problem("brief", where + ("cases", i), _unknown("prisoner", prisoner, prisoner_ids)))
+                elif isinstance(block, DataBlock) and getattr(brief, block.data) is None:
+                    problems.append(brief.problem("brief", where + ("data",), f"this block lists {block.data}, but there is no {block.data}.yaml in {display_path(brief.root)}"))
+                elif isinstance(block, Image):
+                    problems.extend(_check_image(brief, block.image, where + ("image",)))
     return problems
 
 

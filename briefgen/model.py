@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
+    TypeAdapter,
     ConfigDict,
     Discriminator,
     Field,
@@ -104,7 +105,7 @@ def _date(value: Any) -> _dt.date:
     raise PydanticCustomError("full_date", "expected a date written YYYY-MM-DD (e.g. 2021-11-01)")
 
 
-from pydantic import AfterValidator, PlainValidator  # noqa: E402  (kept next to their use)
+from pydantic import AfterValidator, BeforeValidator, PlainValidator  # noqa: E402  (kept next to their use)
 
 Id = Annotated[str, Field(strict=True), AfterValidator(_check_id)]
 Url = Annotated[str, Field(strict=True), AfterValidator(_check_url)]
@@ -258,10 +259,22 @@ class Contact(Strict):
     phone: str | None = Field(default=None, strict=True)
 
 
-class Briefing(Strict):
-    kind: Literal["briefing"] = "briefing"
+class DocumentBase(Strict):
+    """What every kind of brief.yaml has: its kind and its languages."""
+
+    kind: str
     language: Language = "en"
     languages: list[Language] | None = None
+
+    @property
+    def editions(self) -> list[str]:
+        """The languages to build, the source language first."""
+        rest = [code for code in (self.languages or []) if code != self.language]
+        return [self.language, *dict.fromkeys(rest)]
+
+
+class Briefing(DocumentBase):
+    kind: Literal["briefing"] = "briefing"
     title: Text
     short_title: Text | None = None
     subtitle: Text | None = None
@@ -274,11 +287,94 @@ class Briefing(Strict):
     annexes: list[Chapter] = []
     contact: Contact | None = None
 
-    @property
-    def editions(self) -> list[str]:
-        """The languages to build, the source language first."""
-        rest = [code for code in (self.languages or []) if code != self.language]
-        return [self.language, *dict.fromkeys(rest)]
+
+def _one_or_more(value: Any) -> Any:
+    """Paragraphs may be written as a list, or as one text with blank lines between paragraphs."""
+    if isinstance(value, str):
+        return [part.strip() for part in re.split(r"\n[ \t]*\n", value) if part.strip()]
+    return value
+
+
+#: One or more paragraphs of inline Markdown.
+Paragraphs = Annotated[list[Text], BeforeValidator(_one_or_more), Field(min_length=1)]
+
+
+class QuestionAnswer(Strict):
+    question: Text
+    answer: Paragraphs
+    id: Id | None = None
+
+
+class Interview(DocumentBase):
+    """A human-rights-defender interview: who, then ordered questions and answers."""
+
+    kind: Literal["interview"]
+    title: Text | None = None          # default: "Interview with <interviewee>"
+    interviewee: Text
+    role: Text | None = None
+    organisation: Text | None = None
+    country: Text | None = None
+    date: PartialDate | None = None
+    publisher: Text | None = None
+    intro: Text | None = None
+    questions: list[QuestionAnswer] = Field(min_length=1)
+
+
+class Signature(Strict):
+    name: Text
+    title: Text | None = None
+    organisation: Text | None = None
+    city: Text | None = None
+
+
+class Republication(Strict):
+    """Where a letter was first published: "originally published in … — read the original"."""
+
+    outlet: Text | None = None          # default: the letter's outlet
+    url: Url
+
+
+class Letter(DocumentBase):
+    """A letter to the editor of a newspaper."""
+
+    kind: Literal["letter"]
+    title: Text
+    outlet: Text
+    date: PartialDate
+    salutation: Text
+    body: Paragraphs
+    signature: Signature
+    republication: Republication | None = None
+
+
+#: The kinds of brief.yaml and their models.
+KINDS: dict[str, type[DocumentBase]] = {"briefing": Briefing, "interview": Interview, "letter": Letter}
+KIND_HINT = "write briefing, interview or letter"
+
+
+def _document_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kind = value.get("kind", "briefing")
+        return kind if isinstance(kind, str) else None
+    return getattr(value, "kind", None)
+
+
+#: brief.yaml: a choice on ``kind`` (briefing when not given).
+Document = Annotated[
+    Union[
+        Annotated[Briefing, Tag("briefing")],
+        Annotated[Interview, Tag("interview")],
+        Annotated[Letter, Tag("letter")],
+    ],
+    Discriminator(
+        _document_kind,
+        custom_error_type="document_kind",
+        custom_error_message="unknown kind: " + KIND_HINT,
+    ),
+]
+
+#: Validates brief.yaml into a Briefing, an Interview or a Letter.
+DOCUMENT = TypeAdapter(Document)
 
 
 # ---------------------------------------------------------------- data files
@@ -405,7 +501,7 @@ DATA_FILES: dict[str, type[Strict]] = {
 #: Every key any model accepts: the vocabulary for "did you mean …?".
 def all_keys() -> set[str]:
     keys: set[str] = set()
-    stack: list[type[BaseModel]] = [Briefing, *DATA_FILES.values(), Labelled, Heading, Bullets, Numbered, Quote,
+    stack: list[type[BaseModel]] = [*KINDS.values(), QuestionAnswer, Signature, Republication, *DATA_FILES.values(), Labelled, Heading, Bullets, Numbered, Quote,
                                     Cases, Table, TableSpec, DataBlock, Image, Paragraph, Chapter, OverviewItem,
                                     Contact, Footnote, Sentence, Prisoner, ProsecutedPerson, KilledPerson,
                                     SanctionTarget, Recommendation]

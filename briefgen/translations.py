@@ -177,7 +177,8 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
         for message in old_by_context.values():
             if message.string and not message.fuzzy:
                 old_by_id.setdefault(message.id, message)
-        catalog = Catalog(locale=lang, project=brief.slug, version=brief.document.date.isoformat(),
+        date = getattr(brief.document, "date", None)  # an interview may have none
+        catalog = Catalog(locale=lang, project=brief.slug, version=str(date) if date else None,
                           language_team=None, fuzzy=False,
                           creation_date=old.creation_date if old else _dt.datetime.now(_dt.timezone.utc))
         catalog.header_comment = (f"# Translations of the brief '{brief.slug}' into {lang}.\n"

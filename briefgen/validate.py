@@ -10,10 +10,10 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from briefgen.errors import Problem
-from briefgen.model import BLOCK_KEYS, all_keys
+from briefgen.model import BLOCK_KEYS, KINDS, all_keys
 from briefgen.yamlfile import YamlFile, YamlPath, format_path
 
 _TYPE_NAMES = {str: "a text", int: "a number", float: "a number", bool: "yes/no", list: "a list", dict: "a mapping", type(None): "nothing"}
@@ -61,6 +61,22 @@ def closest(word: str, candidates) -> str | None:
     return best[1] if best[0] >= 0.7 else None
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def _key_of_another_kind(loc: tuple) -> str | None:
+    """For a top-level key of brief.yaml that belongs to another kind (``questions`` in a
+    letter), say which kind has it; pydantic's location starts with the kind's tag."""
+    if len(loc) != 2 or loc[0] not in KINDS:
+        return None
+    this, key = loc
+    owners = [kind for kind, model in KINDS.items() if kind != this and key in model.model_fields]
+    if not owners:
+        return None
+    return f"unknown key '{key}': {_a(this)} has no '{key}' ({_a(owners[0])} has): remove it, or write 'kind: {owners[0]}'"
+
+
 def _message(error: dict, value: Any) -> tuple[str, bool]:
     """What to tell the user, and whether the problem sits at the key rather than the value."""
     kind = error["type"]
@@ -69,6 +85,9 @@ def _message(error: dict, value: Any) -> tuple[str, bool]:
     if kind == "missing":
         return f"required key '{last}' is missing: add it", False
     if kind == "extra_forbidden":
+        other = _key_of_another_kind(loc)
+        if other:
+            return other, True
         guess = closest(str(last), all_keys())
         hint = f"did you mean '{guess}'?" if guess else "remove it or check its spelling"
         return f"unknown key '{last}': {hint}", True
@@ -107,11 +126,13 @@ def problems_from(error: ValidationError, yaml_file: YamlFile, prefix: YamlPath 
     return problems
 
 
-def validate_file(model: type[BaseModel], yaml_file: YamlFile) -> tuple[BaseModel | None, list[Problem]]:
-    """Validate the data of ``yaml_file`` against ``model``."""
+def validate_file(model: type[BaseModel] | TypeAdapter, yaml_file: YamlFile) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate the data of ``yaml_file`` against ``model`` (a model, or an adapter of a union of models)."""
     if not isinstance(yaml_file.data, dict):
         return None, [yaml_file.problem((), f"expected a mapping of keys at the top of the file, got {_kind_of(yaml_file.data)}")]
     try:
+        if isinstance(model, TypeAdapter):
+            return model.validate_python(yaml_file.data), []
         return model.model_validate(yaml_file.data), []
     except ValidationError as error:
         return None, problems_from(error, yaml_file)

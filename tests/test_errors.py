@@ -22,6 +22,14 @@ CASES = {
     "unused-footnote": [("footnotes.yaml", 4, 3, "footnotes.forgotten: footnote 'forgotten' is never called: call it with [^forgotten] or remove it")],
     "duplicate-id": [("prisoners.yaml", 6, 9, "prisoners[1].id: duplicate id 'anna-alpha'")],
     "missing-image": [("brief.yaml", 8, 16, "chapters[0].blocks[0].image: image 'map.png' not found")],
+    "unknown-kind": [("brief.yaml", 1, 7, "kind: unknown kind 'interveiw': write briefing, interview or letter")],
+    "letter-with-questions": [("brief.yaml", 10, 1, "questions: unknown key 'questions': a letter has no 'questions' "
+                                                     "(an interview has): remove it, or write 'kind: interview'")],
+    "interview-without-answers": [
+        ("brief.yaml", 3, 7, "date: expected a date written YYYY-MM-DD, YYYY-MM or YYYY"),
+        ("brief.yaml", 5, 5, "questions[0]: required key 'answer' is missing: add it"),
+        ("brief.yaml", 7, 13, "questions[1].answer: must not be empty: give at least one entry"),
+    ],
     "several-problems": [
         ("brief.yaml", 2, 7, "date: expected a date written YYYY-MM-DD"),
         ("brief.yaml", 5, 9, "chapters[0].id: an id is lowercase letters, digits and dashes"),
