@@ -89,7 +89,7 @@ def build(content_dirs, formats, languages, out_dir, strict, force) -> None:
                        f"up to date (--force rebuilds)")
             continue
         for edition in editions:
-            click.echo(f"{edition.lang}: {_edition_summary(edition)}")
+            click.echo(f"{directory.name} {edition.lang}: {_edition_summary(edition)}")
     if problems:
         raise BriefgenError(problems=problems)
 

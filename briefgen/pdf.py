@@ -62,37 +62,59 @@ def make_fetcher(allowed_roots: list[Path]):
     return BriefFetcher()
 
 
-def _boxes(box):
-    yield box
+def _boxes(box, ancestors=()):
+    """Every box below ``box``, with the boxes that contain it."""
+    yield box, ancestors
     for child in getattr(box, "children", None) or ():
-        yield from _boxes(child)
+        yield from _boxes(child, ancestors + (box,))
 
 
-def misplaced_footnotes(document) -> dict[str, tuple[int, int | None]]:
-    """Footnotes whose body is not on the page of their call: id → (call page, note page)."""
-    call_page: dict[str, int] = {}
+BLOCK_TAGS = ("p", "li", "tr", "figure", "blockquote")
+
+
+def misplaced_footnotes(document) -> dict[str, tuple[int, int | None, float]]:
+    """Footnotes whose body is not on the page of their call.
+
+    Returns id → (call page, note page, where the calling block starts on the call
+    page: 0.0 at the top of the page area, 1.0 at its foot).
+    """
+    calls: dict[str, tuple[int, float]] = {}
     note_page: dict[str, int] = {}
     for number, page in enumerate(document.pages, 1):
-        for box in _boxes(page._page_box):
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        height = page_box.height or 1
+        for box, ancestors in _boxes(page_box):
             tag = getattr(box, "element_tag", "") or ""
             if tag.endswith("::footnote-call"):
-                call_page.setdefault(box.element.get("id"), number)
+                block = next((a for a in reversed(ancestors) if getattr(a, "element_tag", "") in BLOCK_TAGS), None)
+                where = ((block.position_y - top) / height) if block is not None else 1.0
+                calls.setdefault(box.element.get("id"), (number, where))
             elif type(box).__name__ == "FootnoteAreaBox":
                 for note in box.children:
                     note_page.setdefault(note.element.get("id"), number)
-    return {key: (page, note_page.get(key)) for key, page in call_page.items() if note_page.get(key) != page}
+    return {key: (page, note_page.get(key), where) for key, (page, where) in calls.items() if note_page.get(key) != page}
 
 
 #: WeasyPrint 70's footnote-policy does not always keep a note with its call
-#: (Kozea/WeasyPrint#1564, #2502); we check the layout and start the block that
-#: calls a misplaced note on a new page, which is what footnote-policy: block means.
-MAX_FOOTNOTE_PASSES = 3
+#: (Kozea/WeasyPrint#1564, #2502). We check the finished layout and, for each
+#: misplaced note, lay the document out again with a page break before the block
+#: that calls it (what footnote-policy: block means) — or, when that block starts
+#: near the top of its page and moving it would leave the page nearly empty,
+#: after it, so that the content that crowded the note out moves on instead.
+MAX_FOOTNOTE_PASSES = 4
+NEAR_THE_TOP = 0.35
 
 
-def _page_break_before_call(footnote_id: str) -> str:
-    """CSS that starts the block calling ``footnote_id`` on a new page — or its heading, if
-    the block follows one, so that no heading is stranded at a page foot."""
-    block = f":is(p, li, tr, figure, blockquote, ul, ol, table):has(#{footnote_id})"
+def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
+    """CSS that gives the note of ``footnote_id`` room on its call's page."""
+    target = f"#{footnote_id}"
+    if break_after:
+        innermost = f"p:has({target}), li:not(:has(p)):has({target}), tr:has({target}), figure:has({target})"
+        return f"{innermost} {{ break-after: page; }}"
+    # start the block on a new page — or its heading, if the block follows one, so
+    # that no heading is stranded at a page foot
+    block = f":is(p, li, tr, figure, blockquote, ul, ol, table):has({target})"
     return (f"{block}:not(:is(h1, h2, h3) + *):not({block} {block}) {{ break-before: page; }}\n"
             f":is(h2, h3):has(+ {block}) {{ break-before: page; }}")
 
@@ -112,17 +134,20 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path]):
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = make_fetcher(allowed_roots)
-    fixes: list[str] = []
+    fixes: dict[str, bool] = {}  # footnote id → break after (True) or before (False) its block
     try:
         source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
         for attempt in range(MAX_FOOTNOTE_PASSES):
-            extra = [CSS(string="\n".join(fixes), font_config=font_configuration())] if fixes else None
+            css = "\n".join(_keep_note_with_call(key, after) for key, after in fixes.items())
+            extra = [CSS(string=css, font_config=font_configuration())] if css else None
             document = source.render(font_config=font_configuration(), stylesheets=extra, optimize_images=True)
             misplaced = misplaced_footnotes(document)
             if not misplaced:
                 break
             log.info("footnotes off their call's page (pass %d): %s", attempt + 1, misplaced)
-            fixes.extend(_page_break_before_call(key) for key in misplaced)
+            for key, (_, _, where) in misplaced.items():
+                # a break after did not help: fall back to a break before
+                fixes[key] = where < NEAR_THE_TOP and key not in fixes
         else:
             log.warning("footnotes still off their call's page: %s", ", ".join(sorted(misplaced)))
         return document
