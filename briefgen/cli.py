@@ -265,9 +265,12 @@ def _show_report(plan, report) -> None:
     if unknown:
         click.echo(f"{len(unknown)} message(s) may or may not have arrived: check with the recipient or the mail "
                    "server, then send them again with --retry-unknown if needed", err=True)
-    skipped = sum(item.action in (HAS_IT, HAS_EARLIER) for item in plan.items)
-    if skipped:
-        click.echo(f"{skipped} recipient(s) already had an edition and were skipped (--resend-updated sends a new one)")
+    has_it = sum(item.action == HAS_IT for item in plan.items)
+    earlier = sum(item.action == HAS_EARLIER for item in plan.items)
+    if has_it:
+        click.echo(f"{has_it} recipient(s) already had this edition and were skipped")
+    if earlier:
+        click.echo(f"{earlier} recipient(s) have an earlier edition and were skipped (--resend-updated sends them this one)")
     if report.stopped:
         raise BriefgenError(report.stopped)
     if report.rejected or report.deferred:
@@ -278,8 +281,9 @@ def _show_status(lines) -> None:
     if not lines:
         click.echo("nothing sent yet")
         return
+    shown = {"handed-over": "outcome unknown", "attempting": "not sent (interrupted)", "deferred": "not sent (deferred)"}
     rows = [(f"{line.name} <{line.address}>", line.lang,
-             line.state + ("" if line.current or line.state == "not sent" else " (earlier edition)"),
+             shown.get(line.state, line.state) + ("" if line.current or line.state == "not sent" else " (earlier edition)"),
              line.when, line.response[:60]) for line in lines]
     _table(("recipient", "edition", "state", "when", "server answer"), rows)
 

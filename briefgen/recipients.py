@@ -102,9 +102,11 @@ def _check_row(shown: str, values: dict[str, str], where) -> list[Problem]:
     if email and not ADDRESS.fullmatch(email):
         problems.append(Problem(shown, *where("email"), "email", _address_hint(email)))
     language = values.get("language", "")
-    if language and not _known_language(language):
-        problems.append(Problem(shown, *where("language"), "language",
-                                f"unknown language '{language}': write a language code such as en, ru, de or fr"))
+    if language:
+        canonical = _canonical_language(language)
+        if canonical != language.lower():
+            hint = f"did you mean '{canonical}'?" if canonical else "write a language code such as en, ru, de or fr"
+            problems.append(Problem(shown, *where("language"), "language", f"unknown language '{language}': {hint}"))
     return problems
 
 
@@ -118,16 +120,16 @@ def _address_hint(email: str) -> str:
     return f"invalid address '{email}': write it as name@example.org"
 
 
-def _known_language(code: str) -> bool:
+def _canonical_language(code: str) -> str | None:
+    """The language code Babel knows ``code`` by ("rus" → "ru"), or None."""
     from babel import Locale, UnknownLocaleError
 
     if not re.fullmatch(r"[a-z]{2,3}", code.lower()):
-        return False
+        return None
     try:
-        Locale.parse(code.lower())
+        return Locale.parse(code.lower()).language
     except (UnknownLocaleError, ValueError):
-        return False
-    return True
+        return None
 
 
 # ------------------------------------------------------------------ files

@@ -113,9 +113,10 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     lang_of = {r.key: (r.language if r.language in editions else brief.source_language) for r in recipients}
     stale = stale_editions(brief_dir, out_dir, lang_of.values())
     if stale:
-        raise BriefgenError("\n".join(stale) + f"\nnothing was sent: rebuild first with `briefgen build "
-                                               f"{display_path(brief_dir)}`" +
-                            (f" --out {display_path(out_dir)}" if out_dir != Path("output") else ""))
+        command = f"briefgen build {display_path(brief_dir)}"
+        if out_dir != Path("output"):
+            command += f" --out {display_path(out_dir)}"
+        raise BriefgenError("\n".join(stale) + f"\nnothing was sent: rebuild first with `{command}`")
     manifest = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     infos = {}
     for lang in sorted(set(lang_of.values())):
