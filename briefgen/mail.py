@@ -65,10 +65,15 @@ class EditionInfo:
     organisation: str = ""
 
     @property
+    def signature(self) -> list[str]:
+        """The lines under "Kind regards,": who writes, their role, their organisation."""
+        return [line for line in (self.contact_name, self.contact_role, self.organisation or self.author) if line]
+
+    @property
     def attachment_name(self) -> str:
         """A readable file name: "Kazakhstan, November 2021 (EN).pdf"."""
         name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", self.short_title or self.title)
-        name = re.sub(r"\s+", " ", name).strip(" .") or self.slug
+        name = re.sub(r"\s+", " ", name).strip().lstrip(".") or self.slug
         return f"{name[:80].rstrip()} ({self.lang.upper()}).pdf"
 
 
@@ -120,8 +125,8 @@ def message_id(edition_fingerprint: str, address: str, domain: str) -> str:
 
 
 #: 7-bit transfer encodings (quoted-printable or base64, whichever is shorter), so that no server
-#: needs 8BITMIME; CRLF line ends as SMTP wants them
-_POLICY = policy.SMTP.clone(cte_type="7bit")
+#: needs 8BITMIME; the message is written out with CRLF line ends (policy.SMTP) when sent or saved
+_POLICY = policy.default.clone(cte_type="7bit")
 
 
 @lru_cache(maxsize=None)

@@ -170,7 +170,8 @@ def write_outbox(plan: Plan) -> list[Path]:
     for number, item in enumerate(plan.to_send, 1):
         safe = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in item.recipient.email.lower())
         path = plan.outbox / f"{number:03d}-{safe}.eml"
-        write_atomic(path, plan.message(item).as_bytes(policy=policy.SMTP))
+        # LF line ends on disk: what mail programs and Python's email parser read back most plainly
+        write_atomic(path, plan.message(item).as_bytes(policy=policy.default))
         paths.append(path)
     return paths
 
