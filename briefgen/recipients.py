@@ -200,7 +200,7 @@ def _csv_rows(path: Path) -> list[_Row]:
         if not any(cell.strip() for cell in cells):
             continue  # blank lines and rows of empty cells, common at the end of exports
         columns = _cell_columns(lines[line - 1] if line <= len(lines) else "", delimiter)
-        values = {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(names) if name in COLUMNS}
+        values = {name: _clean(cells[i] if i < len(cells) else "") for i, name in enumerate(names) if name in COLUMNS}
 
         def where(name, line=line, columns=columns):
             index = names.index(name)
@@ -208,6 +208,11 @@ def _csv_rows(path: Path) -> list[_Row]:
 
         rows.append(_Row(line, values, where))
     return rows
+
+
+def _clean(value: str) -> str:
+    """A cell on one line: line breaks and runs of spaces (which could forge mail headers) become one space."""
+    return " ".join(value.split())
 
 
 def _cell_columns(line: str, delimiter: str) -> list[int]:
@@ -244,7 +249,7 @@ def _yaml_rows(path: Path) -> list[_Row]:
         for column in REQUIRED:
             if column not in item:
                 problems.append(yaml_file.problem(path_, f"required key '{column}' is missing: add it", key=True))
-        values = {key: "" if value is None else str(value).strip() for key, value in item.items() if key in COLUMNS}
+        values = {key: _clean("" if value is None else str(value)) for key, value in item.items() if key in COLUMNS}
         rows.append(_Row(yaml_file.position(path_)[0], values,
                          lambda name, p=path_: yaml_file.position(p + (name,))))
     if problems:

@@ -29,9 +29,14 @@ def test_a_spreadsheet_export_is_read(tmp_path):
 
 
 def test_semicolons_a_byte_order_mark_and_extra_columns_are_fine(tmp_path):
-    text = "\ufeffName;Email;Language;Salutation;Notes\n\"Alpha; Anna\";anna@example.org;EN;Ms;met in May\n\n;;;;\n"
-    (anna,) = load_recipients(write_recipients(tmp_path, text))
-    assert (anna.name, anna.language) == ("Alpha; Anna", "en")
+    text = ("\ufeffName;Email;Language;Salutation;Notes\n\"Alpha;\nAnna\";anna@example.org;EN;Ms;met in May\n\n;;;;\n"
+            "Boris Beta;boris@example;ru;Mr;\n")
+    path = write_recipients(tmp_path, text)
+    assert problems_of(path) == [f"{display_path(path)}:6:12: email: invalid address 'boris@example': "
+                                 "write it as name@example.org"]
+    (anna,) = load_recipients(write_recipients(tmp_path, text.replace("boris@example;", "boris@example.org;")))[:1]
+    # a line break inside a cell could forge a mail header: it becomes a space
+    assert (anna.name, anna.language, anna.line) == ("Alpha; Anna", "en", 2)
 
 
 def test_yaml_recipients(tmp_path):
