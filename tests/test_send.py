@@ -264,3 +264,12 @@ def test_an_unreachable_server_stops_the_run_and_sends_nothing(brief, out, tmp_p
     assert "sent 0 of 5" in result.output
     plan = send.prepare(brief, write_recipients(tmp_path), out)
     assert len(plan.to_send) == 5
+
+
+def test_the_cover_email_and_the_sending_code_are_no_part_of_an_editions_fingerprint():
+    from briefgen import fingerprint
+
+    templates = fingerprint._template_files("ru")
+    assert templates and not any("email" in path.parts for path in templates)
+    assert any(path.name == "messages.po" for path in templates)  # the shared catalog still counts
+    assert {"send.py", "mail.py", "delivery.py", "ledger.py", "recipients.py", "mailconfig.py"} <= fingerprint.SEND_ONLY
