@@ -219,3 +219,143 @@ def serve(content_dir, port, lang, out_dir) -> None:
         click.echo("stopped")
     except OSError as error:
         raise BriefgenError(f"cannot listen on 127.0.0.1:{port}: {error.strerror} — try --port {port + 1}") from None
+
+
+# ---------------------------------------------------------------- send (issue #4)
+
+@main.command()
+@click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-r", "--recipients", "recipients_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="CSV (UTF-8, header row) or YAML: name, email, language, salutation[, group, country, committee].")
+@click.option("--send", "really_send", is_flag=True, help="Send for real (default: a dry run that writes .eml files).")
+@click.option("--group", "groups", multiple=True, help="Only recipients of this group (repeatable).")
+@click.option("--country", "countries", multiple=True, help="Only recipients from this country (repeatable).")
+@click.option("--status", "show_status", is_flag=True, help="Show who has which edition, from the send ledger.")
+@click.option("--retry-unknown", is_flag=True,
+              help="Send again the messages whose outcome is unknown (the connection dropped after hand-over).")
+@click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="The build's output folder (holds the editions, the outbox and the ledger).")
+@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="SMTP settings, TOML or YAML with an [smtp] table (default: ./briefgen.toml if present).")
+@click.option("--smtp-host", help="SMTP server [BRIEFGEN_SMTP_HOST].")
+@click.option("--smtp-port", type=int, help="Port (default 587 for starttls, 465 for ssl) [BRIEFGEN_SMTP_PORT].")
+@click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
+              help="Encryption (default starttls) [BRIEFGEN_SMTP_SECURITY].")
+@click.option("--smtp-user", help="Login; the password comes from BRIEFGEN_SMTP_PASSWORD or a prompt [BRIEFGEN_SMTP_USER].")
+@click.option("--smtp-cafile", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="PEM file of the CA to trust for the server's certificate [BRIEFGEN_SMTP_CAFILE].")
+@click.option("--smtp-timeout", type=float, help="Seconds to wait for the server (default 30).")
+@click.option("--from", "sender", help="From address, e.g. \"Name <a@b.org>\" (default: the brief's contact) [BRIEFGEN_FROM].")
+@click.option("--reply-to", help="Reply-To address [BRIEFGEN_REPLY_TO].")
+@click.option("--per-minute", type=float, help="Send at most this many messages a minute.")
+@click.option("--attempts", type=click.IntRange(1, 20), default=4, show_default=True,
+              help="Tries per message on a transient failure (4xx, dropped connection).")
+@click.option("--backoff", type=float, default=2.0, hidden=True, help="Seconds before the first retry; doubled each time.")
+def send(content_dir, recipients_file, really_send, groups, countries, show_status, retry_unknown, resend_updated,
+         out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
+         per_minute, attempts, backoff) -> None:
+    """Email the PDF editions of a brief, each recipient in their language (dry run unless --send)."""
+    import os
+
+    from briefgen import send as sending
+    from briefgen.delivery import Retry
+    from briefgen.mailconfig import PASSWORD_ENV, load_settings
+    from briefgen.recipients import load_recipients
+
+    if show_status:
+        recipients = load_recipients(recipients_file) if recipients_file else None
+        _show_status(sending.status(content_dir, out_dir, recipients))
+        return
+    if recipients_file is None:
+        raise click.UsageError("give the recipients file: --recipients meps.csv")
+    settings = load_settings(config, {
+        "host": smtp_host, "port": smtp_port, "security": smtp_security, "user": smtp_user, "from": sender,
+        "reply_to": reply_to, "cafile": smtp_cafile, "timeout": smtp_timeout, "per_minute": per_minute})
+    plan = sending.prepare(content_dir, recipients_file, out_dir, groups=groups, countries=countries,
+                           settings=settings, retry_unknown=retry_unknown, resend_updated=resend_updated)
+    _show_plan(plan)
+    count = len(plan.to_send)
+    plural = "message" if count == 1 else "messages"
+    if not really_send:
+        written = sending.write_outbox(plan)
+        if written:
+            click.echo(f"{len(written)} {plural} written to {display_path(plan.outbox)}/ (open them in your mail program)")
+        click.echo(f"nothing was sent; add --send to send {count} {plural}" if count else
+                   "nothing to send: every recipient listed already has this edition or awaits a decision")
+        return
+    if not count:
+        click.echo("nothing to send: every recipient listed already has this edition or awaits a decision")
+        return
+    password = None
+    if settings.user:
+        password = os.environ.get(PASSWORD_ENV) or click.prompt(f"Password for {settings.user} at {settings.host}",
+                                                               hide_input=True, err=True)
+    with click.progressbar(length=count, label=f"Sending {count} {plural}", file=click.get_text_stream("stderr"),
+                           show_pos=True) as bar:
+        try:
+            report = sending.send_plan(plan, settings, password, retry=Retry(attempts=attempts, backoff=backoff),
+                                       on_progress=lambda item, outcome: bar.update(1))
+        except KeyboardInterrupt:
+            click.echo("\ninterrupted: every message handed over is recorded in the ledger; run the same command "
+                       "again to send the rest", err=True)
+            raise SystemExit(130) from None
+    _show_report(plan, report)
+
+
+def _show_plan(plan) -> None:
+    from briefgen.send import SEND
+
+    rows = [(f"{item.recipient.name} <{item.recipient.email}>",
+             item.recipient.language + (f" → {item.edition.lang}" if item.fallback else ""),
+             item.edition.attachment_name, _size(item.edition.path.stat().st_size),
+             "" if item.action == SEND else item.action) for item in plan.items]
+    _table(("recipient", "language", "attachment", "size", "note"), rows)
+
+
+def _show_report(plan, report) -> None:
+    from briefgen.send import HAS_EARLIER, HAS_IT, UNKNOWN
+
+    click.echo(f"sent {len(report.sent)} of {len(plan.to_send)}")
+    for item, response in report.rejected:
+        click.echo(f"rejected: {item.recipient.email}: {response} — fix or remove the address", err=True)
+    for item, response in report.deferred:
+        click.echo(f"not sent (will be tried again): {item.recipient.email}: {response}", err=True)
+    unknown = [(item, response) for item, response in report.unknown]
+    unknown += [(item, item.previous.response) for item in plan.items if item.action == UNKNOWN]
+    for item, response in unknown:
+        click.echo(f"outcome unknown: {item.recipient.email}: {response}", err=True)
+    if unknown:
+        click.echo(f"{len(unknown)} message(s) may or may not have arrived: check with the recipient or the mail "
+                   "server, then send them again with --retry-unknown if needed", err=True)
+    has_it = sum(item.action == HAS_IT for item in plan.items)
+    earlier = sum(item.action == HAS_EARLIER for item in plan.items)
+    if has_it:
+        click.echo(f"{has_it} recipient(s) already had this edition and were skipped")
+    if earlier:
+        click.echo(f"{earlier} recipient(s) have an earlier edition and were skipped (--resend-updated sends them this one)")
+    if report.stopped:
+        raise BriefgenError(report.stopped)
+    if report.rejected or report.deferred:
+        raise BriefgenError(f"{len(report.rejected) + len(report.deferred)} message(s) not delivered (listed above)")
+
+
+def _show_status(lines) -> None:
+    if not lines:
+        click.echo("nothing sent yet")
+        return
+    shown = {"handed-over": "outcome unknown", "attempting": "not sent (interrupted)", "deferred": "not sent (deferred)"}
+    rows = [(f"{line.name} <{line.address}>", line.lang,
+             shown.get(line.state, line.state) + ("" if line.current or line.state == "not sent" else " (earlier edition)"),
+             line.when, line.response[:60]) for line in lines]
+    _table(("recipient", "edition", "state", "when", "server answer"), rows)
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
+    for row in (header, *rows):
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -30,6 +30,8 @@ TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
 MANIFEST = ".briefgen-manifest.json"
 FORMATS = ("pdf", "html")
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
+#: code and templates that only send editions, and so never change one
+SEND_ONLY = {"recipients.py", "mail.py", "mailconfig.py", "delivery.py", "ledger.py", "send.py", "email"}
 
 
 def _hash_files(digest, files: list[Path], base: Path) -> None:
@@ -48,7 +50,7 @@ def tool_fingerprint() -> str:
         digest.update(f"weasyprint {metadata.version('weasyprint')}".encode())
     except metadata.PackageNotFoundError:
         pass
-    _hash_files(digest, list(PACKAGE_DIR.glob("*.py")), PACKAGE_DIR)
+    _hash_files(digest, [p for p in PACKAGE_DIR.glob("*.py") if p.name not in SEND_ONLY], PACKAGE_DIR)
     for font_dir in FONT_DIRS:
         if font_dir.is_dir():
             for root, _, names in os.walk(font_dir):
@@ -67,6 +69,8 @@ def _template_files(lang: str) -> list[Path]:
         parts = path.relative_to(TEMPLATES_DIR).parts
         if parts[0] == "locale" and len(parts) > 2 and parts[1] != lang:
             continue  # another language's catalog does not change this edition
+        if parts[0] in SEND_ONLY:
+            continue  # the cover email's templates
         if path.suffix in (".mo", ".pyc"):
             continue
         files.append(path)

@@ -1,0 +1,182 @@
+"""Compose the cover email: subject, plain text, an HTML alternative and the PDF edition attached.
+
+The texts come from the Jinja templates under ``templates/email/`` and are
+translated through the same gettext catalogs as the editions
+(``templates/locale/<lang>/LC_MESSAGES/messages.po``). The email is written
+in the recipient's language when the tool has a catalog for it (else in
+English); the attachment is the edition in the recipient's language, or the
+source language's with a sentence saying so. The greeting agrees with the
+gender a salutation tells ("Ms" → "Уважаемая г-жа …"), and is neutral
+otherwise; a salutation that is a whole greeting is used as written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from briefgen import i18n, markup
+from briefgen.recipients import Recipient
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is used."""
+    return message
+
+
+#: Salutations we recognise: the gender they tell (for languages whose greeting agrees) and the
+#: title as translated into the email's language. Anything else is a title kept as written, or,
+#: when it has several words or ends in punctuation, a whole greeting.
+TITLES = {
+    "ms": ("woman", N_("Ms")), "mrs": ("woman", N_("Mrs")), "miss": ("woman", N_("Miss")),
+    "mr": ("man", N_("Mr")),
+    "dr": (None, N_("Dr")), "prof": (None, N_("Prof")),
+    "г-жа": ("woman", N_("Ms")), "госпожа": ("woman", N_("Ms")),
+    "г-н": ("man", N_("Mr")), "господин": ("man", N_("Mr")),
+}
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """What the email says about the attached PDF edition (texts in the edition's language, plain)."""
+
+    slug: str
+    lang: str
+    path: Path
+    fingerprint: str
+    title: str
+    short_title: str
+    date: _dt.date
+    author: str
+    contact_name: str = ""
+    contact_role: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    organisation: str = ""
+
+    @property
+    def signature(self) -> list[str]:
+        """The lines under "Kind regards,": who writes, their role, their organisation."""
+        return [line for line in (self.contact_name, self.contact_role, self.organisation or self.author) if line]
+
+    @property
+    def attachment_name(self) -> str:
+        """A readable file name: "Kazakhstan, November 2021 (EN).pdf"."""
+        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", self.short_title or self.title)
+        name = re.sub(r"\s+", " ", name).strip().lstrip(".") or self.slug
+        return f"{name[:80].rstrip()} ({self.lang.upper()}).pdf"
+
+
+def describe_edition(brief, lang: str, path: Path, fingerprint: str) -> EditionInfo:
+    """The :class:`EditionInfo` of ``brief`` (a validated :class:`briefgen.content.Brief`) in ``lang``."""
+    from briefgen.translations import edition_status, localize
+
+    doc = localize(brief, lang, edition_status(brief, lang)).document
+    plain = lambda text: markup.plain(str(text)) if text else ""  # noqa: E731
+    contact = doc.contact
+    return EditionInfo(
+        slug=brief.slug, lang=lang, path=Path(path), fingerprint=fingerprint,
+        title=plain(doc.title), short_title=plain(doc.short_title), date=doc.date, author=plain(doc.author),
+        organisation=plain(doc.organisation),
+        contact_name=plain(contact.name) if contact else "", contact_role=plain(contact.role) if contact else "",
+        contact_email=contact.email or "" if contact else "", contact_phone=contact.phone or "" if contact else "")
+
+
+def email_language(lang: str) -> str:
+    """The language the cover email is written in: the recipient's when the tool speaks it, else English."""
+    return lang if lang == "en" or i18n.catalog_file(lang).is_file() else "en"
+
+
+def greeting(recipient: Recipient, lang: str) -> str:
+    """"Dear Ms Anna Alpha," / "Уважаемая г-жа Анна Альфа!" / a neutral form / the salutation as written."""
+    translations = i18n.template_translations(lang)
+    salutation = recipient.salutation.strip()
+    if not salutation:
+        return translations.gettext("Dear %(name)s,") % {"name": recipient.name}
+    known = TITLES.get(salutation.lower().rstrip("."))
+    if known is None and (len(salutation.split()) > 1 or salutation[-1] in ",!:"):
+        return salutation  # a whole greeting, written by the user
+    gender, title = known if known else (None, salutation)
+    title = translations.gettext(title) if known else title
+    # one message per gender, so that languages whose greeting agrees can say so
+    if gender == "woman":
+        text = translations.pgettext("greeting to a woman", "Dear %(title)s %(name)s,")
+    elif gender == "man":
+        text = translations.pgettext("greeting to a man", "Dear %(title)s %(name)s,")
+    else:
+        text = translations.gettext("Dear %(title)s %(name)s,")
+    return text % {"title": title, "name": recipient.name}
+
+
+def message_id(edition_fingerprint: str, address: str, domain: str) -> str:
+    """The fixed Message-ID of one edition for one address (the same on every attempt)."""
+    digest = hashlib.sha256(f"{edition_fingerprint}\0{address.lower()}".encode()).hexdigest()[:32]
+    return f"<briefgen.{digest}@{domain}>"
+
+
+#: 7-bit transfer encodings (quoted-printable or base64, whichever is shorter), so that no server
+#: needs 8BITMIME; the message is written out with CRLF line ends (policy.SMTP) when sent or saved
+_POLICY = policy.default.clone(cte_type="7bit")
+
+
+@lru_cache(maxsize=None)
+def _environment(lang: str) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(i18n.TEMPLATES_DIR / "email")),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(i18n.template_translations(lang), newstyle=True)
+    return env
+
+
+def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to: Address | None = None, date: _dt.datetime | None = None) -> EmailMessage:
+    """The cover email for ``recipient`` with ``edition`` attached."""
+    lang = email_language(recipient.language)
+    fallback = edition.lang != recipient.language
+    context = {
+        "lang": lang,
+        "greeting": greeting(recipient, lang),
+        "edition": edition,
+        "date": i18n.format_date(edition.date, lang),
+        "fallback": fallback,
+        "language": _language_name(recipient.language, lang),
+        "edition_language": _language_name(edition.lang, lang),
+    }
+    env = _environment(lang)
+    subject = env.get_template("subject.txt.j2").render(context).strip()
+    message = EmailMessage(policy=_POLICY)
+    message["Subject"] = re.sub(r"\s+", " ", subject)
+    message["From"] = sender
+    message["To"] = Address(display_name=recipient.name, addr_spec=recipient.email)
+    if reply_to:
+        message["Reply-To"] = reply_to
+    message["Date"] = format_datetime(date or _dt.datetime.now(_dt.timezone.utc))
+    message["Message-ID"] = message_id(edition.fingerprint, recipient.email, sender.domain)
+    message.set_content(env.get_template("body.txt.j2").render(context))
+    message.add_alternative(env.get_template("body.html.j2").render(context), subtype="html")
+    message.add_attachment(edition.path.read_bytes(), maintype="application", subtype="pdf",
+                           filename=edition.attachment_name, headers=[f"Content-Language: {edition.lang}"])
+    message["Content-Language"] = lang  # after the parts: set_content() clears Content-* headers
+    return message
+
+
+def _language_name(code: str, in_language: str) -> str:
+    """A language's name as said in ``in_language``: "Russian", "русский"."""
+    from babel import Locale
+
+    return Locale.parse(code).get_display_name(in_language) or code

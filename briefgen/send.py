@@ -1,0 +1,250 @@
+"""Send the editions of a brief to a list of recipients: plan, dry run (outbox), send, status.
+
+``prepare`` checks everything before anything is sent — the recipients
+file, that every edition to attach exists and is as new as its sources
+(the manifest's fingerprint still matches), the sender — and decides per
+recipient from the ledger: send, already sent, outcome unknown, or holds an
+earlier edition. ``write_outbox`` writes each message as a ``.eml`` file;
+``send_plan`` hands them to the SMTP server, journalling every step.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from email import policy
+from email.headerregistry import Address
+from pathlib import Path
+from typing import Callable
+
+from briefgen import delivery, fingerprint
+from briefgen.errors import BriefgenError, display_path
+from briefgen.ledger import DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, ledger_path
+from briefgen.mail import EditionInfo, compose, describe_edition, message_id
+from briefgen.mailconfig import SmtpSettings
+from briefgen.recipients import Recipient, load_recipients, select
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "outbox"
+
+#: what a run does with a recipient
+SEND, HAS_IT, UNKNOWN, HAS_EARLIER = "send", "already sent", "outcome unknown", "has an earlier edition"
+
+
+@dataclass
+class Planned:
+    recipient: Recipient
+    edition: EditionInfo
+    message_id: str
+    action: str
+    previous: Delivery | None = None  # the ledger row behind the action, if any
+
+    @property
+    def fallback(self) -> bool:
+        return self.edition.lang != self.recipient.language
+
+
+@dataclass
+class Plan:
+    slug: str
+    brief_dir: Path
+    out_dir: Path
+    sender: Address
+    reply_to: Address | None
+    items: list[Planned]
+
+    @property
+    def to_send(self) -> list[Planned]:
+        return [item for item in self.items if item.action == SEND]
+
+    @property
+    def outbox(self) -> Path:
+        return self.out_dir / self.slug / OUTBOX
+
+    @property
+    def ledger_path(self) -> Path:
+        return ledger_path(self.out_dir, self.slug)
+
+    def message(self, item: Planned):
+        return compose(item.recipient, item.edition, self.sender, self.reply_to)
+
+
+@dataclass
+class Report:
+    """What a sending run did."""
+
+    sent: list[Planned] = field(default_factory=list)
+    rejected: list[tuple[Planned, str]] = field(default_factory=list)
+    deferred: list[tuple[Planned, str]] = field(default_factory=list)
+    unknown: list[tuple[Planned, str]] = field(default_factory=list)
+    stopped: str = ""  # why the run stopped early, if it did
+
+
+def stale_editions(brief_dir: Path, out_dir: Path, langs) -> list[str]:
+    """What is wrong with each PDF edition in ``langs`` that is missing or older than its sources."""
+    slug = Path(brief_dir).name
+    lines = []
+    for lang in sorted(set(langs)):
+        path = fingerprint.output_path(out_dir, slug, lang, "pdf")
+        if fingerprint.up_to_date(out_dir, brief_dir, path.name, lang, "pdf"):
+            continue
+        state = ("is older than its content, templates or translations" if path.is_file()
+                 else "has not been built")
+        lines.append(f"{display_path(path)} {state}")
+    return lines
+
+
+def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output"), *, groups=(), countries=(),
+            settings: SmtpSettings = SmtpSettings(), retry_unknown: bool = False,
+            resend_updated: bool = False) -> Plan:
+    """Check everything and decide, per recipient, what this run does; raise before anything is sent."""
+    from briefgen.content import load_brief
+
+    brief_dir, out_dir = Path(brief_dir), Path(out_dir)
+    everyone = load_recipients(recipients_file)
+    recipients = select(everyone, groups, countries)
+    if not recipients:
+        known = sorted({r.group for r in everyone if r.group}) if groups else sorted({r.country for r in everyone if r.country})
+        raise BriefgenError(f"no recipient in {display_path(recipients_file)} matches "
+                            f"{' / '.join((*groups, *countries))}: the file has {', '.join(known) or 'none'}")
+    brief = load_brief(brief_dir)
+    editions = brief.document.editions
+    lang_of = {r.key: (r.language if r.language in editions else brief.source_language) for r in recipients}
+    stale = stale_editions(brief_dir, out_dir, lang_of.values())
+    if stale:
+        command = f"briefgen build {display_path(brief_dir)}"
+        if out_dir != Path("output"):
+            command += f" --out {display_path(out_dir)}"
+        raise BriefgenError("\n".join(stale) + f"\nnothing was sent: rebuild first with `{command}`")
+    manifest = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
+    infos = {}
+    for lang in sorted(set(lang_of.values())):
+        path = fingerprint.output_path(out_dir, brief.slug, lang, "pdf")
+        infos[lang] = describe_edition(brief, lang, path, manifest[path.name]["fingerprint"])
+
+    sender = settings.sender
+    if sender is None:
+        source = describe_edition(brief, brief.source_language, Path(), "")
+        if not source.contact_email:
+            raise BriefgenError("no from address: give --from, set BRIEFGEN_FROM, write from = in briefgen.toml's "
+                                "[smtp] table, or give the brief a contact email")
+        username, domain = source.contact_email.rsplit("@", 1)
+        sender = Address(display_name=source.contact_name, username=username, domain=domain)
+
+    ledger_file = ledger_path(out_dir, brief.slug)
+    ledger = Ledger(ledger_file) if ledger_file.is_file() else None
+    try:
+        items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
+                 for r in recipients]
+    finally:
+        if ledger:
+            ledger.close()
+    return Plan(brief.slug, brief_dir, out_dir, sender, settings.reply_to, items)
+
+
+def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: Ledger | None,
+              retry_unknown: bool, resend_updated: bool) -> Planned:
+    mid = message_id(edition.fingerprint, recipient.email, domain)
+    row = ledger.get(edition.fingerprint, recipient.email) if ledger else None
+    if row and row.state == SENT:
+        return Planned(recipient, edition, mid, HAS_IT, row)
+    if row and row.state == HANDED_OVER:
+        return Planned(recipient, edition, mid, SEND if retry_unknown else UNKNOWN, row)
+    earlier = [d for d in (ledger.of_address(recipient.email) if ledger else [])
+               if d.slug == edition.slug and d.state == SENT and d.edition != edition.fingerprint]
+    if earlier and not resend_updated:
+        return Planned(recipient, edition, mid, HAS_EARLIER, earlier[-1])
+    return Planned(recipient, edition, mid, SEND, row)
+
+
+def write_outbox(plan: Plan) -> list[Path]:
+    """Write every message of the plan that would be sent as ``outbox/NNN-address.eml``
+    (earlier ``.eml`` files are removed, so the outbox shows exactly this run)."""
+    from briefgen.output import write_atomic
+
+    plan.outbox.mkdir(parents=True, exist_ok=True)
+    for old in plan.outbox.glob("*.eml"):
+        old.unlink()
+    paths = []
+    for number, item in enumerate(plan.to_send, 1):
+        safe = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in item.recipient.email.lower())
+        path = plan.outbox / f"{number:03d}-{safe}.eml"
+        # LF line ends on disk: what mail programs and Python's email parser read back most plainly
+        write_atomic(path, plan.message(item).as_bytes(policy=policy.default))
+        paths.append(path)
+    return paths
+
+
+def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
+              on_progress: Callable[[Planned, delivery.Outcome], None] = lambda item, outcome: None,
+              retry: delivery.Retry = delivery.Retry(), sleep=None) -> Report:
+    """Send the plan's messages, journalling each step in the ledger; return what happened.
+
+    A :class:`briefgen.delivery.ConnectionLost` stops the run (recorded in
+    ``Report.stopped``); Ctrl-C propagates, with the ledger already in order.
+    """
+    report = Report()
+    settings = settings if settings.sender else SmtpSettings(**{**settings.__dict__, "sender": plan.sender})
+    extra = {"sleep": sleep} if sleep else {}
+
+    def outgoing():
+        for item in plan.to_send:
+            yield delivery.Outgoing(item.recipient.email, plan.message(item).as_bytes(policy=policy.SMTP), item)
+
+    with Ledger(plan.ledger_path) as ledger:
+        def on_attempt(out):
+            item: Planned = out.key
+            ledger.attempting(edition=item.edition.fingerprint, address=item.recipient.email, slug=plan.slug,
+                              lang=item.edition.lang, name=item.recipient.name, message_id=item.message_id)
+
+        def on_handover(out):
+            ledger.mark(out.key.edition.fingerprint, out.address, HANDED_OVER)
+
+        def on_outcome(out, outcome: delivery.Outcome):
+            item: Planned = out.key
+            state = {delivery.SENT: SENT, delivery.REJECTED: REJECTED, delivery.DEFERRED: DEFERRED,
+                     delivery.UNKNOWN: HANDED_OVER}[outcome.state]
+            ledger.mark(item.edition.fingerprint, item.recipient.email, state, outcome.response)
+            if outcome.state == delivery.SENT:
+                report.sent.append(item)
+            else:
+                getattr(report, outcome.state).append((item, outcome.response))
+            log.info("%s: %s (%s)", item.recipient.email, outcome.state, outcome.response)
+            on_progress(item, outcome)
+
+        try:
+            delivery.deliver(outgoing(), settings, password, envelope_from=plan.sender.addr_spec,
+                             on_attempt=on_attempt, on_handover=on_handover, on_outcome=on_outcome, retry=retry,
+                             **extra)
+        except delivery.ConnectionLost as error:
+            report.stopped = error.message
+    return report
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    address: str
+    name: str
+    lang: str
+    state: str           # a ledger state, or "not sent"
+    current: bool        # the row's edition is the one built now
+    when: str
+    response: str
+
+
+def status(brief_dir: Path, out_dir: Path = Path("output"), recipients: list[Recipient] | None = None) -> list[StatusLine]:
+    """Who has which edition: every ledger row of the brief (and, given the recipients, who has none)."""
+    slug = Path(brief_dir).name
+    outputs = fingerprint.read_manifest(out_dir, slug).get("outputs", {})
+    current = {entry.get("fingerprint") for name, entry in outputs.items() if name.endswith(".pdf")}
+    path = ledger_path(out_dir, slug)
+    rows: list[Delivery] = []
+    if path.is_file():
+        with Ledger(path) as ledger:
+            rows = [d for d in ledger.all() if d.slug == slug]
+    lines = [StatusLine(d.address, d.name, d.lang, d.state, d.edition in current, d.updated, d.response) for d in rows]
+    listed = {d.address for d in rows}
+    lines += [StatusLine(r.key, r.name, r.language, "not sent", False, "", "") for r in recipients or []
+              if r.key not in listed]
+    return sorted(lines, key=lambda line: (line.address, line.when))
