@@ -234,6 +234,8 @@ def serve(content_dir, port, lang, out_dir) -> None:
 @click.option("--retry-unknown", is_flag=True,
               help="Send again the messages whose outcome is unknown (the connection dropped after hand-over).")
 @click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
+@click.option("--changes", "changes_since", metavar="EDITION_DATE|previous",
+              help="List in the cover email what changed since that edition (see `briefgen changes`).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="The build's output folder (holds the editions, the outbox and the ledger).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -253,7 +255,7 @@ def serve(content_dir, port, lang, out_dir) -> None:
               help="Tries per message on a transient failure (4xx, dropped connection).")
 @click.option("--backoff", type=float, default=2.0, hidden=True, help="Seconds before the first retry; doubled each time.")
 def send(content_dir, recipients_file, really_send, groups, countries, show_status, retry_unknown, resend_updated,
-         out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
+         changes_since, out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
          per_minute, attempts, backoff) -> None:
     """Email the PDF editions of a brief, each recipient in their language (dry run unless --send)."""
     import os
@@ -273,7 +275,8 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         "host": smtp_host, "port": smtp_port, "security": smtp_security, "user": smtp_user, "from": sender,
         "reply_to": reply_to, "cafile": smtp_cafile, "timeout": smtp_timeout, "per_minute": per_minute})
     plan = sending.prepare(content_dir, recipients_file, out_dir, groups=groups, countries=countries,
-                           settings=settings, retry_unknown=retry_unknown, resend_updated=resend_updated)
+                           settings=settings, retry_unknown=retry_unknown, resend_updated=resend_updated,
+                           changes_since=changes_since)
     _show_plan(plan)
     count = len(plan.to_send)
     plural = "message" if count == 1 else "messages"

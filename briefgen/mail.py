@@ -63,6 +63,8 @@ class EditionInfo:
     contact_email: str = ""
     contact_phone: str = ""
     organisation: str = ""
+    changes: tuple[str, ...] = ()   # what changed since an earlier edition, in the edition's language
+    changes_since: str = ""         # that edition's date, formatted
 
     @property
     def signature(self) -> list[str]:
@@ -156,6 +158,7 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
         "fallback": fallback,
         "language": _language_name(recipient.language, lang),
         "edition_language": _language_name(edition.lang, lang),
+        "changes": edition.changes if lang == edition.lang else (),
     }
     env = _environment(lang)
     subject = env.get_template("subject.txt.j2").render(context).strip()

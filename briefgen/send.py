@@ -17,7 +17,7 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable
 
-from briefgen import delivery, fingerprint
+from briefgen import delivery, fingerprint, i18n
 from briefgen.errors import BriefgenError, display_path
 from briefgen.ledger import DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, ledger_path
 from briefgen.mail import EditionInfo, compose, describe_edition, message_id
@@ -97,7 +97,7 @@ def stale_editions(brief_dir: Path, out_dir: Path, langs) -> list[str]:
 
 def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output"), *, groups=(), countries=(),
             settings: SmtpSettings = SmtpSettings(), retry_unknown: bool = False,
-            resend_updated: bool = False) -> Plan:
+            resend_updated: bool = False, changes_since: str | None = None) -> Plan:
     """Check everything and decide, per recipient, what this run does; raise before anything is sent."""
     from briefgen.content import load_brief
 
@@ -122,6 +122,8 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     for lang in sorted(set(lang_of.values())):
         path = fingerprint.output_path(out_dir, brief.slug, lang, "pdf")
         infos[lang] = describe_edition(brief, lang, path, manifest[path.name]["fingerprint"])
+        if changes_since:
+            infos[lang] = _with_changes(infos[lang], brief, out_dir, changes_since)
 
     sender = settings.sender
     if sender is None:
@@ -141,6 +143,18 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         if ledger:
             ledger.close()
     return Plan(brief.slug, brief_dir, out_dir, sender, settings.reply_to, items)
+
+
+def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> EditionInfo:
+    """``edition`` with the list of what changed since an earlier edition, for the cover email."""
+    import dataclasses
+
+    from briefgen.changes import describe_changes
+    from briefgen.model import PartialDate
+
+    base, found = describe_changes(brief, out_dir, edition.lang, since)
+    when = i18n.format_date(PartialDate.parse(base["edition_date"]), edition.lang) if base["edition_date"] else ""
+    return dataclasses.replace(edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
 def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: Ledger | None,

@@ -55,3 +55,25 @@ def test_changes_needs_an_earlier_build(small_copy, tmp_path):
     assert result.exit_code == 1 and "nothing to compare with" in result.output
     bad = CliRunner().invoke(main, ["changes", str(small_copy), "--out", str(tmp_path), "--since", "last week"])
     assert bad.exit_code == 1 and "write 'previous' or an edition date" in bad.output
+
+
+def test_send_puts_the_changes_in_the_cover_email(small_copy, tmp_path):
+    import email
+    from email import policy
+
+    from briefgen import send as sending
+
+    out = tmp_path / "out"
+    build_brief(small_copy, out_dir=out)
+    edit(small_copy / "prisoners.yaml", "    status: pre-trial-detention\n", "    status: released\n")
+    build_brief(small_copy, out_dir=out)
+    recipients = tmp_path / "meps.csv"
+    recipients.write_text("name,email,language,salutation\nAnna Nowak,anna@example.eu,en,Ms\n"
+                          "Иван Петров,ivan@example.eu,ru,Mr\n", encoding="utf-8")
+    plan = sending.prepare(small_copy, recipients, out, changes_since="previous")
+    english, russian = (email.message_from_bytes(path.read_bytes(), policy=policy.default)
+                        for path in sorted(sending.write_outbox(plan)))
+    text = english.get_body(("plain",)).get_content()
+    assert "What has changed since the edition of 1 November 2021:\n- Released: Boris Beta\n- Political prisoners: 3 → 2" in text
+    assert "<li>Released: Boris Beta</li>" in english.get_body(("html",)).get_content()
+    assert "- Освобождён(а): Борис Бета" in russian.get_body(("plain",)).get_content()
