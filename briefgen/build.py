@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from briefgen.content import Brief, load_brief
+from briefgen.content import Brief, load_brief, locate_resource, remote_images
+from briefgen.door import Door
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.i18n import TEMPLATES_DIR
 from briefgen.output import write_atomic
@@ -53,10 +54,14 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 
 
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
-                out_dir: Path = Path("output"), strict: bool = False,
+                out_dir: Path = Path("output"), strict: bool = False, allow_remote: bool = False,
                 progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
-    """Build the editions of the brief in ``root``; return what was written."""
-    brief = load_brief(root)
+    """Build the editions of the brief in ``root``; return what was written.
+
+    Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
+    opens it to the http(s) images of image blocks."""
+    brief = load_brief(root, allow_remote=allow_remote)
+    door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
     statuses = {lang: edition_status(brief, lang) for lang in langs}
     problems = [p for status in statuses.values() for p in check_translations(brief, status)]
@@ -74,7 +79,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         edition = Edition(lang, status)
         if "html" in formats:
             progress(f"{brief.slug} {lang}: rendering HTML")
-            html = render_html(localized, lang, status, "screen", all_editions)
+            html = render_html(localized, lang, status, "screen", all_editions, door=door)
             path = output_path(out_dir, brief.slug, lang, "html")
             write_atomic(path, html)
             edition.files.append(path)
@@ -82,8 +87,9 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             progress(f"{brief.slug} {lang}: rendering PDF")
             from briefgen.pdf import html_to_pdf
 
-            html = render_html(localized, lang, status, "print", all_editions)
-            data = html_to_pdf(html, brief.root, [brief.root, TEMPLATES_DIR])
+            html = render_html(localized, lang, status, "print", all_editions, door=door)
+            data = html_to_pdf(html, brief.root, list(door.roots), door=door,
+                               locate=lambda url, reason: locate_resource(brief, url, reason))
             path = output_path(out_dir, brief.slug, lang, "pdf")
             write_atomic(path, data)
             edition.files.append(path)

@@ -36,7 +36,9 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
-def check(content_dirs: tuple[Path, ...]) -> None:
+@click.option("--allow-remote", is_flag=True,
+              help="Let image blocks name http(s) addresses; they are downloaded (images only, time and size limits).")
+def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
     """Validate briefs without rendering (all under content/ by default)."""
     from briefgen.content import load_brief
 
@@ -44,7 +46,7 @@ def check(content_dirs: tuple[Path, ...]) -> None:
     dirs = _brief_dirs(content_dirs)
     for directory in dirs:
         try:
-            load_brief(directory)
+            load_brief(directory, allow_remote=allow_remote)
         except BriefgenError as error:
             if not error.problems:
                 raise
@@ -63,7 +65,9 @@ def check(content_dirs: tuple[Path, ...]) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Folder that receives <slug>/<slug>.<lang>.<format>.")
 @click.option("--strict", is_flag=True, help="Refuse to build an edition with missing or stale translations.")
-def build(content_dirs, formats, languages, out_dir, strict) -> None:
+@click.option("--allow-remote", is_flag=True,
+              help="Let image blocks name http(s) addresses; they are downloaded (images only, time and size limits).")
+def build(content_dirs, formats, languages, out_dir, strict, allow_remote) -> None:
     """Build the PDF and HTML editions of briefs (all under content/ by default)."""
     from briefgen.build import FORMATS, build_brief
 
@@ -71,7 +75,7 @@ def build(content_dirs, formats, languages, out_dir, strict) -> None:
     for directory in _brief_dirs(content_dirs):
         try:
             editions = build_brief(directory, formats=tuple(formats) or FORMATS, languages=list(languages) or None,
-                                   out_dir=out_dir, strict=strict, progress=lambda m: click.echo(m, err=True))
+                                   out_dir=out_dir, strict=strict, allow_remote=allow_remote, progress=lambda m: click.echo(m, err=True))
         except BriefgenError as error:
             if not error.problems:
                 raise

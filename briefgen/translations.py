@@ -120,7 +120,7 @@ def edition_status(brief: Brief, lang: str, catalog: Catalog | None = None) -> E
 
 
 def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
-    """Translations must keep the source's footnote calls, placeholders and links."""
+    """Translations must keep the source's footnote calls, placeholders and links (and add no image)."""
     if status.source:
         return []
     problems = []
@@ -131,7 +131,8 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
         source, target = markup.scan(item.unit.text), markup.scan(item.translation)
         for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),
                                   ("placeholders", source.placeholders, target.placeholders, lambda x: "{" + x + "}"),
-                                  ("links", source.links, target.links, str)):
+                                  ("links", source.links, target.links, str),
+                                  ("images", source.images, target.images, lambda x: f"![…]({x})")):
             if Counter(a) != Counter(b):
                 lacking = [write(x) for x in (Counter(a) - Counter(b)).elements()]
                 extra = [write(x) for x in (Counter(b) - Counter(a)).elements()]

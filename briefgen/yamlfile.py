@@ -136,6 +136,7 @@ def load_yaml(path: Path) -> YamlFile:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"not UTF-8 text ({error.reason}): save the file as UTF-8")]) from None
     except OSError as error:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"cannot read file: {error.strerror}")]) from None
+    _check_depth(yaml_file, text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -157,6 +158,35 @@ def load_yaml(path: Path) -> YamlFile:
     if composer.problems:
         raise BriefgenError(problems=composer.problems)
     return yaml_file
+
+
+def _check_depth(yaml_file: YamlFile, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before anything is composed.
+
+    PyYAML composes nodes recursively: ``[[[[…]]]]`` a hundred thousand levels deep
+    crashes libyaml's composer (a segmentation fault) or exhausts Python's stack.
+    The event stream is flat, so counting depth over it is safe and cheap.
+    Malformed YAML is left for the composer to report with its own position.
+    """
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    mark = event.start_mark
+                    raise BriefgenError(problems=[Problem(yaml_file.shown, mark.line + 1, mark.column + 1, "",
+                                                          f"nested more than {MAX_DEPTH} levels deep: flatten the structure")])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            elif event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def _yaml_hint(problem: str) -> str:
