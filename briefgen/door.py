@@ -88,7 +88,9 @@ def check_image(body: bytes, what: str) -> str:
     media_type = sniff_image(body)
     if media_type is None:
         raise ResourceRefused(f"{what} is not a PNG, JPEG, GIF, WebP or SVG image")
-    if media_type != "image/svg+xml":
+    if media_type == "image/svg+xml":
+        _check_svg(body, what)
+    else:
         from PIL import Image, UnidentifiedImageError
 
         try:
@@ -101,6 +103,37 @@ def check_image(body: bytes, what: str) -> str:
         if width * height > MAX_PIXELS:
             raise ResourceRefused(f"{what} is {width}×{height} pixels, more than {MAX_PIXELS // 1_000_000} megapixels: scale it down")
     return media_type
+
+
+_SVG_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
+_SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video"}
+
+
+def _check_svg(body: bytes, what: str) -> None:
+    """An SVG may refer only to its own parts (``#id``) and to ``data:`` images: no files, no
+    addresses, no scripts, no entities (XML "billion laughs" and external entities)."""
+    import xml.etree.ElementTree as ElementTree
+
+    if b"<!ENTITY" in body:
+        raise ResourceRefused(f"{what}: SVG entities (<!ENTITY …>) are not allowed: export the SVG without them")
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError as error:
+        raise ResourceRefused(f"{what} is not a well-formed SVG image ({error})") from None
+    for element in root.iter():
+        name = str(element.tag).rpartition("}")[2]
+        if name in _SVG_FORBIDDEN:
+            raise ResourceRefused(f"{what}: <{name}> is not allowed in an image: export the SVG without it")
+        values = [(key.rpartition("}")[2], value) for key, value in element.attrib.items()]
+        references = [value for key, value in values if key == "href"]
+        references += [match for _, value in values + [("", element.text or "")] for match in _SVG_URL.findall(value)]
+        if name == "style" and "@import" in (element.text or ""):
+            references.append("@import")
+        for reference in references:
+            reference = reference.strip()
+            if not (reference.startswith("#") or reference.lower().startswith(tuple(f"data:{t}" for t in IMAGE_TYPES))):
+                raise ResourceRefused(f"{what}: the SVG refers to '{_short(reference, 60)}', which is refused: "
+                                      "an image may refer only to its own parts (#id) or embed data:image/… images")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -182,6 +215,7 @@ class Door:
                         raise ResourceRefused(f"{_short(url)} took more than {self.timeout:g} s to download")
                     chunks.append(chunk)
         except urllib.error.HTTPError as error:
+            error.close()
             raise ResourceRefused(f"{_short(url)}: the server answered {error.code} {error.reason}"
                                   + (" (redirects are not followed: give the final address)" if 300 <= error.code < 400 else "")) from None
         except (urllib.error.URLError, OSError, ValueError) as error:
