@@ -146,8 +146,12 @@ def load_yaml(path: Path) -> YamlFile:
         what = error.problem or "malformed YAML"
         hint = _yaml_hint(what)
         raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "", f"malformed YAML: {what}{hint}")]) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. a control character
+        line, col = _line_column(text, error.position)
+        raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "",
+                                              f"character U+{error.character:04X} is not allowed in YAML: remove it")]) from None
     except yaml.YAMLError as error:
-        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"malformed YAML: {error}")]) from None
+        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"malformed YAML: {' '.join(str(error).split())}")]) from None
     finally:
         loader.dispose()
     if node is None:
@@ -158,6 +162,12 @@ def load_yaml(path: Path) -> YamlFile:
     if composer.problems:
         raise BriefgenError(problems=composer.problems)
     return yaml_file
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of character ``position`` in ``text``."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def _check_depth(yaml_file: YamlFile, text: str) -> None:
