@@ -26,7 +26,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from briefgen import markup
 from briefgen.content import TRANSLATIONS_DIR, Brief, Unit, map_texts
-from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 from briefgen.model import DATA_FILES, Text
 from briefgen.output import write_atomic
 
@@ -127,6 +127,9 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
     shown = display_path(catalog_path(brief, status.lang))
     for item in status.units:
         if item.state != "translated":
+            continue
+        if error := control_character_error(item.translation):
+            problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, error))
             continue
         source, target = markup.scan(item.unit.text), markup.scan(item.translation)
         for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 
 #: A YAML path: the keys and list indices leading from the top of a file to a value.
 YamlPath = tuple[str | int, ...]
@@ -118,10 +118,14 @@ class _Composer:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as error:
             self.problems.append(self.file.problem(path, f"cannot read this value ({getattr(error, 'problem', error)})"))
             return None
+        if isinstance(value, str) and (error := control_character_error(value)):
+            self.problems.append(self.file.problem(path, error))  # written as "\x8a" escapes; fonts have no glyph
+            return None
+        return value
 
 
 def load_yaml(path: Path) -> YamlFile:
