@@ -101,10 +101,13 @@ class _Composer:
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                try:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in SAFE_TAGS:
+                        raise ValueError
+                    key = str(self.loader.construct_object(key_node))
+                except (yaml.constructor.ConstructorError, ValueError):
                     self.problems.append(Problem(self.file.shown, *self._mark(key_node), format_path(path), "a key must be a plain word"))
                     continue
-                key = str(self.loader.construct_object(key_node))
                 child = path + (key,)
                 if key in result:
                     line, col = self._mark(key_node)

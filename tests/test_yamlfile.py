@@ -97,6 +97,9 @@ def test_huge_files_are_refused_before_they_are_read(tmp_path):
 
 def test_non_text_keys_and_documents_are_refused(tmp_path):
     for text, words in (("? [a, b]\n: 1\n", "a key must be a plain word"),
+                        ("{!!python/object }\n", "a key must be a plain word"),
+                        ("!!binary aGk=: 1\n", "a key must be a plain word"),
+                        ("2021-13-45: 1\n", "a key must be a plain word"),
                         ("a: 1\n---\nb: 2\n", "malformed YAML"),
                         ("a: 1\nb: \"x\x07\"\n", "character U+0007 is not allowed"),
                         ('a: 1\nb: "x\\x8a\\u2028"\n', "control character U+008A")):
