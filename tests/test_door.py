@@ -257,3 +257,13 @@ def test_refused_resources_never_reach_the_pdf(small_copy, tmp_path):
     pdf = out / "small-brief" / "small-brief.en.pdf"
     assert SECRET not in pdf_text(pdf) and b"EmbeddedFile" not in pdf.read_bytes()
     assert f"Paths such as {PASSWD}" in pdf_text(pdf).replace("\n", " ")
+
+
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_a_remote_image_refused_while_building_is_reported_at_its_line(small_copy, tmp_path, loopback, fmt):
+    loopback.routes["/map.png"] = (200, {"Content-Type": "image/png"}, b"<html>root:x:0:0</html>", 0)
+    line = with_block(small_copy, f'      - image: "{loopback.url("/map.png")}"\n        alt: "map"\n')
+    out = tmp_path / "out"
+    result = run("build", small_copy, "--out", out, "--allow-remote", "--lang", "en", "--format", fmt)
+    assert_refused(result, out, line, "not a PNG, JPEG, GIF, WebP or SVG image")
+    assert loopback.requests == ["/map.png"]
