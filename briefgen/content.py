@@ -284,25 +284,27 @@ def _check_language(brief: Brief, path: YamlPath, code: str) -> list[Problem]:
 
 def text_resource_errors(found: markup.Scan) -> list[str]:
     """Why the links and images of one text are refused: text never loads anything."""
-    errors = [f"images in text are not allowed (![…]({_short(src)})): use an image block (see docs/content-format.md)"
+    from briefgen.door import shorten
+
+    errors = [f"images in text are not allowed (![…]({shorten(src)})): use an image block (see docs/content-format.md)"
               for src in found.images]
-    errors += [f"link to '{_short(link)}' is not allowed: links lead to https:// addresses, mailto: or #ids"
+    errors += [f"link to '{shorten(link)}' is not allowed: links lead to https:// addresses, mailto: or #ids"
                for link in found.unsafe_links]
     return errors
 
 
 def _check_image(brief: Brief, name: str, where: YamlPath, allow_remote: bool = False) -> list[Problem]:
-    from briefgen.door import Door, ResourceRefused, is_remote, scheme_of
+    from briefgen.door import Door, ResourceRefused, is_remote, scheme_of, shorten
 
     if is_remote(name):
         if not allow_remote:
-            return [brief.problem("brief", where, f"remote image '{_short(name)}' refused: download it into "
+            return [brief.problem("brief", where, f"remote image '{shorten(name)}' refused: download it into "
                                   f"{display_path(brief.root)}, or build with --allow-remote")]
         if not markup.SAFE_LINK.fullmatch(name):
-            return [brief.problem("brief", where, f"'{_short(name)}' is not a web address: write https://… without spaces")]
+            return [brief.problem("brief", where, f"'{shorten(name)}' is not a web address: write https://… without spaces")]
         return []  # downloaded, and checked to be an image, when the edition is built
     if scheme_of(name):
-        return [brief.problem("brief", where, f"image '{_short(name)}' refused: name a file in {display_path(brief.root)}"
+        return [brief.problem("brief", where, f"image '{shorten(name)}' refused: name a file in {display_path(brief.root)}"
                               + (" or an https:// address (with --allow-remote)" if allow_remote else ""))]
     target = (brief.root / name).resolve()
     if brief.root.resolve() not in target.parents:
@@ -343,10 +345,6 @@ def locate_resource(brief: Brief, url: str, reason: str) -> Problem | None:
         if url in unit.text or (path and path in unit.text):
             return brief.problem(unit, message=reason)
     return None
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _unknown(what: str, name: str, known) -> str:

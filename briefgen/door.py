@@ -132,7 +132,7 @@ def _check_svg(body: bytes, what: str) -> None:
         for reference in references:
             reference = reference.strip()
             if not (reference.startswith("#") or reference.lower().startswith(tuple(f"data:{t}" for t in IMAGE_TYPES))):
-                raise ResourceRefused(f"{what}: the SVG refers to '{_short(reference, 60)}', which is refused: "
+                raise ResourceRefused(f"{what}: the SVG refers to '{shorten(reference, 60)}', which is refused: "
                                       "an image may refer only to its own parts (#id) or embed data:image/… images")
 
 
@@ -160,7 +160,7 @@ class Door:
         if scheme in ("http", "https"):
             return self._remote(url)
         if scheme not in (None, "file"):
-            raise ResourceRefused(f"{_short(url)} refused: {scheme}: addresses are not allowed")
+            raise ResourceRefused(f"{shorten(url)} refused: {scheme}: addresses are not allowed")
         path = unquote(urlsplit(url).path) if scheme == "file" else url
         return self.open_file(Path(path))
 
@@ -180,7 +180,7 @@ class Door:
     def image(self, reference: str, base: Path) -> Resource:
         """An image block's file (relative to ``base``) or remote address, checked to be an image."""
         resource = self.open(reference) if scheme_of(reference) else self.open_file(Path(base) / reference)
-        check_image(resource.body, _short(reference))
+        check_image(resource.body, shorten(reference))
         return resource
 
     def _data(self, url: str) -> Resource:
@@ -195,7 +195,7 @@ class Door:
         if url not in self.remote_images:
             hint = ("only the images of image blocks are downloaded" if self.remote_images
                     else "download it into the brief folder, or build with --allow-remote (images only)")
-            raise ResourceRefused(f"{_short(url)} refused: {hint}")
+            raise ResourceRefused(f"{shorten(url)} refused: {hint}")
         if url in self._fetched:
             return self._fetched[url]
         deadline = time.monotonic() + self.timeout
@@ -205,28 +205,28 @@ class Door:
             with opener.open(request, timeout=self.timeout) as response:
                 length = response.headers.get("Content-Length")
                 if length and length.isdigit() and int(length) > self.max_bytes:
-                    raise ResourceRefused(f"{_short(url)} is {int(length) // 1024} KiB, more than the {self.max_bytes // 1024} KiB allowed")
+                    raise ResourceRefused(f"{shorten(url)} is {int(length) // 1024} KiB, more than the {self.max_bytes // 1024} KiB allowed")
                 chunks, size = [], 0
                 while chunk := response.read(64 * 1024):
                     size += len(chunk)
                     if size > self.max_bytes:
-                        raise ResourceRefused(f"{_short(url)} is more than the {self.max_bytes // 1024} KiB allowed")
+                        raise ResourceRefused(f"{shorten(url)} is more than the {self.max_bytes // 1024} KiB allowed")
                     if time.monotonic() > deadline:
-                        raise ResourceRefused(f"{_short(url)} took more than {self.timeout:g} s to download")
+                        raise ResourceRefused(f"{shorten(url)} took more than {self.timeout:g} s to download")
                     chunks.append(chunk)
         except urllib.error.HTTPError as error:
             error.close()
-            raise ResourceRefused(f"{_short(url)}: the server answered {error.code} {error.reason}"
+            raise ResourceRefused(f"{shorten(url)}: the server answered {error.code} {error.reason}"
                                   + (" (redirects are not followed: give the final address)" if 300 <= error.code < 400 else "")) from None
         except (urllib.error.URLError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
-            raise ResourceRefused(f"{_short(url)} could not be downloaded ({reason})") from None
+            raise ResourceRefused(f"{shorten(url)} could not be downloaded ({reason})") from None
         body = b"".join(chunks)
-        resource = Resource(url, body, check_image(body, _short(url)))
+        resource = Resource(url, body, check_image(body, shorten(url)))
         self._fetched[url] = resource
         return resource
 
 
-def _short(url: str, limit: int = 120) -> str:
+def shorten(url: str, limit: int = 120) -> str:
     """A URL cut to a readable length for messages (``data:`` URLs can be megabytes)."""
     return url if len(url) <= limit else url[:limit] + "…"
