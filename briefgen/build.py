@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Callable
 
 from briefgen import fingerprint
-from briefgen.fingerprint import FORMATS, Edition, output_path, unchanged_editions
 from briefgen.changes import keep_snapshot
-from briefgen.content import Brief, load_brief
+from briefgen.content import Brief, load_brief, locate_resource, remote_images
+from briefgen.door import Door
+from briefgen.fingerprint import FORMATS, Edition, output_path, unchanged_editions
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.i18n import TEMPLATES_DIR
 from briefgen.output import write_atomic
@@ -52,16 +53,21 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
-                progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
-    """Build the editions of the brief in ``root``; return what was written or already up to date."""
+                allow_remote: bool = False, progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
+    """Build the editions of the brief in ``root``; return what was written or already up to date.
+
+    Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
+    opens it to the http(s) images of image blocks."""
     root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
+    force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
     if not force:
         unchanged = unchanged_editions(root, formats, languages, out_dir, strict)
         if unchanged is not None:
             return unchanged
 
-    brief = load_brief(root)
+    brief = load_brief(root, allow_remote=allow_remote)
+    door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
     statuses = {lang: edition_status(brief, lang) for lang in langs}
     problems = [p for status in statuses.values() for p in check_translations(brief, status)]
@@ -90,7 +96,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             localized = localized or localize(brief, lang, status)
             target = "screen" if fmt == "html" else "print"
             progress(f"{brief.slug} {lang}: rendering {fmt.upper()}")
-            html = render_html(localized, lang, status, target, brief.document.editions)
+            html = render_html(localized, lang, status, target, brief.document.editions, door=door)
             if fmt == "html":
                 write_atomic(path, html)
             else:
@@ -99,29 +105,42 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
 
-    _render_pdfs(pdf_jobs, brief.root, parallel)
+    _render_pdfs(pdf_jobs, brief, door, parallel)
     keep_snapshot(brief, out_dir)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
 
 
-def _render_pdf(html: str, path: Path, base_dir: Path) -> Path:
+#: What the PDF workers need besides their job; set before the workers are forked,
+#: because a door (with its cache of remote images) and the brief are not sent by pickle.
+_WORKER_CONTEXT: tuple[Brief, Door] | None = None
+
+
+def _render_pdf(html: str, path: Path) -> Path:
     from briefgen.pdf import html_to_pdf
 
-    write_atomic(path, html_to_pdf(html, base_dir, [base_dir, TEMPLATES_DIR]))
+    brief, door = _WORKER_CONTEXT
+    data = html_to_pdf(html, brief.root, list(door.roots), door=door,
+                       locate=lambda url, reason: locate_resource(brief, url, reason))
+    write_atomic(path, data)
     return path
 
 
-def _render_pdfs(jobs: list[tuple[str, Path, str]], base_dir: Path, parallel: bool) -> None:
+def _render_pdfs(jobs: list[tuple[str, Path, str]], brief: Brief, door: Door, parallel: bool) -> None:
     """Lay out the PDFs, one process per edition when there are several and more than one core."""
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        for html, path, _ in jobs:
-            _render_pdf(html, path, base_dir)
-        return
-    import weasyprint  # noqa: F401  imported before forking, so the workers share it
+    global _WORKER_CONTEXT
+    _WORKER_CONTEXT = (brief, door)
+    try:
+        workers = min(len(jobs), os.cpu_count() or 1)
+        if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for html, path, _ in jobs:
+                _render_pdf(html, path)
+            return
+        import weasyprint  # noqa: F401  imported before forking, so the workers share it
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(_render_pdf, html, path, base_dir) for html, path, _ in jobs]
-        for future in futures:
-            future.result()
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_render_pdf, html, path) for html, path, _ in jobs]
+            for future in futures:
+                future.result()
+    finally:
+        _WORKER_CONTEXT = None

@@ -35,7 +35,9 @@ def main(verbose: bool) -> None:
 
 @main.command()
 @click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
-def check(content_dirs: tuple[Path, ...]) -> None:
+@click.option("--allow-remote", is_flag=True,
+              help="Let image blocks name http(s) addresses; they are downloaded (images only, time and size limits).")
+def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
     """Validate briefs without rendering (all under content/ by default)."""
     from briefgen.content import load_brief
 
@@ -43,7 +45,7 @@ def check(content_dirs: tuple[Path, ...]) -> None:
     dirs = _brief_dirs(content_dirs)
     for directory in dirs:
         try:
-            load_brief(directory)
+            load_brief(directory, allow_remote=allow_remote)
         except BriefgenError as error:
             if not error.problems:
                 raise
@@ -63,13 +65,15 @@ def check(content_dirs: tuple[Path, ...]) -> None:
               show_default=True, help="Folder that receives <slug>/<slug>.<lang>.<format>.")
 @click.option("--strict", is_flag=True, help="Refuse to build an edition with missing or stale translations.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
-def build(content_dirs, formats, languages, out_dir, strict, force) -> None:
+@click.option("--allow-remote", is_flag=True,
+              help="Let image blocks name http(s) addresses; they are downloaded (images only, time and size limits).")
+def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote) -> None:
     """Build the PDF and HTML editions of briefs (all under content/ by default)."""
     from briefgen.fingerprint import FORMATS, unchanged_editions
 
     problems = []
     for directory in _brief_dirs(content_dirs):
-        editions = None if force else unchanged_editions(directory, tuple(formats) or FORMATS, list(languages) or None,
+        editions = None if force or allow_remote else unchanged_editions(directory, tuple(formats) or FORMATS, list(languages) or None,
                                                           out_dir, strict)
         try:
             # the full pipeline (pydantic, Jinja, WeasyPrint) is imported only when there is work
@@ -78,7 +82,8 @@ def build(content_dirs, formats, languages, out_dir, strict, force) -> None:
 
                 editions = build_brief(directory, formats=tuple(formats) or FORMATS,
                                        languages=list(languages) or None, out_dir=out_dir, strict=strict,
-                                       force=force, progress=lambda m: click.echo(m, err=True))
+                                       force=force, allow_remote=allow_remote,
+                                       progress=lambda m: click.echo(m, err=True))
         except BriefgenError as error:
             if not error.problems:
                 raise

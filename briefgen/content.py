@@ -130,8 +130,10 @@ def map_texts(stem: str, value: Any, replace, model_path: tuple = (), yaml_path:
     return value
 
 
-def load_brief(root: Path) -> Brief:
-    """Read and validate the brief in folder ``root``; raise :class:`BriefgenError` listing every problem."""
+def load_brief(root: Path, *, allow_remote: bool = False) -> Brief:
+    """Read and validate the brief in folder ``root``; raise :class:`BriefgenError` listing every problem.
+
+    ``allow_remote`` lets image blocks name http(s) addresses (``--allow-remote``)."""
     root = Path(root)
     brief_file = root / BRIEF_FILE
     if not brief_file.is_file():
@@ -168,7 +170,7 @@ def load_brief(root: Path) -> Brief:
     brief = Brief(slug=root.name, root=root, document=models["brief"], files=files,
                   footnotes=models.get("footnotes") or FootnotesFile(),
                   **{stem: models.get(stem) for stem in COLLECTIONS})
-    problems = check_references(brief)
+    problems = check_references(brief, allow_remote=allow_remote)
     if problems:
         raise BriefgenError(problems=problems)
     return brief
@@ -204,15 +206,15 @@ def placeholder_error(brief: Brief, name: str) -> str | None:
     return None
 
 
-def check_references(brief: Brief) -> list[Problem]:
-    """Problems that span files: ids, footnotes, placeholders, cases, images."""
+def check_references(brief: Brief, *, allow_remote: bool = False) -> list[Problem]:
+    """Problems that span files: ids, footnotes, placeholders, cases, images, links."""
     problems: list[Problem] = []
     doc = brief.document
     defined = brief.footnotes.footnotes
     used: set[str] = set()
 
     if isinstance(doc, Briefing):
-        problems.extend(_check_chapters(brief, doc))
+        problems.extend(_check_chapters(brief, doc, allow_remote))
     elif isinstance(doc, Interview):
         problems.extend(_duplicate_ids(brief, "questions", doc.questions, "question"))
 
@@ -242,6 +244,7 @@ def check_references(brief: Brief) -> list[Problem]:
             error = placeholder_error(brief, name)
             if error:
                 problems.append(brief.problem(unit, message=error))
+        problems.extend(brief.problem(unit, message=error) for error in text_resource_errors(found))
     for footnote_id in defined:
         if footnote_id not in used:
             problems.append(brief.problem("footnotes", ("footnotes", footnote_id), f"footnote '{footnote_id}' is never called: call it with [^{footnote_id}] or remove it", key=True))
@@ -261,7 +264,7 @@ def _duplicate_ids(brief: Brief, list_name: str, items, what: str) -> list[Probl
     return problems
 
 
-def _check_chapters(brief: Brief, doc: Briefing) -> list[Problem]:
+def _check_chapters(brief: Brief, doc: Briefing, allow_remote: bool = False) -> list[Problem]:
     """A briefing's chapter ids, overview, case profiles, data blocks and images."""
     problems: list[Problem] = []
     chapter_ids: dict[str, int] = {}
@@ -286,7 +289,7 @@ def _check_chapters(brief: Brief, doc: Briefing) -> list[Problem]:
                 elif isinstance(block, DataBlock) and getattr(brief, block.data) is None:
                     problems.append(brief.problem("brief", where + ("data",), f"this block lists {block.data}, but there is no {block.data}.yaml in {display_path(brief.root)}"))
                 elif isinstance(block, Image):
-                    problems.extend(_check_image(brief, block.image, where + ("image",)))
+                    problems.extend(_check_image(brief, block.image, where + ("image",), allow_remote))
     return problems
 
 
@@ -300,13 +303,69 @@ def _check_language(brief: Brief, path: YamlPath, code: str) -> list[Problem]:
     return []
 
 
-def _check_image(brief: Brief, name: str, where: YamlPath) -> list[Problem]:
+def text_resource_errors(found: markup.Scan) -> list[str]:
+    """Why the links and images of one text are refused: text never loads anything."""
+    from briefgen.door import shorten
+
+    errors = [f"images in text are not allowed (![…]({shorten(src)})): use an image block (see docs/content-format.md)"
+              for src in found.images]
+    errors += [f"link to '{shorten(link)}' is not allowed: links lead to https:// addresses, mailto: or #ids"
+               for link in found.unsafe_links]
+    return errors
+
+
+def _check_image(brief: Brief, name: str, where: YamlPath, allow_remote: bool = False) -> list[Problem]:
+    from briefgen.door import Door, ResourceRefused, is_remote, scheme_of, shorten
+
+    if is_remote(name):
+        if not allow_remote:
+            return [brief.problem("brief", where, f"remote image '{shorten(name)}' refused: download it into "
+                                  f"{display_path(brief.root)}, or build with --allow-remote")]
+        if not markup.SAFE_LINK.fullmatch(name):
+            return [brief.problem("brief", where, f"'{shorten(name)}' is not a web address: write https://… without spaces")]
+        return []  # downloaded, and checked to be an image, when the edition is built
+    if scheme_of(name):
+        return [brief.problem("brief", where, f"image '{shorten(name)}' refused: name a file in {display_path(brief.root)}"
+                              + (" or an https:// address (with --allow-remote)" if allow_remote else ""))]
     target = (brief.root / name).resolve()
     if brief.root.resolve() not in target.parents:
         return [brief.problem("brief", where, f"image '{name}' is outside the brief folder: copy it into {display_path(brief.root)}")]
     if not target.is_file():
         return [brief.problem("brief", where, f"image '{name}' not found: put the file in {display_path(brief.root)} or fix the name")]
+    try:
+        Door([brief.root]).image(name, brief.root)
+    except ResourceRefused as error:
+        return [brief.problem("brief", where, str(error))]
     return []
+
+
+def remote_images(brief: Brief) -> set[str]:
+    """The http(s) addresses of the brief's image blocks (downloaded only with --allow-remote)."""
+    from briefgen.door import is_remote
+
+    return {block.image for _, block in _image_blocks(brief) if is_remote(block.image)}
+
+
+def _image_blocks(brief: Brief) -> Iterator[tuple[YamlPath, Image]]:
+    for group in ("chapters", "annexes"):
+        for c_index, chapter in enumerate(getattr(brief.document, group, None) or []):
+            for b_index, block in enumerate(chapter.blocks):
+                if isinstance(block, Image):
+                    yield (group, c_index, "blocks", b_index, "image"), block
+
+
+def locate_resource(brief: Brief, url: str, reason: str) -> Problem | None:
+    """The problem ``reason`` placed at the content line that names ``url``, if one does."""
+    from urllib.parse import unquote, urlsplit
+
+    path = unquote(urlsplit(url).path) if url.startswith("file:") else None
+    for where, block in _image_blocks(brief):
+        if block.image == url or (path and (brief.root / block.image).resolve() == Path(path).resolve()):
+            return brief.problem("brief", where, reason)
+    for unit in brief.units():
+        if url in unit.text or (path and path in unit.text):
+            return brief.problem(unit, message=reason)
+    return None
 
 
 def _unknown(what: str, name: str, known) -> str:

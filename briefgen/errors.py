@@ -8,6 +8,7 @@ problem of a run at once.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,29 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}:"
-        return f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
+        text = f"{where} {self.path}: {self.message}" if self.path else f"{where} {self.message}"
+        return one_line(text)
+
+
+#: Characters that would break a problem's one line (newlines, Unicode line separators, controls).
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters shown as ``\\uXXXX``: one problem, one line."""
+    return _BREAKS.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
+#: Control characters a text may not hold (tab, newline and carriage return are fine).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_error(text: str) -> str | None:
+    """Why ``text`` cannot be printed as it is, if it holds a control character."""
+    match = CONTROL_CHARACTERS.search(text)
+    if match is None:
+        return None
+    return f"control character U+{ord(match[0]):04X} at character {match.start() + 1}: remove it"
 
 
 def display_path(path: Path | str) -> str:
@@ -56,7 +79,7 @@ class BriefgenError(click.ClickException):
 
     def format_message(self) -> str:
         lines = [str(p) for p in self.problems]
-        lines.append(self.message)
+        lines.append(one_line(self.message))
         return "\n".join(lines)
 
     def show(self, file=None) -> None:  # noqa: D102 - click's own hook

@@ -9,6 +9,12 @@ of ours:
 
 ``scan`` lists both without rendering, for validation; ``render`` turns a
 text into safe HTML, asking ``InlineContext`` for calls and placeholders.
+
+Text is never a door to files or the network: raw HTML is shown as text,
+links lead only to ``https://``, ``http://``, ``mailto:`` or ``#id`` (others
+stay text), and Markdown images ``![alt](src)`` render as their alt text —
+nothing a text says is ever fetched. Validation refuses both with a position
+(``scan`` sees every link and image, allowed or not).
 """
 
 from __future__ import annotations
@@ -19,10 +25,22 @@ from functools import lru_cache
 from typing import Protocol
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 
 FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 PLACEHOLDER = re.compile(r"\{([a-z_]+(?:\.[a-z0-9_-]+)+)\}")
+SAFE_LINK = re.compile(r"(?i)(https?://[^\s<>\"]+|mailto:[^\s<>\"]+|#[A-Za-z0-9_-]+)")
+
+
+def safe_link(url: str) -> bool:
+    """Whether a link may lead to ``url``: a web address, an email address or an anchor."""
+    return bool(SAFE_LINK.fullmatch(url.strip()))
+
+
+def _image_as_text(self, tokens, idx, options, env) -> str:
+    """A Markdown image in text shows its alt text: text never makes a resource load."""
+    return escapeHtml(self.renderInlineAsText(tokens[idx].children or [], options, env))
 
 
 def _footnote_call_rule(state: StateInline, silent: bool) -> bool:
@@ -62,12 +80,17 @@ class InlineContext(Protocol):
 
 
 @lru_cache(maxsize=None)
-def parser(typographer_quotes: str | None = None) -> MarkdownIt:
-    """The shared parser; ``typographer_quotes`` sets the language's quotation marks."""
+def parser(typographer_quotes: str | None = None, *, scanning: bool = False) -> MarkdownIt:
+    """The shared parser; ``typographer_quotes`` sets the language's quotation marks.
+
+    The scanning parser accepts every link target so that validation can name
+    the ones the rendering parser refuses (which it leaves as text)."""
     options = {"html": False, "linkify": False, "typographer": bool(typographer_quotes)}
     if typographer_quotes:
         options["quotes"] = typographer_quotes
     md = MarkdownIt("commonmark", options)
+    md.validateLink = (lambda url: True) if scanning else safe_link
+    md.add_render_rule("image", _image_as_text)
     if typographer_quotes:
         md.enable(["replacements", "smartquotes"])
     md.inline.ruler.before("link", "footnote_call", _footnote_call_rule)
@@ -79,17 +102,22 @@ def parser(typographer_quotes: str | None = None) -> MarkdownIt:
 
 @dataclass
 class Scan:
-    """The footnote calls, placeholders and links found in one text."""
+    """The footnote calls, placeholders, links and images found in one text."""
 
     footnotes: list[str] = field(default_factory=list)
     placeholders: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    images: list[str] = field(default_factory=list)
+
+    @property
+    def unsafe_links(self) -> list[str]:
+        return [link for link in self.links if not safe_link(link)]
 
 
 def scan(text: str) -> Scan:
     """Find the footnote calls, placeholders and link targets of ``text`` in order."""
     found = Scan()
-    for token in parser().parseInline(text, {}):
+    for token in parser(scanning=True).parseInline(text, {}):
         for child in token.children or ():
             if child.type == "footnote_call":
                 found.footnotes.append(child.meta["id"])
@@ -97,6 +125,8 @@ def scan(text: str) -> Scan:
                 found.placeholders.append(child.meta["name"])
             elif child.type == "link_open":
                 found.links.append(child.attrGet("href") or "")
+            elif child.type == "image":
+                found.images.append(child.attrGet("src") or "")
     return found
 
 

@@ -1,27 +1,35 @@
-"""Write step, PDF: WeasyPrint renders the print HTML; its url_fetcher is the only door to files.
+"""Write step, PDF: WeasyPrint renders the print HTML into a tagged (PDF/UA-1) PDF.
 
-Only files inside the brief's folder and the templates folder can be
-loaded (images, stylesheets); ``data:`` URLs only for images; everything
-else — other files, http(s), path traversal — is refused and stops the
-render with an error, so nothing unexpected ends up in a PDF that is then
-emailed to parliamentarians.
+WeasyPrint's url_fetcher is a :class:`~briefgen.door.Door`, the one door to
+files and the network: only files inside the brief's folder and the
+templates, ``data:`` URLs of images and (with ``--allow-remote``) the remote
+images of image blocks are served. Anything else — other files, http(s),
+path traversal, attachments — stops the render with an error, so nothing
+unexpected ends up in a PDF that is then emailed to parliamentarians.
+
+The PDF is written as PDF/UA-1: a structure tree (headings, paragraphs,
+lists, tables, links), the document language, and the title shown in the
+viewer's window (DisplayDocTitle), so that screen readers can read it.
 """
 
 from __future__ import annotations
 
 import logging
-import mimetypes
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from typing import Callable
 
-from briefgen.errors import BriefgenError, display_path
+from briefgen.door import Door, ResourceRefused
+from briefgen.errors import BriefgenError, Problem, display_path
 
 log = logging.getLogger(__name__)
 
+#: WeasyPrint's PDF/UA variant: tags, /Lang, DisplayDocTitle, PDF/UA identification in the XMP metadata.
+PDF_VARIANT = "pdf/ua-1"
 
-class ResourceRefused(Exception):
-    """A resource outside the allowed folders was asked for."""
+#: ``locate(url, reason)``: the problem, at the content line that asked for ``url``, or None if none did.
+Locate = Callable[[str, str], "Problem | None"]
 
 
 @lru_cache(maxsize=1)
@@ -32,32 +40,18 @@ def font_configuration():
     return FontConfiguration()
 
 
-def make_fetcher(allowed_roots: list[Path]):
-    """A WeasyPrint URL fetcher that serves only files below ``allowed_roots``."""
+def make_fetcher(door: Door):
+    """A WeasyPrint URL fetcher that serves only what ``door`` lets through."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    roots = [Path(root).resolve() for root in allowed_roots]
 
     class BriefFetcher(URLFetcher):
         def __init__(self):
-            super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True, allow_redirects=False)
+            super().__init__(allowed_protocols={"file", "data", "http", "https"}, fail_on_errors=True,
+                             allow_redirects=False)
 
         def fetch(self, url, headers=None):
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "data":
-                media_type = url[5:].split(",", 1)[0].split(";", 1)[0].strip().lower()
-                if not media_type.startswith("image/"):
-                    raise ResourceRefused(f"data: URL of type {media_type or 'text/plain'} refused (only images)")
-                return super().fetch(url, headers)
-            if scheme != "file":
-                raise ResourceRefused(f"{url} refused: briefs may only use files from their own folder")
-            path = Path(unquote(urlsplit(url).path)).resolve()
-            if not any(path == root or root in path.parents for root in roots):
-                raise ResourceRefused(f"{path} refused: it is outside the brief folder")
-            if not path.is_file():
-                raise ResourceRefused(f"{display_path(path)} not found")
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+            resource = door.open(url)
+            return URLFetcherResponse(resource.url, body=resource.body, headers={"Content-Type": resource.media_type})
 
     return BriefFetcher()
 
@@ -119,23 +113,30 @@ def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
             f":is(h2, h3):has(+ {block}) {{ break-before: page; }}")
 
 
-def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path]) -> bytes:
-    """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes."""
-    return render_document(html, base_dir, allowed_roots).write_pdf()
+def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
+                locate: Locate | None = None, variant: str | None = PDF_VARIANT) -> bytes:
+    """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
+
+    ``door`` defaults to one serving ``allowed_roots``; ``locate`` names the content
+    line of a refused resource in the error.
+    """
+    with _refusals(base_dir, locate):
+        document = render_document(html, base_dir, allowed_roots, door=door, locate=locate)
+        return document.write_pdf(pdf_variant=variant)  # attachments are fetched only now
 
 
-def render_document(html: str, base_dir: Path, allowed_roots: list[Path]):
+def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
+                    locate: Locate | None = None):
     """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
 
-    The layout is checked and re-done with a page break before each block whose
-    note was pushed to a later page.
+    The layout is checked and re-done with a page break next to each block whose
+    note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
     """
     from weasyprint import CSS, HTML
-    from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = make_fetcher(allowed_roots)
+    fetcher = make_fetcher(door or Door(allowed_roots))
     fixes: dict[str, bool] = {}  # footnote id → break after (True) or before (False) its block
-    try:
+    with _refusals(base_dir, locate):
         source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
         for attempt in range(MAX_FOOTNOTE_PASSES):
             css = "\n".join(_keep_note_with_call(key, after) for key, after in fixes.items())
@@ -151,6 +152,27 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path]):
         else:
             log.warning("footnotes still off their call's page: %s", ", ".join(sorted(misplaced)))
         return document
-    except FatalURLFetchingError as error:
+
+
+@contextmanager
+def _refusals(base_dir: Path, locate: Locate | None):
+    """Turn a refused resource inside WeasyPrint into a :class:`BriefgenError` naming the
+    content line that asked for it (or the brief folder, when no content line did)."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    try:
+        yield
+    except FatalURLFetchingError as error:  # a BaseException: nothing in between swallows it
         cause = error.__cause__
-        raise BriefgenError(f"{display_path(base_dir)}: {cause or error}") from None
+        reason = str(cause or error)
+        url = _quoted_url(str(error))
+        problem = locate(url, reason) if (locate and url and isinstance(cause, ResourceRefused)) else None
+        if problem:
+            raise BriefgenError(problems=[problem]) from None
+        raise BriefgenError(f"{display_path(base_dir)}: {reason}") from None
+
+
+def _quoted_url(message: str) -> str | None:
+    """The URL in WeasyPrint's 'Error fetching "URL"' message."""
+    start, end = message.find('"'), message.rfind('"')
+    return message[start + 1:end] if 0 <= start < end else None

@@ -10,8 +10,6 @@ Markdown renderer, whose raw HTML is off.
 
 from __future__ import annotations
 
-import base64
-import mimetypes
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -21,7 +19,9 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen import i18n, markup
-from briefgen.content import Brief
+from briefgen.content import Brief, locate_resource
+from briefgen.door import Door, ResourceRefused
+from briefgen.errors import BriefgenError
 from briefgen.model import Footnote
 from briefgen.resolve import Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
 from briefgen.translations import EditionStatus
@@ -53,9 +53,15 @@ def environment() -> jinja2.Environment:
 
 
 def css_string(value: str) -> Markup:
-    """``value`` as a CSS string literal (quotes included)."""
-    cleaned = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
-    return Markup(f'"{cleaned}"')
+    """``value`` as a CSS string literal (quotes included): nothing in it can end the string,
+    the rule or the ``<style>`` element."""
+    out = []
+    for char in str(value):
+        if char in '\\"<>&' or ord(char) < 0x20 or 0x7f <= ord(char) < 0xa0:
+            out.append(" " if char in "\r\n\t\f" else f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup('"' + "".join(out) + '"')
 
 
 def lang_attr(text) -> Markup:
@@ -84,6 +90,7 @@ class RenderState(markup.InlineContext):
     facts: Facts
     numbering: FootnoteNumbering = field(default_factory=FootnoteNumbering)
     in_footnote: bool = False
+    door: Door | None = None
 
     def inline(self, text) -> Markup:
         html = markup.render(str(text), self, quotes=QUOTES.get(self.lang))
@@ -126,12 +133,16 @@ class RenderState(markup.InlineContext):
 
     def image_src(self, name: str) -> str:
         """Where an image block's file is found: a data: URI on screen (the HTML stays one
-        self-contained file), the relative path in print (served by the PDF's URL fetcher)."""
+        self-contained file), the reference as written in print (served by the PDF's URL
+        fetcher). Both go through the one :class:`~briefgen.door.Door`."""
         if self.target == "print":
             return name
-        path = (self.brief.root / name).resolve()
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return f"data:{media_type};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        door = self.door or Door([self.brief.root])
+        try:
+            return door.image(name, self.brief.root).data_uri()
+        except ResourceRefused as error:
+            problem = locate_resource(self.brief, name, str(error))
+            raise (BriefgenError(problems=[problem]) if problem else BriefgenError(str(error))) from None
 
     def sentence(self, sentence) -> str:
         return describe_sentence(sentence, self.loc)
@@ -153,12 +164,14 @@ def _join_sentences(parts: list[str]) -> str:
     return out
 
 
-def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, editions: list[str]) -> str:
-    """The HTML document of ``brief`` (already localized into ``lang``) for ``target``."""
+def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, editions: list[str],
+                door: Door | None = None) -> str:
+    """The HTML document of ``brief`` (already localized into ``lang``) for ``target``;
+    images come through ``door`` (by default one serving the brief's folder)."""
     if target not in TARGETS:
         raise ValueError(target)
     loc = Localizer(lang)
-    state = RenderState(brief=brief, lang=lang, target=target, loc=loc, facts=Facts(brief, loc))
+    state = RenderState(brief=brief, lang=lang, target=target, loc=loc, facts=Facts(brief, loc), door=door)
     env = environment()
     translations = loc.translations
     template = env.get_template(f"{brief.document.kind}.html.j2")

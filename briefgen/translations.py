@@ -26,7 +26,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from briefgen import markup
 from briefgen.content import TRANSLATIONS_DIR, Brief, Unit, map_texts
-from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 from briefgen.model import DATA_FILES, Text
 from briefgen.output import write_atomic
 
@@ -120,7 +120,7 @@ def edition_status(brief: Brief, lang: str, catalog: Catalog | None = None) -> E
 
 
 def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
-    """Translations must keep the source's footnote calls, placeholders and links."""
+    """Translations must keep the source's footnote calls, placeholders and links (and add no image)."""
     if status.source:
         return []
     problems = []
@@ -128,10 +128,14 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
     for item in status.units:
         if item.state != "translated":
             continue
+        if error := control_character_error(item.translation):
+            problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, error))
+            continue
         source, target = markup.scan(item.unit.text), markup.scan(item.translation)
         for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),
                                   ("placeholders", source.placeholders, target.placeholders, lambda x: "{" + x + "}"),
-                                  ("links", source.links, target.links, str)):
+                                  ("links", source.links, target.links, str),
+                                  ("images", source.images, target.images, lambda x: f"![…]({x})")):
             if Counter(a) != Counter(b):
                 lacking = [write(x) for x in (Counter(a) - Counter(b)).elements()]
                 extra = [write(x) for x in (Counter(b) - Counter(a)).elements()]

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 
 #: A YAML path: the keys and list indices leading from the top of a file to a value.
 YamlPath = tuple[str | int, ...]
@@ -101,10 +101,13 @@ class _Composer:
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
+                try:
+                    if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in SAFE_TAGS:
+                        raise ValueError
+                    key = str(self.loader.construct_object(key_node))
+                except (yaml.constructor.ConstructorError, ValueError):
                     self.problems.append(Problem(self.file.shown, *self._mark(key_node), format_path(path), "a key must be a plain word"))
                     continue
-                key = str(self.loader.construct_object(key_node))
                 child = path + (key,)
                 if key in result:
                     line, col = self._mark(key_node)
@@ -118,10 +121,14 @@ class _Composer:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (index,), depth + 1) for index, item in enumerate(node.value)]
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except (yaml.constructor.ConstructorError, ValueError) as error:
             self.problems.append(self.file.problem(path, f"cannot read this value ({getattr(error, 'problem', error)})"))
             return None
+        if isinstance(value, str) and (error := control_character_error(value)):
+            self.problems.append(self.file.problem(path, error))  # written as "\x8a" escapes; fonts have no glyph
+            return None
+        return value
 
 
 def load_yaml(path: Path) -> YamlFile:
@@ -136,6 +143,7 @@ def load_yaml(path: Path) -> YamlFile:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"not UTF-8 text ({error.reason}): save the file as UTF-8")]) from None
     except OSError as error:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"cannot read file: {error.strerror}")]) from None
+    _check_depth(yaml_file, text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -145,8 +153,12 @@ def load_yaml(path: Path) -> YamlFile:
         what = error.problem or "malformed YAML"
         hint = _yaml_hint(what)
         raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "", f"malformed YAML: {what}{hint}")]) from None
+    except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. a control character
+        line, col = _line_column(text, error.position)
+        raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "",
+                                              f"character U+{error.character:04X} is not allowed in YAML: remove it")]) from None
     except yaml.YAMLError as error:
-        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"malformed YAML: {error}")]) from None
+        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"malformed YAML: {' '.join(str(error).split())}")]) from None
     finally:
         loader.dispose()
     if node is None:
@@ -157,6 +169,41 @@ def load_yaml(path: Path) -> YamlFile:
     if composer.problems:
         raise BriefgenError(problems=composer.problems)
     return yaml_file
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """1-based line and column of character ``position`` in ``text``."""
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def _check_depth(yaml_file: YamlFile, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before anything is composed.
+
+    PyYAML composes nodes recursively: ``[[[[…]]]]`` a hundred thousand levels deep
+    crashes libyaml's composer (a segmentation fault) or exhausts Python's stack.
+    The event stream is flat, so counting depth over it is safe and cheap.
+    Malformed YAML is left for the composer to report with its own position.
+    """
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while True:
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:
+                    mark = event.start_mark
+                    raise BriefgenError(problems=[Problem(yaml_file.shown, mark.line + 1, mark.column + 1, "",
+                                                          f"nested more than {MAX_DEPTH} levels deep: flatten the structure")])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+            elif event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def _yaml_hint(problem: str) -> str:

@@ -55,3 +55,52 @@ def pdf_text(path: Path, layout: bool = False) -> str:
 def pdf_pages(path: Path, layout: bool = False) -> list[str]:
     """The text of each page of a PDF."""
     return pdf_text(path, layout).split("\f")[:-1]
+
+
+class LoopbackServer:
+    """An HTTP server on 127.0.0.1 that records every request; ``routes`` maps a path to
+    (status, headers, body, delay in seconds before the body)."""
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        self.requests: list[str] = []
+        self.routes: dict[str, tuple[int, dict, bytes, float]] = {}
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                import time
+
+                server.requests.append(self.path)
+                status, headers, body, delay = server.routes.get(self.path, (404, {}, b"not found", 0))
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                time.sleep(delay)
+                try:
+                    self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}{path}"
+
+
+@pytest.fixture
+def loopback():
+    """A recording HTTP server on the loopback address, stopped after the test."""
+    server = LoopbackServer()
+    server.thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()

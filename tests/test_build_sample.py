@@ -176,3 +176,41 @@ def test_html_edition(built):
     ru = (built / f"{SLUG}.ru.html").read_text(encoding="utf-8")
     assert '<html lang="ru"' in ru and '<a href="kazakhstan-2021-11.en.html" hreflang="en" lang="en">English</a>' in ru
     assert "untranslated" not in ru.split("</style>")[1]
+
+
+def structure(reader: PdfReader) -> tuple[list[str], dict]:
+    """The structure types of a tagged PDF in reading order, and its catalog."""
+    catalog = reader.trailer["/Root"]
+    types: list[str] = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "keys"):
+            if "/S" in node:
+                types.append(str(node["/S"]))
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(catalog["/StructTreeRoot"])
+    return types, catalog
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_pdf_is_tagged_for_screen_readers(built, lang):
+    """PDF/UA-1: a structure tree, the document language, the title in the window."""
+    reader = PdfReader(built / f"{SLUG}.{lang}.pdf")
+    types, catalog = structure(reader)
+    assert bool(catalog["/MarkInfo"]["/Marked"]) and bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert catalog["/Lang"] == lang
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert 'pdfuaid:part="1"' in xmp and reader.metadata.title[:20] in xmp
+    assert types[0] == "/Document" and types.count("/H1") == 1
+    html = (built / f"{SLUG}.{lang}.html").read_text(encoding="utf-8")
+    chapters = html.count('<section class="chapter')
+    assert types.count("/H2") == chapters + 1  # chapters and annexes, and the contact
+    assert types.count("/Table") >= 2 and types.count("/TH") > 10 and types.count("/L") >= 8
+    assert types.count("/Link") >= 58  # at least every footnote's source address
+    assert all("/StructParents" in page for page in reader.pages)

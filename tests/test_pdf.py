@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
-
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -50,33 +47,14 @@ def test_files_outside_the_brief_are_refused(small_copy, reference):
         assert "refused" in str(caught.value) or "outside" in str(caught.value)
 
 
-def test_network_is_refused(small_copy):
-    requests = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"body { color: red }")
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}/x.css"
-        with pytest.raises(BriefgenError) as caught:
-            html_to_pdf(f'<link rel="stylesheet" href="{url}"><p>x</p>', small_copy, [small_copy])
-        assert "refused" in str(caught.value)
-        with pytest.raises(BriefgenError):
-            html_to_pdf('<img src="data:text/html,<b>x</b>">', small_copy, [small_copy])
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert requests == []
+def test_network_is_refused(small_copy, loopback):
+    loopback.routes["/x.css"] = (200, {"Content-Type": "text/css"}, b"body { color: red }", 0)
+    with pytest.raises(BriefgenError) as caught:
+        html_to_pdf(f'<link rel="stylesheet" href="{loopback.url("/x.css")}"><p>x</p>', small_copy, [small_copy])
+    assert "refused" in str(caught.value)
+    with pytest.raises(BriefgenError):
+        html_to_pdf('<img src="data:text/html,<b>x</b>">', small_copy, [small_copy])
+    assert loopback.requests == []
 
 
 def test_no_heading_is_stranded_at_a_page_foot():
