@@ -24,8 +24,6 @@ import io
 import mimetypes
 import re
 import time
-import urllib.error
-import urllib.request
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,11 +134,6 @@ def _check_svg(body: bytes, what: str) -> None:
                                       "an image may refer only to its own parts (#id) or embed data:image/… images")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # urllib then raises HTTPError for the 3xx answer
-
-
 class Door:
     """Serves files below ``roots``, image ``data:`` URLs and, if listed, remote images."""
 
@@ -198,8 +191,15 @@ class Door:
             raise ResourceRefused(f"{shorten(url)} refused: {hint}")
         if url in self._fetched:
             return self._fetched[url]
+        import urllib.error  # only with --allow-remote: keeps `check` light
+        import urllib.request
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None  # urllib then raises HTTPError for the 3xx answer
+
         deadline = time.monotonic() + self.timeout
-        opener = urllib.request.build_opener(_NoRedirect)
+        opener = urllib.request.build_opener(NoRedirect)
         request = urllib.request.Request(url, headers={"User-Agent": "briefgen", "Accept": ", ".join(IMAGE_TYPES)})
         try:
             with opener.open(request, timeout=self.timeout) as response:

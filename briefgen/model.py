@@ -117,7 +117,7 @@ Date = Annotated[_dt.date, PlainValidator(_date)]
 class Strict(BaseModel):
     """Base of every content model: unknown keys are errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use: `check` stays quick
 
 
 # ---------------------------------------------------------------- blocks
