@@ -85,6 +85,32 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
 
 
+def preview_latency(brief_dir: Path, out_dir: Path) -> tuple[float, float]:
+    """Seconds from saving prisoners.yaml to the refreshed HTML preview, and to the refreshed PDF."""
+    import threading
+
+    sys.path.insert(0, str(ROOT))
+    from briefgen.serve import Preview
+
+    preview = Preview(brief_dir, out_dir, lang="en")
+    preview.rebuild()  # the first build, as `briefgen serve` does on start
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    time.sleep(1.0)
+    prisoners = brief_dir / "prisoners.yaml"
+    seen = preview.version
+    saved = time.perf_counter()
+    prisoners.write_text(prisoners.read_text(encoding="utf-8").replace("years: 8", "years: 9", 1), encoding="utf-8")
+    with preview.changed:
+        preview.changed.wait_for(lambda: preview.version > seen and not preview.error, timeout=60)
+        html_at = time.perf_counter()
+        preview.changed.wait_for(lambda: not preview.pdf_pending, timeout=120)
+        pdf_at = time.perf_counter()
+    preview.stop.set()
+    watcher.join(timeout=5)
+    return html_at - saved, pdf_at - saved
+
+
 def annex_brief(target: Path, rows: int) -> None:
     """A brief whose annex lists ``rows`` generated prisoners."""
     target.mkdir(parents=True)
@@ -133,6 +159,7 @@ def main() -> None:
         text = prisoners.read_text(encoding="utf-8")
         prisoners.write_text(text.replace("years: 7", "years: 8", 1), encoding="utf-8")
         results["one_prisoner_edit_s"] = run(briefgen("build", str(brief), "--out", str(out)))[0]
+        results["preview_html_s"], results["preview_pdf_s"] = preview_latency(brief, work / "preview")
         results["pdf_kb"] = {lang: round((out / brief.name / f"{brief.name}.{lang}.pdf").stat().st_size / 1024)
                              for lang in ("en", "ru")}
 
@@ -154,6 +181,7 @@ def main() -> None:
     print(f"floor (weasyprint CLI)     en {floors['en']:.2f} s, ru {floors['ru']:.2f} s → ratio {results['cold_over_floor']:.2f}")
     print(f"nothing changed            {results['nothing_changed_s']:.2f} s")
     print(f"one prisoner edited        {results['one_prisoner_edit_s']:.2f} s")
+    print(f"save → preview HTML / PDF  {results['preview_html_s']:.2f} s / {results['preview_pdf_s']:.2f} s")
     print(f"PDF size                   en {results['pdf_kb']['en']} KB, ru {results['pdf_kb']['ru']} KB")
     for rows, row in annexes.items():
         print(f"annex {rows:>5} rows           {row['pages']} pages, {row['seconds']} s, {row['s_per_page']} s/page, peak {row['peak_mb']} MB")

@@ -53,11 +53,14 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
-                allow_remote: bool = False, progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
+                allow_remote: bool = False, preview: dict[str, dict] | None = None,
+                progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
     """Build the editions of the brief in ``root``; return what was written or already up to date.
 
     Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
-    opens it to the http(s) images of image blocks."""
+    opens it to the http(s) images of image blocks. ``preview`` (the live preview's state,
+    language → footnote page breaks found so far) builds quick untagged PDFs that start from
+    the page breaks of the previous save."""
     root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
@@ -78,7 +81,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         raise BriefgenError(problems=problems)
 
     editions: list[Edition] = []
-    pdf_jobs: list[tuple[str, Path, str]] = []  # (print html, target path, fingerprint)
+    pdf_jobs: list[tuple[str, Path, str]] = []  # (print html, target path, language)
     manifest: dict[str, dict] = {}
     for lang in langs:
         status = statuses[lang]
@@ -90,7 +93,9 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         for fmt in formats:
             path = output_path(out_dir, brief.slug, lang, fmt)
             digest = fingerprint.edition_fingerprint(root, lang, fmt)
-            if not force and fingerprint.up_to_date(out_dir, root, path.name, lang, fmt):
+            if preview is not None and fmt == "pdf":
+                digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
+            if not force and path.is_file() and fingerprint.recorded(out_dir, brief.slug, path.name) == digest:
                 edition.up_to_date.append(path)
                 continue
             localized = localized or localize(brief, lang, status)
@@ -100,12 +105,12 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             if fmt == "html":
                 write_atomic(path, html)
             else:
-                pdf_jobs.append((html, path, digest))
+                pdf_jobs.append((html, path, lang))
             edition.written.append(path)
             manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
 
-    _render_pdfs(pdf_jobs, brief, door, parallel)
+    _render_pdfs(pdf_jobs, brief, door, parallel, preview)
     keep_snapshot(brief, out_dir)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
@@ -116,31 +121,37 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
 _WORKER_CONTEXT: tuple[Brief, Door] | None = None
 
 
-def _render_pdf(html: str, path: Path) -> Path:
-    from briefgen.pdf import html_to_pdf
+def _render_pdf(html: str, path: Path, hints: dict[str, bool] | None) -> dict[str, bool] | None:
+    """Write one PDF; return the footnote page breaks it needed (when asked to keep them)."""
+    from briefgen.pdf import PDF_VARIANT, html_to_pdf
 
     brief, door = _WORKER_CONTEXT
     data = html_to_pdf(html, brief.root, list(door.roots), door=door,
-                       locate=lambda url, reason: locate_resource(brief, url, reason))
+                       locate=lambda url, reason: locate_resource(brief, url, reason),
+                       variant=None if hints is not None else PDF_VARIANT, layout_hints=hints)
     write_atomic(path, data)
-    return path
+    return hints
 
 
-def _render_pdfs(jobs: list[tuple[str, Path, str]], brief: Brief, door: Door, parallel: bool) -> None:
+def _render_pdfs(jobs: list[tuple[str, Path, str]], brief: Brief, door: Door, parallel: bool,
+                 preview: dict[str, dict] | None) -> None:
     """Lay out the PDFs, one process per edition when there are several and more than one core."""
     global _WORKER_CONTEXT
     _WORKER_CONTEXT = (brief, door)
+    hints = {lang: (preview.setdefault(lang, {}) if preview is not None else None) for _, _, lang in jobs}
     try:
         workers = min(len(jobs), os.cpu_count() or 1)
         if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for html, path, _ in jobs:
-                _render_pdf(html, path)
+            for html, path, lang in jobs:
+                _render_pdf(html, path, hints[lang])
             return
         import weasyprint  # noqa: F401  imported before forking, so the workers share it
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_render_pdf, html, path) for html, path, _ in jobs]
-            for future in futures:
-                future.result()
+            futures = {lang: pool.submit(_render_pdf, html, path, hints[lang]) for html, path, lang in jobs}
+            for lang, future in futures.items():
+                found = future.result()
+                if preview is not None and found is not None:
+                    preview[lang] = found  # the worker's copy came back by pickle
     finally:
         _WORKER_CONTEXT = None

@@ -210,8 +210,9 @@ def changes(content_dir, since, lang, out_dir) -> None:
 @click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Preview only this language.")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where the preview builds are written.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output/.preview"), show_default=True,
+              help="Where the preview builds are written (apart from the editions that `send` mails).")
 def serve(content_dir, port, lang, out_dir) -> None:
     """Preview a brief on 127.0.0.1: rebuilds on save and reloads the open page."""
     from briefgen.serve import serve as run

@@ -121,6 +121,11 @@ def record(out_dir: Path, slug: str, entries: dict[str, dict], languages: list[s
     write_atomic(manifest_path(out_dir, slug), json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False))
 
 
+def recorded(out_dir: Path, slug: str, name: str) -> str | None:
+    """The fingerprint the manifest records for output ``name``."""
+    return read_manifest(out_dir, slug).get("outputs", {}).get(name, {}).get("fingerprint")
+
+
 def up_to_date(out_dir: Path, brief_dir: Path, name: str, lang: str, fmt: str) -> bool:
     """Whether output ``name`` exists and was built from exactly the current sources."""
     slug = Path(brief_dir).name

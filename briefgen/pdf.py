@@ -66,6 +66,11 @@ def _boxes(box, ancestors=()):
 BLOCK_TAGS = ("p", "li", "tr", "figure", "blockquote")
 
 
+def _note_key(element) -> str:
+    """A footnote's content id (stable across edits that renumber the notes), else its element id."""
+    return element.get("data-note") or element.get("id")
+
+
 def misplaced_footnotes(document) -> dict[str, tuple[int, int | None, float]]:
     """Footnotes whose body is not on the page of their call.
 
@@ -83,10 +88,10 @@ def misplaced_footnotes(document) -> dict[str, tuple[int, int | None, float]]:
             if tag.endswith("::footnote-call"):
                 block = next((a for a in reversed(ancestors) if getattr(a, "element_tag", "") in BLOCK_TAGS), None)
                 where = ((block.position_y - top) / height) if block is not None else 1.0
-                calls.setdefault(box.element.get("id"), (number, where))
+                calls.setdefault(_note_key(box.element), (number, where))
             elif type(box).__name__ == "FootnoteAreaBox":
                 for note in box.children:
-                    note_page.setdefault(note.element.get("id"), number)
+                    note_page.setdefault(_note_key(note.element), number)
     return {key: (page, note_page.get(key), where) for key, (page, where) in calls.items() if note_page.get(key) != page}
 
 
@@ -102,7 +107,7 @@ NEAR_THE_TOP = 0.35
 
 def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
     """CSS that gives the note of ``footnote_id`` room on its call's page."""
-    target = f"#{footnote_id}"
+    target = f'.footnote[data-note="{footnote_id}"]' if not footnote_id.startswith("fn-") else f"#{footnote_id}"
     if break_after:
         innermost = f"p:has({target}), li:not(:has(p)):has({target}), tr:has({target}), figure:has({target})"
         return f"{innermost} {{ break-after: page; }}"
@@ -114,28 +119,32 @@ def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
 
 
 def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                locate: Locate | None = None, variant: str | None = PDF_VARIANT) -> bytes:
+                locate: Locate | None = None, variant: str | None = PDF_VARIANT,
+                layout_hints: dict[str, bool] | None = None) -> bytes:
     """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
 
     ``door`` defaults to one serving ``allowed_roots``; ``locate`` names the content
     line of a refused resource in the error.
     """
     with _refusals(base_dir, locate):
-        document = render_document(html, base_dir, allowed_roots, door=door, locate=locate)
+        document = render_document(html, base_dir, allowed_roots, door=door, locate=locate, layout_hints=layout_hints)
         return document.write_pdf(pdf_variant=variant)  # attachments are fetched only now
 
 
 def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                    locate: Locate | None = None):
+                    locate: Locate | None = None, layout_hints: dict[str, bool] | None = None):
     """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
 
     The layout is checked and re-done with a page break next to each block whose
-    note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
+    note was pushed to a later page (see MAX_FOOTNOTE_PASSES). ``layout_hints`` are
+    such breaks found by an earlier layout, applied from the first pass (the live
+    preview keeps them between saves); the dict is updated with the breaks used.
     """
     from weasyprint import CSS, HTML
 
     fetcher = make_fetcher(door or Door(allowed_roots))
-    fixes: dict[str, bool] = {}  # footnote id → break after (True) or before (False) its block
+    # footnote id → break after (True) or before (False) the block that calls it
+    fixes: dict[str, bool] = layout_hints if layout_hints is not None else {}
     with _refusals(base_dir, locate):
         source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
         for attempt in range(MAX_FOOTNOTE_PASSES):

@@ -103,7 +103,7 @@ class RenderState(markup.InlineContext):
         if self.target == "print":
             if first:
                 body = self.footnote_body(footnote_id)
-                return f'<span class="footnote" id="fn-{number}">{body}</span>'
+                return f'<span class="footnote" id="fn-{number}" data-note="{escape(footnote_id)}">{body}</span>'
             return f'<sup class="footnote-repeat"><a href="#fn-{number}">{number}</a></sup>'
         anchor = f'fnref-{number}' if first else f'fnref-{number}-{footnote_id}-{id(object())}'
         label = escape(self.loc.gettext("Note %(number)s") % {"number": number})

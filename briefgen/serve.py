@@ -50,6 +50,7 @@ class Preview:
         self.built_at = ""
         self.pdf_pending = False
         self.changed = threading.Condition()
+        self.layout_hints: dict[str, dict] = {}  # language → footnote page breaks, kept between saves
         self.stop = threading.Event()
 
     @property
@@ -78,7 +79,8 @@ class Preview:
         self.built_at = time.strftime("%H:%M:%S")
         self._bump()
         try:
-            build_brief(self.brief_dir, formats=("pdf",), languages=languages, out_dir=self.out_dir)
+            build_brief(self.brief_dir, formats=("pdf",), languages=languages, out_dir=self.out_dir,
+                        preview=self.layout_hints)
         except BriefgenError as error:
             self.error = error.format_message()
         self.pdf_pending = False
