@@ -8,8 +8,9 @@ Measured, on the sample briefing content/kazakhstan-2021-11 (en + ru):
   floor                         the plain `weasyprint` command on each edition's print HTML (the slower one counts)
   nothing changed               `briefgen build` again (median of 5)
   one prisoner edited           `briefgen build` after changing one prisoner's sentence
-  annex of N rows               a generated brief whose annex lists N prisoners, English PDF only:
-                                pages, seconds, seconds per page, peak memory (RSS of the process tree)
+  annex of N rows               a generated brief whose annex lists N prisoners, English PDF only,
+                                as compact entries and as a table: pages, seconds, seconds per page,
+                                peak memory (largest process)
   PDF size                      per edition of the sample
 Each command runs in a fresh process, as a user would run it.
 """
@@ -111,14 +112,15 @@ def preview_latency(brief_dir: Path, out_dir: Path) -> tuple[float, float]:
     return html_at - saved, pdf_at - saved
 
 
-def annex_brief(target: Path, rows: int) -> None:
-    """A brief whose annex lists ``rows`` generated prisoners."""
+def annex_brief(target: Path, rows: int, style: str = "entries") -> None:
+    """A brief whose annex lists ``rows`` generated prisoners (``style``: entries or table)."""
     target.mkdir(parents=True)
     (target / "brief.yaml").write_text(
         "title: Annex benchmark\ndate: 2021-11-01\nauthor: Benchmark\nlanguages: [en]\n"
         "chapters:\n  - id: summary\n    title: Summary\n    blocks:\n"
         "      - \"As of {prisoners.as_of} there are {prisoners.phrase}.\"\n"
-        "annexes:\n  - id: list\n    title: List of political prisoners\n    blocks:\n      - data: prisoners\n        style: table\n",
+        "annexes:\n  - id: list\n    title: List of political prisoners\n    blocks:\n      - data: prisoners\n"
+        f"        style: {style}\n",
         encoding="utf-8")
     lines = ["as_of: 2021-10-26", "prisoners:"]
     for index in range(rows):
@@ -164,13 +166,14 @@ def main() -> None:
                              for lang in ("en", "ru")}
 
         annexes = {}
-        for rows in ((100, 1000) if options.quick else (100, 1000, 5000)):
-            folder = work / f"annex-{rows}"
-            annex_brief(folder, rows)
-            seconds, peak = run(briefgen("build", str(folder), "--out", str(work / "annex-out"), "-f", "pdf", "--force"))
-            pages = pdf_pages(work / "annex-out" / folder.name / f"{folder.name}.en.pdf")
-            annexes[rows] = {"pages": pages, "seconds": round(seconds, 2), "s_per_page": round(seconds / pages, 4),
-                             "peak_mb": round(peak)}
+        for style in ("entries", "table"):
+            for rows in ((100, 1000) if options.quick else (100, 1000, 5000)):
+                folder = work / f"annex-{style}-{rows}"
+                annex_brief(folder, rows, style)
+                seconds, peak = run(briefgen("build", str(folder), "--out", str(work / "annex-out"), "-f", "pdf", "--force"))
+                pages = pdf_pages(work / "annex-out" / folder.name / f"{folder.name}.en.pdf")
+                annexes[f"{style} {rows}"] = {"pages": pages, "seconds": round(seconds, 2),
+                                               "s_per_page": round(seconds / pages, 4), "peak_mb": round(peak)}
         results["annex"] = annexes
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -183,8 +186,9 @@ def main() -> None:
     print(f"one prisoner edited        {results['one_prisoner_edit_s']:.2f} s")
     print(f"save → preview HTML / PDF  {results['preview_html_s']:.2f} s / {results['preview_pdf_s']:.2f} s")
     print(f"PDF size                   en {results['pdf_kb']['en']} KB, ru {results['pdf_kb']['ru']} KB")
-    for rows, row in annexes.items():
-        print(f"annex {rows:>5} rows           {row['pages']} pages, {row['seconds']} s, {row['s_per_page']} s/page, peak {row['peak_mb']} MB")
+    for name, row in annexes.items():
+        style, rows = name.split()
+        print(f"annex {style:7} {int(rows):>5} rows  {row['pages']} pages, {row['seconds']} s, {row['s_per_page']} s/page, peak {row['peak_mb']} MB")
     if options.json:
         options.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
 

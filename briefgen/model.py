@@ -189,7 +189,7 @@ COLLECTIONS = ("prisoners", "prosecuted", "killed", "sanctions", "recommendation
 
 class DataBlock(Strict):
     data: Literal["prisoners", "prosecuted", "killed", "sanctions", "recommendations"]
-    style: Literal["list", "table"] = "list"
+    style: Literal["list", "table", "entries"] = "list"  # entries: one compact block per person, for long annexes
     id: Id | None = None
 
 

@@ -39,3 +39,18 @@ def test_adding_and_releasing_prisoners_changes_count_list_and_annex(sample_copy
     assert html.count("Zarina Newcomer") == 2  # the count sentence and the annex
     row = re.search(r"<tr>\s*<td class=\"num\">17</td>(.*?)</tr>", html, re.S)[1]
     assert "Zarina Newcomer" in row and "in pre-trial detention" in row and "spreading false information" in row
+
+
+def test_entries_style_lists_every_prisoner_compactly(small_copy, tmp_path):
+    """`style: entries` — one block per person, for annexes of thousands of rows."""
+    brief = small_copy / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8").replace("        style: table\n", "        style: entries\n"), encoding="utf-8")
+    build_brief(small_copy, out_dir=tmp_path / "out")
+    pdf = pdf_text(tmp_path / "out" / "small-brief" / "small-brief.en.pdf").replace("\n", " ")
+    assert "3 political prisoners as of 26 October 2021" in pdf
+    assert re.search(r"1\. Anna Alpha\d* — imprisoned; extremism; Article 405; 5 years of imprisonment; "
+                     r"5-year ban on social and political activity; sentenced 11 October 2021", pdf)
+    assert "2. Boris Beta — in pre-trial detention; since June 2021" in pdf
+    assert "3. Clara Gamma — held in a psychiatric hospital" in pdf
+    ru = pdf_text(tmp_path / "out" / "small-brief" / "small-brief.ru.pdf").replace("\n", " ")
+    assert "2. Борис Бета — в следственном изоляторе; под стражей с: июнь 2021" in ru
