@@ -1,9 +1,10 @@
 """The pipeline for one brief: load → validate → localize → resolve → render → write.
 
 Builds are incremental and parallel: an output whose fingerprint (see
-fingerprint.py) matches the manifest is not rendered again, a rebuild with
-nothing changed stops before parsing any YAML, and the PDFs of several
-editions are laid out in separate processes, one per edition.
+fingerprint.py) matches the manifest is not rendered again, and the PDFs of
+several editions are laid out in separate processes, one per edition. (The CLI
+asks fingerprint.unchanged_editions first, so that a rebuild with nothing
+changed does not even import this module.)
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from briefgen import fingerprint
 from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
-from briefgen.fingerprint import FORMATS, Edition, output_path, unchanged_editions
+from briefgen.fingerprint import FORMATS, Edition, output_path
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.i18n import TEMPLATES_DIR
 from briefgen.output import write_atomic
@@ -27,8 +28,6 @@ from briefgen.render import render_html
 from briefgen.translations import EditionStatus, catalog_path, check_translations, edition_status, localize
 
 log = logging.getLogger(__name__)
-
-
 
 
 def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
@@ -64,11 +63,6 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
-    if not force:
-        unchanged = unchanged_editions(root, formats, languages, out_dir, strict)
-        if unchanged is not None:
-            return unchanged
-
     brief = load_brief(root, allow_remote=allow_remote)
     door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
@@ -80,6 +74,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     if problems:
         raise BriefgenError(problems=problems)
 
+    outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     editions: list[Edition] = []
     pdf_jobs: list[tuple[str, Path, str]] = []  # (print html, target path, language)
     manifest: dict[str, dict] = {}
@@ -95,7 +90,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             digest = fingerprint.edition_fingerprint(root, lang, fmt)
             if preview is not None and fmt == "pdf":
                 digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
-            if not force and path.is_file() and fingerprint.recorded(out_dir, brief.slug, path.name) == digest:
+            if not force and fingerprint.up_to_date(outputs, path, digest):
                 edition.up_to_date.append(path)
                 continue
             localized = localized or localize(brief, lang, status)
@@ -111,7 +106,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         editions.append(edition)
 
     _render_pdfs(pdf_jobs, brief, door, parallel, preview)
-    keep_snapshot(brief, out_dir)
+    if manifest:  # something was rendered: the data may differ from the last snapshot
+        keep_snapshot(brief, out_dir, statuses)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
 

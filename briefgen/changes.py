@@ -17,21 +17,25 @@ from pathlib import Path
 
 from briefgen.content import Brief
 from briefgen.errors import BriefgenError
+from briefgen.i18n import N_
 from briefgen.model import Sentence
 from briefgen.output import write_atomic
-from briefgen.resolve import N_, Localizer, describe_sentence
+from briefgen.resolve import Localizer, describe_sentence
 from briefgen.translations import edition_status, localize
 
 SNAPSHOTS = "snapshots"
 
 
-def _texts(brief: Brief) -> dict[str, Brief]:
-    return {lang: localize(brief, lang, edition_status(brief, lang)) for lang in brief.document.editions}
+def _texts(brief: Brief, statuses: dict | None = None) -> dict[str, Brief]:
+    statuses = statuses or {}
+    return {lang: localize(brief, lang, statuses.get(lang) or edition_status(brief, lang))
+            for lang in brief.document.editions}
 
 
-def snapshot_of(brief: Brief) -> dict:
-    """The language-neutral facts and the per-language names of ``brief``'s data."""
-    localized = _texts(brief)
+def snapshot_of(brief: Brief, statuses: dict | None = None) -> dict:
+    """The language-neutral facts and the per-language names of ``brief``'s data
+    (``statuses``: translation statuses already read, by language)."""
+    localized = _texts(brief, statuses)
     names = lambda getter: {lang: str(getter(b)) for lang, b in localized.items()}  # noqa: E731
     date = getattr(brief.document, "date", None)  # an interview may have none, or only a month
     data: dict = {"edition_date": str(date.isoformat() if hasattr(date, "isoformat") else date or ""),
@@ -77,9 +81,9 @@ def stored_snapshots(out_dir: Path, slug: str) -> list[dict]:
     return found
 
 
-def keep_snapshot(brief: Brief, out_dir: Path) -> None:
+def keep_snapshot(brief: Brief, out_dir: Path, statuses: dict | None = None) -> None:
     """Store the snapshot of ``brief`` unless the latest stored one has the same data."""
-    data = snapshot_of(brief)
+    data = snapshot_of(brief, statuses)
     previous = stored_snapshots(out_dir, brief.slug)
     if previous and _same(previous[-1], data):
         return

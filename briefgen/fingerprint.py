@@ -121,17 +121,9 @@ def record(out_dir: Path, slug: str, entries: dict[str, dict], languages: list[s
     write_atomic(manifest_path(out_dir, slug), json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False))
 
 
-def recorded(out_dir: Path, slug: str, name: str) -> str | None:
-    """The fingerprint the manifest records for output ``name``."""
-    return read_manifest(out_dir, slug).get("outputs", {}).get(name, {}).get("fingerprint")
-
-
-def up_to_date(out_dir: Path, brief_dir: Path, name: str, lang: str, fmt: str) -> bool:
-    """Whether output ``name`` exists and was built from exactly the current sources."""
-    slug = Path(brief_dir).name
-    entry = read_manifest(out_dir, slug).get("outputs", {}).get(name)
-    path = Path(out_dir) / slug / name
-    return bool(entry) and path.is_file() and entry.get("fingerprint") == edition_fingerprint(brief_dir, lang, fmt)
+def up_to_date(outputs: dict, path: Path, digest: str) -> bool:
+    """Whether output ``path`` exists and the manifest's ``outputs`` record it as made from ``digest``."""
+    return outputs.get(Path(path).name, {}).get("fingerprint") == digest and Path(path).is_file()
 
 
 @dataclass
@@ -163,11 +155,11 @@ def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bo
         return None
     editions = []
     for lang in langs:
-        entries = [outputs.get(output_path(out_dir, root.name, lang, fmt).name) for fmt in formats]
+        paths = [output_path(out_dir, root.name, lang, fmt) for fmt in formats]
+        entries = [outputs.get(path.name) for path in paths]
         if not all(entries) or (strict and not all(e.get("complete") for e in entries)):
             return None
-        paths = [output_path(out_dir, root.name, lang, fmt) for fmt in formats]
-        if not all(up_to_date(out_dir, root, p.name, lang, fmt) for p, fmt in zip(paths, formats)):
+        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt)) for path, fmt in zip(paths, formats)):
             return None
         first = entries[0]
         editions.append(Edition(lang, first.get("percent", 100.0), first.get("stale", 0), first.get("missing", 0),

@@ -44,10 +44,20 @@ def formatting_locale(lang: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(lang, lang))
 
 
+def N_(message: str) -> str:
+    """Mark a string for extraction (babel.cfg keyword ``N_``); it is translated where it is used."""
+    return message
+
+
+def Nn_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a plural pair for extraction (babel.cfg keyword ``Nn_:1,2``)."""
+    return singular, plural
+
+
 def language_name(lang: str, in_language: str | None = None) -> str:
-    """A language's name: its own, capitalised ("English", "Русский"), or as said in
-    ``in_language`` ("английский")."""
-    if in_language and in_language != lang:
+    """A language's name: its own, capitalised, as in a language switcher ("English",
+    "Русский"), or as said inside a sentence in ``in_language`` ("английский", "русский")."""
+    if in_language:
         return Locale.parse(lang).get_display_name(in_language) or lang
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]

@@ -26,12 +26,8 @@ from pathlib import Path
 import jinja2
 
 from briefgen import i18n, markup
+from briefgen.i18n import N_
 from briefgen.recipients import Recipient
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is used."""
-    return message
 
 
 #: Salutations we recognise: the gender they tell (for languages whose greeting agrees) and the
@@ -156,8 +152,8 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
         "edition": edition,
         "date": i18n.format_date(edition.date, lang),
         "fallback": fallback,
-        "language": _language_name(recipient.language, lang),
-        "edition_language": _language_name(edition.lang, lang),
+        "language": i18n.language_name(recipient.language, lang),
+        "edition_language": i18n.language_name(edition.lang, lang),
         "changes": edition.changes if lang == edition.lang else (),
     }
     env = _environment(lang)
@@ -176,10 +172,3 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
                            filename=edition.attachment_name, headers=[f"Content-Language: {edition.lang}"])
     message["Content-Language"] = lang  # after the parts: set_content() clears Content-* headers
     return message
-
-
-def _language_name(code: str, in_language: str) -> str:
-    """A language's name as said in ``in_language``: "Russian", "русский"."""
-    from babel import Locale
-
-    return Locale.parse(code).get_display_name(in_language) or code

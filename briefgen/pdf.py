@@ -66,11 +66,6 @@ def _boxes(box, ancestors=()):
 BLOCK_TAGS = ("p", "li", "tr", "figure", "blockquote")
 
 
-def _note_key(element) -> str:
-    """A footnote's content id (stable across edits that renumber the notes), else its element id."""
-    return element.get("data-note") or element.get("id")
-
-
 def misplaced_footnotes(document) -> dict[str, tuple[int, int | None, float]]:
     """Footnotes whose body is not on the page of their call.
 
@@ -88,10 +83,10 @@ def misplaced_footnotes(document) -> dict[str, tuple[int, int | None, float]]:
             if tag.endswith("::footnote-call"):
                 block = next((a for a in reversed(ancestors) if getattr(a, "element_tag", "") in BLOCK_TAGS), None)
                 where = ((block.position_y - top) / height) if block is not None else 1.0
-                calls.setdefault(_note_key(box.element), (number, where))
+                calls.setdefault(box.element.get("data-note"), (number, where))
             elif type(box).__name__ == "FootnoteAreaBox":
                 for note in box.children:
-                    note_page.setdefault(_note_key(note.element), number)
+                    note_page.setdefault(note.element.get("data-note"), number)
     return {key: (page, note_page.get(key), where) for key, (page, where) in calls.items() if note_page.get(key) != page}
 
 
@@ -107,7 +102,7 @@ NEAR_THE_TOP = 0.35
 
 def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
     """CSS that gives the note of ``footnote_id`` room on its call's page."""
-    target = f'.footnote[data-note="{footnote_id}"]' if not footnote_id.startswith("fn-") else f"#{footnote_id}"
+    target = f'.footnote[data-note="{footnote_id}"]'
     if break_after:
         innermost = f"p:has({target}), li:not(:has(p)):has({target}), tr:has({target}), figure:has({target})"
         return f"{innermost} {{ break-after: page; }}"

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
-from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
@@ -89,7 +88,6 @@ class RenderState(markup.InlineContext):
     loc: Localizer
     facts: Facts
     numbering: FootnoteNumbering = field(default_factory=FootnoteNumbering)
-    in_footnote: bool = False
     door: Door | None = None
 
     def inline(self, text) -> Markup:

@@ -15,12 +15,8 @@ from markupsafe import Markup
 
 from briefgen import i18n
 from briefgen.content import Brief
-from briefgen.model import PartialDate, Sentence
-
-
-def N_(message: str) -> str:
-    """Mark a string for extraction; it is translated where it is used."""
-    return message
+from briefgen.i18n import N_, Nn_
+from briefgen.model import Sentence
 
 
 STATUS_LABELS = {
@@ -68,11 +64,6 @@ def text_html(text: str) -> Markup:
     if getattr(text, "fallback", False):
         return Markup(f'<span lang="{text.lang}" class="untranslated">{body}</span>')
     return Markup(body)
-
-
-def Nn_(singular: str, plural: str) -> tuple[str, str]:
-    """Mark a plural pair for extraction (babel.cfg keyword ``Nn_:1,2``)."""
-    return singular, plural
 
 
 #: Sentence kinds measured in years or months: (years phrase, months phrase, phrase without a term).
@@ -183,7 +174,3 @@ class FootnoteNumbering:
     @property
     def in_order(self) -> list[tuple[int, str]]:
         return sorted((n, i) for i, n in self.numbers.items())
-
-
-def partial_date(value: PartialDate | None, loc: Localizer) -> str:
-    return loc.date(value) if value else ""

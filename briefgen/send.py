@@ -84,10 +84,11 @@ class Report:
 def stale_editions(brief_dir: Path, out_dir: Path, langs) -> list[str]:
     """What is wrong with each PDF edition in ``langs`` that is missing or older than its sources."""
     slug = Path(brief_dir).name
+    outputs = fingerprint.read_manifest(out_dir, slug).get("outputs", {})
     lines = []
     for lang in sorted(set(langs)):
         path = fingerprint.output_path(out_dir, slug, lang, "pdf")
-        if fingerprint.up_to_date(out_dir, brief_dir, path.name, lang, "pdf"):
+        if fingerprint.up_to_date(outputs, path, fingerprint.edition_fingerprint(brief_dir, lang, "pdf")):
             continue
         state = ("is older than its content, templates or translations" if path.is_file()
                  else "has not been built")

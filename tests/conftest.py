@@ -46,6 +46,13 @@ def sample_copy(tmp_path) -> Path:
     return target
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old`` (which must be there) by ``new`` in a UTF-8 file, as a user editing it would."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def pdf_text(path: Path, layout: bool = False) -> str:
     """The text of a PDF as poppler's pdftotext reads it (reading order, or the physical layout)."""
     args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]

@@ -87,8 +87,6 @@ def _numbering_from_html(path: Path) -> dict[str, int]:
 
 
 def test_every_footnote_sits_on_the_page_of_its_call(built):
-    from weasyprint import HTML
-
     from briefgen.content import load_brief
     from briefgen.pdf import render_document, misplaced_footnotes
     from briefgen.render import render_html

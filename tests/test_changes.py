@@ -6,12 +6,7 @@ from click.testing import CliRunner
 
 from briefgen.build import build_brief
 from briefgen.cli import main
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from conftest import edit
 
 
 def test_changes_since_the_previous_edition(small_copy, tmp_path):

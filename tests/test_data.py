@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefgen.build import build_brief
-from conftest import pdf_pages, pdf_text
+from conftest import edit, pdf_pages, pdf_text
 
 NEW_PRISONER = """  - id: new-prisoner
     name: Zarina Newcomer
@@ -43,8 +43,7 @@ def test_adding_and_releasing_prisoners_changes_count_list_and_annex(sample_copy
 
 def test_entries_style_lists_every_prisoner_compactly(small_copy, tmp_path):
     """`style: entries` — one block per person, for annexes of thousands of rows."""
-    brief = small_copy / "brief.yaml"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("        style: table\n", "        style: entries\n"), encoding="utf-8")
+    edit(small_copy / "brief.yaml", "        style: table\n", "        style: entries\n")
     build_brief(small_copy, out_dir=tmp_path / "out")
     pdf = pdf_text(tmp_path / "out" / "small-brief" / "small-brief.en.pdf").replace("\n", " ")
     assert "3 political prisoners as of 26 October 2021" in pdf

@@ -2,14 +2,13 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
 from briefgen.errors import display_path
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, edit
 
 BAD = FIXTURES / "bad"
 
@@ -73,16 +72,14 @@ def test_console_script_exit_codes(tmp_path):
 
 
 def test_unknown_language_is_refused(small_copy):
-    brief = small_copy / "brief.yaml"
-    brief.write_text(brief.read_text().replace("languages: [en, ru]", "languages: [en, xx]"))
+    edit(small_copy / "brief.yaml", "languages: [en, ru]", "languages: [en, xx]")
     result = CliRunner().invoke(main, ["check", str(small_copy)])
     assert result.exit_code == 1
     assert "brief.yaml:3:" in result.output and "unknown language 'xx'" in result.output
 
 
 def test_unknown_placeholder_is_refused(small_copy):
-    brief = small_copy / "brief.yaml"
-    brief.write_text(brief.read_text().replace("{prisoners.names}", "{prisoners.nmes}"))
+    edit(small_copy / "brief.yaml", "{prisoners.names}", "{prisoners.nmes}")
     result = CliRunner().invoke(main, ["check", str(small_copy)])
     assert result.exit_code == 1
     assert "unknown placeholder {prisoners.nmes}" in result.output and "{prisoners.names}" in result.output

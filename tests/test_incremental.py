@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from briefgen.build import build_brief
-from conftest import ROOT
+from conftest import ROOT, edit
 
 from test_translations import set_translation
 
@@ -53,8 +53,7 @@ def test_a_changed_translation_rebuilds_only_that_edition(small_copy, tmp_path):
 def test_a_content_change_rebuilds_every_edition_and_force_rebuilds_all(small_copy, tmp_path):
     out = tmp_path / "out"
     build_brief(small_copy, out_dir=out, formats=("html",))
-    prisoners = small_copy / "prisoners.yaml"
-    prisoners.write_text(prisoners.read_text(encoding="utf-8").replace("Clara Gamma", "Clara Gamma-Delta"), encoding="utf-8")
+    edit(small_copy / "prisoners.yaml", "Clara Gamma", "Clara Gamma-Delta")
     editions = build_brief(small_copy, out_dir=out, formats=("html",))
     assert all(len(e.written) == 1 for e in editions)
     assert all(e.written == [] for e in build_brief(small_copy, out_dir=out, formats=("html",)))

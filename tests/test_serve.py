@@ -9,6 +9,7 @@ import time
 import pytest
 
 from briefgen.serve import Preview, make_server
+from conftest import edit
 
 
 @pytest.fixture
@@ -59,16 +60,16 @@ def test_preview_serves_rebuilds_on_save_and_shows_errors(preview, small_copy):
     assert pdf[1] == "application/pdf"
 
     brief = small_copy / "brief.yaml"
-    brief.write_text(brief.read_text(encoding="utf-8").replace("Test briefing on detentions", "Edited title"), encoding="utf-8")
+    edit(brief, "Test briefing on detentions", "Edited title")
     wait_for(lambda: b"Edited title" in get(port, "/small-brief.en.html")[2])
 
-    brief.write_text(brief.read_text(encoding="utf-8").replace("  - id: detentions\n", "  - idd: detentions\n"), encoding="utf-8")
+    edit(brief, "  - id: detentions\n", "  - idd: detentions\n")
     page = wait_for(lambda: (b := get(port, "/small-brief.en.html")[2]) and b"Content error" in b and b)
     assert b"brief.yaml:17:5: chapters[0].idd: unknown key &#x27;idd&#x27;: did you mean &#x27;id&#x27;?" in page
     assert b"brief.yaml:17:5: chapters[0]: required key &#x27;id&#x27; is missing" in page
     assert get(port, "/../brief.yaml")[0] == 404
 
-    brief.write_text(brief.read_text(encoding="utf-8").replace("  - idd: detentions\n", "  - id: detentions\n"), encoding="utf-8")
+    edit(brief, "  - idd: detentions\n", "  - id: detentions\n")
     wait_for(lambda: b"Edited title" in get(port, "/small-brief.en.html")[2])
     assert state.error is None
 
@@ -80,7 +81,7 @@ def test_event_stream_announces_a_new_build(preview, small_copy):
     response = connection.getresponse()
     assert response.getheader("Content-Type") == "text/event-stream"
     prisoners = small_copy / "prisoners.yaml"
-    prisoners.write_text(prisoners.read_text(encoding="utf-8").replace("Clara Gamma", "Clara G."), encoding="utf-8")
+    edit(prisoners, "Clara Gamma", "Clara G.")
     line = response.fp.readline()
     assert line.startswith(b"data: ")
     connection.close()

@@ -10,18 +10,11 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.content import load_brief
 from briefgen.translations import catalog_path, edition_status, update_catalogs
-from conftest import pdf_text
+from conftest import edit, pdf_text
 
 KEY = "brief:chapters/detentions/blocks/1/text"
 ENGLISH = "Detention is used to *silence* critics.[^hrw-report]"
 CHANGED = "Detention is used to *silence* critics and journalists.[^hrw-report]"
-
-
-def edit_source(folder, old, new):
-    brief = folder / "brief.yaml"
-    text = brief.read_text(encoding="utf-8")
-    assert old in text
-    brief.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def set_translation(folder, key, value):
@@ -40,7 +33,7 @@ def test_complete_translation(small_copy):
 
 def test_changed_source_marks_the_unit_stale_and_falls_back(small_copy, tmp_path):
     tmp_path = tmp_path / "out"
-    edit_source(small_copy, "critics.[^hrw-report]", "critics and journalists.[^hrw-report]")
+    edit(small_copy / "brief.yaml", "critics.[^hrw-report]", "critics and journalists.[^hrw-report]")
     runner = CliRunner()
     status = runner.invoke(main, ["i18n", "status", str(small_copy)])
     assert status.exit_code == 0
@@ -49,7 +42,7 @@ def test_changed_source_marks_the_unit_stale_and_falls_back(small_copy, tmp_path
 
     strict = runner.invoke(main, ["build", str(small_copy), "--strict", "--out", str(tmp_path)])
     assert strict.exit_code == 1
-    assert f"stale in ru" in strict.output and KEY in strict.output
+    assert "stale in ru" in strict.output and KEY in strict.output
     assert not (tmp_path / "small-brief").exists()
 
     built = runner.invoke(main, ["build", str(small_copy), "--lang", "ru", "--out", str(tmp_path)])
@@ -82,7 +75,7 @@ def test_changed_source_marks_the_unit_stale_and_falls_back(small_copy, tmp_path
 def test_removed_translation_is_missing(small_copy, tmp_path):
     set_translation(small_copy, KEY, "")
     result = CliRunner().invoke(main, ["i18n", "status", str(small_copy)])
-    assert "1 missing" in result.output and f"missing" in result.output and KEY in result.output
+    assert "1 missing" in result.output and "missing" in result.output and KEY in result.output
     strict = CliRunner().invoke(main, ["build", str(small_copy), "--strict", "--out", str(tmp_path)])
     assert strict.exit_code == 1 and "missing in ru" in strict.output
 
@@ -112,7 +105,7 @@ def test_update_creates_marks_and_obsoletes(small_copy):
 
 def test_source_language_can_be_russian(small_copy, tmp_path):
     tmp_path = tmp_path / "out"
-    edit_source(small_copy, "language: en\nlanguages: [en, ru]", "language: ru\nlanguages: [ru, en]")
+    edit(small_copy / "brief.yaml", "language: en\nlanguages: [en, ru]", "language: ru\nlanguages: [ru, en]")
     (small_copy / "translations" / "ru.po").unlink()
     result = CliRunner().invoke(main, ["build", str(small_copy), "-f", "html", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
