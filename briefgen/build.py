@@ -52,14 +52,13 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
-                allow_remote: bool = False, preview: dict[str, dict] | None = None,
+                allow_remote: bool = False, preview: bool = False,
                 progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
     """Build the editions of the brief in ``root``; return what was written or already up to date.
 
     Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
-    opens it to the http(s) images of image blocks. ``preview`` (the live preview's state,
-    language → footnote page breaks found so far) builds quick untagged PDFs that start from
-    the page breaks of the previous save."""
+    opens it to the http(s) images of image blocks. ``preview`` (the live preview) builds
+    quick untagged drafts of the PDFs, never taken for editions."""
     root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
@@ -88,7 +87,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         for fmt in formats:
             path = output_path(out_dir, brief.slug, lang, fmt)
             digest = fingerprint.edition_fingerprint(root, lang, fmt)
-            if preview is not None and fmt == "pdf":
+            if preview and fmt == "pdf":
                 digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
             if not force and fingerprint.up_to_date(outputs, path, digest):
                 edition.up_to_date.append(path)
@@ -117,37 +116,32 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
 _WORKER_CONTEXT: tuple[Brief, Door] | None = None
 
 
-def _render_pdf(html: str, path: Path, hints: dict[str, bool] | None) -> dict[str, bool] | None:
-    """Write one PDF; return the footnote page breaks it needed (when asked to keep them)."""
+def _render_pdf(html: str, path: Path, draft: bool) -> None:
+    """Write one PDF: tagged (PDF/UA-1), or an untagged draft, quicker to write."""
     from briefgen.pdf import PDF_VARIANT, html_to_pdf
 
     brief, door = _WORKER_CONTEXT
     data = html_to_pdf(html, brief.root, list(door.roots), door=door,
                        locate=lambda url, reason: locate_resource(brief, url, reason),
-                       variant=None if hints is not None else PDF_VARIANT, layout_hints=hints)
+                       variant=None if draft else PDF_VARIANT)
     write_atomic(path, data)
-    return hints
 
 
 def _render_pdfs(jobs: list[tuple[str, Path, str]], brief: Brief, door: Door, parallel: bool,
-                 preview: dict[str, dict] | None) -> None:
+                 draft: bool) -> None:
     """Lay out the PDFs, one process per edition when there are several and more than one core."""
     global _WORKER_CONTEXT
     _WORKER_CONTEXT = (brief, door)
-    hints = {lang: (preview.setdefault(lang, {}) if preview is not None else None) for _, _, lang in jobs}
     try:
         workers = min(len(jobs), os.cpu_count() or 1)
         if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for html, path, lang in jobs:
-                _render_pdf(html, path, hints[lang])
+            for html, path, _ in jobs:
+                _render_pdf(html, path, draft)
             return
         import weasyprint  # noqa: F401  imported before forking, so the workers share it
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {lang: pool.submit(_render_pdf, html, path, hints[lang]) for html, path, lang in jobs}
-            for lang, future in futures.items():
-                found = future.result()
-                if preview is not None and found is not None:
-                    preview[lang] = found  # the worker's copy came back by pickle
+            for future in [pool.submit(_render_pdf, html, path, draft) for html, path, _ in jobs]:
+                future.result()
     finally:
         _WORKER_CONTEXT = None

@@ -90,8 +90,10 @@ def misplaced_footnotes(document) -> dict[str, tuple[int, int | None, float]]:
     return {key: (page, note_page.get(key), where) for key, (page, where) in calls.items() if note_page.get(key) != page}
 
 
-#: WeasyPrint 70's footnote-policy does not always keep a note with its call
-#: (Kozea/WeasyPrint#1564, #2502). We check the finished layout and, for each
+#: WeasyPrint's footnote-policy does not always keep a note with its call
+#: (Kozea/WeasyPrint#1564, #2502); briefgen.weasyfix corrects the case seen in
+#: WeasyPrint 70, so one layout is the rule. As a guarantee (other cases, other
+#: WeasyPrint versions) we check the finished layout and, for each
 #: misplaced note, lay the document out again with a page break before the block
 #: that calls it (what footnote-policy: block means) — or, when that block starts
 #: near the top of its page and moving it would leave the page nearly empty,
@@ -114,32 +116,32 @@ def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
 
 
 def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                locate: Locate | None = None, variant: str | None = PDF_VARIANT,
-                layout_hints: dict[str, bool] | None = None) -> bytes:
+                locate: Locate | None = None, variant: str | None = PDF_VARIANT) -> bytes:
     """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
 
     ``door`` defaults to one serving ``allowed_roots``; ``locate`` names the content
     line of a refused resource in the error.
     """
     with _refusals(base_dir, locate):
-        document = render_document(html, base_dir, allowed_roots, door=door, locate=locate, layout_hints=layout_hints)
+        document = render_document(html, base_dir, allowed_roots, door=door, locate=locate)
         return document.write_pdf(pdf_variant=variant)  # attachments are fetched only now
 
 
 def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                    locate: Locate | None = None, layout_hints: dict[str, bool] | None = None):
+                    locate: Locate | None = None):
     """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
 
     The layout is checked and re-done with a page break next to each block whose
-    note was pushed to a later page (see MAX_FOOTNOTE_PASSES). ``layout_hints`` are
-    such breaks found by an earlier layout, applied from the first pass (the live
-    preview keeps them between saves); the dict is updated with the breaks used.
+    note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
     """
     from weasyprint import CSS, HTML
 
+    from briefgen.weasyfix import keep_footnotes_with_their_lines
+
+    keep_footnotes_with_their_lines()
     fetcher = make_fetcher(door or Door(allowed_roots))
     # footnote id → break after (True) or before (False) the block that calls it
-    fixes: dict[str, bool] = layout_hints if layout_hints is not None else {}
+    fixes: dict[str, bool] = {}
     with _refusals(base_dir, locate):
         source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
         for attempt in range(MAX_FOOTNOTE_PASSES):

@@ -50,7 +50,6 @@ class Preview:
         self.built_at = ""
         self.pdf_pending = False
         self.changed = threading.Condition()
-        self.layout_hints: dict[str, dict] = {}  # language → footnote page breaks, kept between saves
         self.stop = threading.Event()
 
     @property
@@ -80,7 +79,7 @@ class Preview:
         self._bump()
         try:
             build_brief(self.brief_dir, formats=("pdf",), languages=languages, out_dir=self.out_dir,
-                        preview=self.layout_hints)
+                        preview=True)
         except BriefgenError as error:
             self.error = error.format_message()
         self.pdf_pending = False

@@ -53,15 +53,17 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def pdf_text(path: Path, layout: bool = False) -> str:
-    """The text of a PDF as poppler's pdftotext reads it (reading order, or the physical layout)."""
-    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+def pdf_text(path: Path, layout: bool = False, raw: bool = False) -> str:
+    """The text of a PDF as poppler's pdftotext reads it: reading order, the physical
+    layout, or (raw) the order it was drawn in, lines kept apart — reading order joins
+    a body line that ends in a hyphen with the footnote printed below it."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), *(["-raw"] if raw else []), str(path), "-"]
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
-def pdf_pages(path: Path, layout: bool = False) -> list[str]:
+def pdf_pages(path: Path, layout: bool = False, raw: bool = False) -> list[str]:
     """The text of each page of a PDF."""
-    return pdf_text(path, layout).split("\f")[:-1]
+    return pdf_text(path, layout, raw).split("\f")[:-1]
 
 
 class LoopbackServer:

@@ -59,7 +59,7 @@ def footnote_pages(pages: list[str]) -> list[tuple[int, int]]:
 
 def test_footnotes_are_numbered_1_to_58_in_order_with_their_urls(built):
     path = built / f"{SLUG}.en.pdf"
-    pages = pdf_pages(path)
+    pages = pdf_pages(path, raw=True)
     notes = footnote_pages(pages)
     assert [n for n, _ in notes] == list(range(1, 59))
     # every URL of footnote N is printed, and linked, on the page where note N is printed

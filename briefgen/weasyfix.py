@@ -1,0 +1,57 @@
+"""One scoped correction to WeasyPrint's footnote placement, applied at run time.
+
+WeasyPrint 70 (``weasyprint/layout/block.py``, ``_linebox_layout``) has a branch
+for a line that overflows the page when the block could not have been broken
+before it (the block's first lines, because of ``orphans``): instead of pushing
+the line to the next page, it moves the page's last footnotes there to make
+room — although their calls stay on this page. That contradicts
+``footnote-policy: line`` ("a note sits on the page of its call"), which every
+briefgen note has, and it made one page in three or four carry a note of the
+previous page. Checking the finished layout and laying the document out again
+with a page break (what :mod:`briefgen.pdf` does) cost three layouts per edition.
+
+The correction lets that branch move notes only when every note on the page
+allows it (``footnote-policy: auto``); otherwise the line is broken where
+``orphans``/``widows`` allow, exactly as without footnotes. It is made by
+re-compiling that one function from WeasyPrint's own source with one condition
+extended, and only if the source still reads as expected: a different
+WeasyPrint version is left untouched (logged), and briefgen.pdf's check of the
+finished layout still guarantees notes on their call's page, at the cost of
+more layouts.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+#: The condition under which WeasyPrint 70 moves a page's notes to the next page.
+REPORT_CONDITION = "report = not context.in_column and can_break_now and not could_break_before"
+#: ... and only when no note on the page asks to stay with its call.
+ONLY_MOVABLE_NOTES = " and all(note.style['footnote_policy'] == 'auto' for note in context.current_page_footnotes)"
+
+
+@lru_cache(maxsize=1)
+def keep_footnotes_with_their_lines() -> bool:
+    """Apply the correction once per process; True if WeasyPrint now has it."""
+    from weasyprint.layout import block
+
+    function = block._linebox_layout
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):  # no source shipped (zipapp, frozen build)
+        source = ""
+    if source.count(REPORT_CONDITION) != 1:
+        log.info("WeasyPrint's footnote layout is not the one this correction was written for; "
+                 "misplaced notes are fixed by re-layout instead")
+        return False
+    # compiled into WeasyPrint's module: same globals, and it replaces the original
+    # there, where its callers look it up at call time
+    code = compile(source.replace(REPORT_CONDITION, REPORT_CONDITION + ONLY_MOVABLE_NOTES),
+                   inspect.getsourcefile(function) or block.__file__, "exec")
+    exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, one condition extended
+    block._linebox_layout.briefgen_correction = True
+    return True
