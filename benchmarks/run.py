@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -101,15 +102,22 @@ def preview_latency(brief_dir: Path, out_dir: Path) -> tuple[float, float]:
     prisoners = brief_dir / "prisoners.yaml"
     seen = preview.version
     saved = time.perf_counter()
-    prisoners.write_text(prisoners.read_text(encoding="utf-8").replace("years: 8", "years: 9", 1), encoding="utf-8")
+    prisoners.write_text(one_sentence_longer(prisoners.read_text(encoding="utf-8")), encoding="utf-8")
     with preview.changed:
-        preview.changed.wait_for(lambda: preview.version > seen and not preview.error, timeout=60)
+        html_seen = preview.changed.wait_for(lambda: preview.version > seen and not preview.error, timeout=60)
         html_at = time.perf_counter()
-        preview.changed.wait_for(lambda: not preview.pdf_pending, timeout=120)
+        pdf_seen = preview.changed.wait_for(lambda: not preview.pdf_pending, timeout=120)
         pdf_at = time.perf_counter()
+    if not (html_seen and pdf_seen):
+        raise SystemExit(f"the preview did not refresh: {preview.error}")
     preview.stop.set()
     watcher.join(timeout=5)
     return html_at - saved, pdf_at - saved
+
+
+def one_sentence_longer(prisoners_yaml: str) -> str:
+    """The prisoners file with the first prison sentence one year longer: a real change."""
+    return re.sub(r"years: (\d+)", lambda match: f"years: {int(match[1]) + 1}", prisoners_yaml, count=1)
 
 
 def annex_brief(target: Path, rows: int, style: str = "entries") -> None:
@@ -159,7 +167,7 @@ def main() -> None:
         results["nothing_changed_s"] = median_of(5, briefgen("build", str(brief), "--out", str(out)))
         prisoners = brief / "prisoners.yaml"
         text = prisoners.read_text(encoding="utf-8")
-        prisoners.write_text(text.replace("years: 7", "years: 8", 1), encoding="utf-8")
+        prisoners.write_text(one_sentence_longer(text), encoding="utf-8")
         results["one_prisoner_edit_s"] = run(briefgen("build", str(brief), "--out", str(out)))[0]
         results["preview_html_s"], results["preview_pdf_s"] = preview_latency(brief, work / "preview")
         results["pdf_kb"] = {lang: round((out / brief.name / f"{brief.name}.{lang}.pdf").stat().st_size / 1024)

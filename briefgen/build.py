@@ -53,12 +53,14 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
                 allow_remote: bool = False, preview: bool = False,
-                progress: Callable[[str], None] = lambda message: None) -> list[Edition]:
+                progress: Callable[[str], None] = lambda message: None,
+                html_written: Callable[[], None] = lambda: None) -> list[Edition]:
     """Build the editions of the brief in ``root``; return what was written or already up to date.
 
     Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
     opens it to the http(s) images of image blocks. ``preview`` (the live preview) builds
-    quick untagged drafts of the PDFs, never taken for editions."""
+    quick untagged drafts of the PDFs, never taken for editions. ``html_written`` is called
+    once the HTML editions are written, before the slower PDFs are laid out."""
     root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
@@ -104,6 +106,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
 
+    html_written()
     _render_pdfs(pdf_jobs, brief, door, parallel, preview)
     if manifest:  # something was rendered: the data may differ from the last snapshot
         keep_snapshot(brief, out_dir, statuses)
@@ -117,13 +120,13 @@ _WORKER_CONTEXT: tuple[Brief, Door] | None = None
 
 
 def _render_pdf(html: str, path: Path, draft: bool) -> None:
-    """Write one PDF: tagged (PDF/UA-1), or an untagged draft, quicker to write."""
+    """Write one PDF: tagged (PDF/UA-1), or an untagged uncompressed draft, quicker to write."""
     from briefgen.pdf import PDF_VARIANT, html_to_pdf
 
     brief, door = _WORKER_CONTEXT
     data = html_to_pdf(html, brief.root, list(door.roots), door=door,
                        locate=lambda url, reason: locate_resource(brief, url, reason),
-                       variant=None if draft else PDF_VARIANT)
+                       variant=None if draft else PDF_VARIANT, compress=not draft)
     write_atomic(path, data)
 
 

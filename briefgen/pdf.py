@@ -116,7 +116,7 @@ def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
 
 
 def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                locate: Locate | None = None, variant: str | None = PDF_VARIANT) -> bytes:
+                locate: Locate | None = None, variant: str | None = PDF_VARIANT, compress: bool = True) -> bytes:
     """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
 
     ``door`` defaults to one serving ``allowed_roots``; ``locate`` names the content
@@ -124,7 +124,8 @@ def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: D
     """
     with _refusals(base_dir, locate):
         document = render_document(html, base_dir, allowed_roots, door=door, locate=locate)
-        return document.write_pdf(pdf_variant=variant)  # attachments are fetched only now
+        # attachments are fetched only now
+        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=not compress)
 
 
 def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,

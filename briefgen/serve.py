@@ -66,22 +66,20 @@ class Preview:
         from briefgen.build import build_brief
 
         languages = [self.lang] if self.lang else None
+        self.pdf_pending = True
+
+        def html_written() -> None:
+            self.error = None
+            self.built_at = time.strftime("%H:%M:%S")
+            self._bump()
+
         try:
-            build_brief(self.brief_dir, formats=("html",), languages=languages, out_dir=self.out_dir)
+            # one build: the HTML is written (and the page reloads) before the PDF is laid out
+            build_brief(self.brief_dir, languages=languages, out_dir=self.out_dir, preview=True,
+                        html_written=html_written)
         except BriefgenError as error:
             self.error = error.format_message()
             log.info("preview: content error\n%s", self.error)
-            self._bump()
-            return
-        self.error = None
-        self.pdf_pending = True
-        self.built_at = time.strftime("%H:%M:%S")
-        self._bump()
-        try:
-            build_brief(self.brief_dir, formats=("pdf",), languages=languages, out_dir=self.out_dir,
-                        preview=True)
-        except BriefgenError as error:
-            self.error = error.format_message()
         self.pdf_pending = False
         self._bump()
 
@@ -89,7 +87,7 @@ class Preview:
         """Rebuild whenever the brief or the templates change, until stopped."""
         from watchfiles import watch
 
-        for _ in watch(self.brief_dir, TEMPLATES_DIR, stop_event=self.stop, debounce=100, step=50,
+        for _ in watch(self.brief_dir, TEMPLATES_DIR, stop_event=self.stop, debounce=100, step=30,
                        watch_filter=lambda change, path: not Path(path).name.startswith(".")):
             self.rebuild()
 
