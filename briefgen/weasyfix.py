@@ -1,4 +1,6 @@
-"""One scoped correction to WeasyPrint's footnote placement, applied at run time.
+"""Two scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
+
+Footnote placement (:func:`keep_footnotes_with_their_lines`):
 
 WeasyPrint 70 (``weasyprint/layout/block.py``, ``_linebox_layout``) has a branch
 for a line that overflows the page when the block could not have been broken
@@ -18,6 +20,12 @@ extended, and only if the source still reads as expected: a different
 WeasyPrint version is left untouched (logged), and briefgen.pdf's check of the
 finished layout still guarantees notes on their call's page, at the cost of
 more layouts.
+
+Tagging long documents (:func:`remember_page_references`): pydyf's
+``PDF.page_references`` builds the tuple of every page's reference anew on each
+access, and WeasyPrint's PDF/UA tagging reads it once per structure element —
+pages × elements, 8 million strings for a 5,000-row annex (several seconds).
+The correction keeps the tuple until a page is added.
 """
 
 from __future__ import annotations
@@ -54,4 +62,27 @@ def keep_footnotes_with_their_lines() -> bool:
                    inspect.getsourcefile(function) or block.__file__, "exec")
     exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, one condition extended
     block._linebox_layout.briefgen_correction = True
+    return True
+
+
+@lru_cache(maxsize=1)
+def remember_page_references() -> bool:
+    """Make ``pydyf.PDF.page_references`` build its tuple once per page count; True if applied."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property):
+        log.info("pydyf's PDF.page_references is not the property this correction was written for")
+        return False
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        remembered = pdf.__dict__.get("_briefgen_page_references")
+        # pages are only ever appended (add_page), so the length tells whether the tuple is current
+        if remembered is None or remembered[0] is not kids or remembered[1] != len(kids):
+            remembered = (kids, len(kids), original.fget(pdf))
+            pdf.__dict__["_briefgen_page_references"] = remembered
+        return remembered[2]
+
+    pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
     return True

@@ -78,3 +78,14 @@ def _walk(box):
     yield box
     for child in getattr(box, "children", None) or ():
         yield from _walk(child)
+
+
+def test_garbage_collection_settings_are_restored_after_a_render(small_copy):
+    import gc
+
+    before = gc.get_threshold()
+    html_to_pdf('<html lang="en"><title>x</title><p>x</p>', small_copy, [small_copy])
+    assert gc.get_threshold() == before and gc.isenabled()
+    with pytest.raises(BriefgenError):
+        html_to_pdf('<img src="/etc/passwd">', small_copy, [small_copy])
+    assert gc.get_threshold() == before

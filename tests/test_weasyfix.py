@@ -77,3 +77,18 @@ def test_without_the_correction_weasyprint_moves_notes_off_their_page(tmp_path):
                           capture_output=True, text=True, check=True)
     misplaced = json.loads(done.stdout)
     assert misplaced, "WeasyPrint keeps notes with their calls by itself now: the correction can go"
+
+
+def test_page_references_are_remembered_until_a_page_is_added():
+    import pydyf
+
+    from briefgen.weasyfix import remember_page_references
+
+    assert remember_page_references() is True
+    pdf = pydyf.PDF()
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert pdf.page_references is first  # not rebuilt on every access
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == (first[0], f"{pdf.pages['Kids'][3]} 0 R".encode())
+    assert pydyf.PDF().page_references == ()  # each document keeps its own
