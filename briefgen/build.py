@@ -2,7 +2,8 @@
 
 Builds are incremental and parallel: an output whose fingerprint (see
 fingerprint.py) matches the manifest is not rendered again, and the PDFs of
-several editions are laid out in separate processes, one per edition. (The CLI
+several editions are laid out in separate processes, one per edition
+(workers.py). (The CLI
 asks fingerprint.unchanged_editions first, so that a rebuild with nothing
 changed does not even import this module.)
 """
@@ -10,13 +11,10 @@ changed does not even import this module.)
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-from briefgen import fingerprint
+from briefgen import fingerprint, workers
 from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
@@ -24,8 +22,10 @@ from briefgen.fingerprint import FORMATS, Edition, output_path
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.i18n import TEMPLATES_DIR
 from briefgen.output import write_atomic
+from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
 from briefgen.translations import EditionStatus, catalog_path, check_translations, edition_status, localize
+from briefgen.workers import PdfJob
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
 
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     editions: list[Edition] = []
-    pdf_jobs: list[tuple[str, Path, str]] = []  # (print html, target path, language)
+    pdf_jobs: list[PdfJob] = []
     manifest: dict[str, dict] = {}
     for lang in langs:
         status = statuses[lang]
@@ -101,50 +101,26 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             if fmt == "html":
                 write_atomic(path, html)
             else:
-                pdf_jobs.append((html, path, lang))
+                pdf_jobs.append(PdfJob(html, path, brief.root, door, draft=preview))
             edition.written.append(path)
             manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
 
     html_written()
-    _render_pdfs(pdf_jobs, brief, door, parallel, preview)
+    _write_pdfs(pdf_jobs, brief, parallel)
     if manifest:  # something was rendered: the data may differ from the last snapshot
         keep_snapshot(brief, out_dir, statuses)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
 
 
-#: What the PDF workers need besides their job; set before the workers are forked,
-#: because a door (with its cache of remote images) and the brief are not sent by pickle.
-_WORKER_CONTEXT: tuple[Brief, Door] | None = None
-
-
-def _render_pdf(html: str, path: Path, draft: bool) -> None:
-    """Write one PDF: tagged (PDF/UA-1), or an untagged uncompressed draft, quicker to write."""
-    from briefgen.pdf import PDF_VARIANT, html_to_pdf
-
-    brief, door = _WORKER_CONTEXT
-    data = html_to_pdf(html, brief.root, list(door.roots), door=door,
-                       locate=lambda url, reason: locate_resource(brief, url, reason),
-                       variant=None if draft else PDF_VARIANT, compress=not draft)
-    write_atomic(path, data)
-
-
-def _render_pdfs(jobs: list[tuple[str, Path, str]], brief: Brief, door: Door, parallel: bool,
-                 draft: bool) -> None:
-    """Lay out the PDFs, one process per edition when there are several and more than one core."""
-    global _WORKER_CONTEXT
-    _WORKER_CONTEXT = (brief, door)
+def _write_pdfs(jobs: list[PdfJob], brief: Brief, parallel: bool) -> None:
+    """Write the PDFs (see workers.py); a resource refused in a render is reported at the
+    content line that asked for it."""
     try:
-        workers = min(len(jobs), os.cpu_count() or 1)
-        if not parallel or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for html, path, _ in jobs:
-                _render_pdf(html, path, draft)
-            return
-        import weasyprint  # noqa: F401  imported before forking, so the workers share it
-
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for future in [pool.submit(_render_pdf, html, path, draft) for html, path, _ in jobs]:
-                future.result()
-    finally:
-        _WORKER_CONTEXT = None
+        workers.write_pdfs(jobs, parallel)
+    except RefusedResource as refused:
+        problem = locate_resource(brief, refused.url, refused.reason)
+        if problem is None:
+            raise
+        raise BriefgenError(problems=[problem]) from None

@@ -19,18 +19,15 @@ import logging
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 from briefgen.door import Door, ResourceRefused
-from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.errors import BriefgenError, display_path
+from briefgen.output import write_atomic
 
 log = logging.getLogger(__name__)
 
 #: WeasyPrint's PDF/UA variant: tags, /Lang, DisplayDocTitle, PDF/UA identification in the XMP metadata.
 PDF_VARIANT = "pdf/ua-1"
-
-#: ``locate(url, reason)``: the problem, at the content line that asked for ``url``, or None if none did.
-Locate = Callable[[str, str], "Problem | None"]
 
 
 @lru_cache(maxsize=1)
@@ -116,18 +113,39 @@ def _keep_note_with_call(footnote_id: str, break_after: bool) -> str:
             f":is(h2, h3):has(+ {block}) {{ break-before: page; }}")
 
 
+class RefusedResource(BriefgenError):
+    """The door refused a resource the document asked for; ``url`` names it, so that the
+    caller, who knows the content, can point at the line that asked (see content.locate_resource)."""
+
+    def __init__(self, message: str, url: str, reason: str):
+        super().__init__(message)
+        self.url, self.reason = url, reason
+
+    def __reduce__(self):  # crosses the process boundary of the PDF workers
+        return (type(self), (self.message, self.url, self.reason))
+
+
 def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                locate: Locate | None = None, variant: str | None = PDF_VARIANT, compress: bool = True) -> bytes:
+                variant: str | None = PDF_VARIANT, compress: bool = True) -> bytes:
     """Render ``html`` (relative URLs resolved against ``base_dir``) to PDF bytes.
 
-    ``door`` defaults to one serving ``allowed_roots``; ``locate`` names the content
-    line of a refused resource in the error.
+    ``door`` defaults to one serving ``allowed_roots``. A resource the door refuses
+    stops the render with :class:`RefusedResource`.
     """
-    with _refusals(base_dir, locate), _full_collections_between_steps():
-        document = render_document(html, base_dir, allowed_roots, door=door, locate=locate)
+    with _refusals(base_dir), _full_collections_between_steps():
+        document = render_document(html, base_dir, allowed_roots, door=door)
         gc.collect()  # the boxes the layout discarded, before the drawing allocates its own
         # attachments are fetched only now
         return document.write_pdf(pdf_variant=variant, uncompressed_pdf=not compress)
+
+
+def write_pdf_file(html: str, path: Path, base_dir: Path, door: Door, draft: bool = False) -> None:
+    """Render ``html`` and write it to ``path`` (atomically): a tagged PDF/UA-1 edition, or
+    an untagged, uncompressed draft (the live preview), quicker to write. Runs in the
+    PDF workers as well as in the calling process."""
+    data = html_to_pdf(html, base_dir, list(door.roots), door=door, variant=None if draft else PDF_VARIANT,
+                       compress=not draft)
+    write_atomic(path, data)
 
 
 @contextmanager
@@ -148,8 +166,7 @@ def _full_collections_between_steps():
         gc.set_threshold(young, middle, full)
 
 
-def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None,
-                    locate: Locate | None = None):
+def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None):
     """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
 
     The layout is checked and re-done with a page break next to each block whose
@@ -164,7 +181,7 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, doo
     fetcher = make_fetcher(door or Door(allowed_roots))
     # footnote id → break after (True) or before (False) the block that calls it
     fixes: dict[str, bool] = {}
-    with _refusals(base_dir, locate):
+    with _refusals(base_dir):
         source = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/", url_fetcher=fetcher)
         for attempt in range(MAX_FOOTNOTE_PASSES):
             css = "\n".join(_keep_note_with_call(key, after) for key, after in fixes.items())
@@ -183,9 +200,9 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, doo
 
 
 @contextmanager
-def _refusals(base_dir: Path, locate: Locate | None):
-    """Turn a refused resource inside WeasyPrint into a :class:`BriefgenError` naming the
-    content line that asked for it (or the brief folder, when no content line did)."""
+def _refusals(base_dir: Path):
+    """Turn a failed fetch inside WeasyPrint into a :class:`BriefgenError` (a
+    :class:`RefusedResource` when the door refused it)."""
     from weasyprint.urls import FatalURLFetchingError
 
     try:
@@ -194,10 +211,10 @@ def _refusals(base_dir: Path, locate: Locate | None):
         cause = error.__cause__
         reason = str(cause or error)
         url = _quoted_url(str(error))
-        problem = locate(url, reason) if (locate and url and isinstance(cause, ResourceRefused)) else None
-        if problem:
-            raise BriefgenError(problems=[problem]) from None
-        raise BriefgenError(f"{display_path(base_dir)}: {reason}") from None
+        message = f"{display_path(base_dir)}: {reason}"
+        if url and isinstance(cause, ResourceRefused):
+            raise RefusedResource(message, url, reason) from None
+        raise BriefgenError(message) from None
 
 
 def _quoted_url(message: str) -> str | None:
