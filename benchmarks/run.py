@@ -4,8 +4,10 @@
 
 Measured, on the sample briefing content/kazakhstan-2021-11 (en + ru):
   check                         `briefgen check` (median of 5 runs)
-  cold build                    `briefgen build --force`, en + ru, PDF + HTML, into an empty folder
-  floor                         the plain `weasyprint` command on each edition's print HTML (the slower one counts)
+  cold build                    `briefgen build --force`, en + ru, PDF + HTML (median of 3)
+  floor                         the plain `weasyprint` command on each edition's print HTML (median of 3;
+                                the slower edition counts), both commands started at once, and the
+                                command writing the same tagged PDF/UA-1 as briefgen (--pdf-variant)
   nothing changed               `briefgen build` again (median of 5)
   one prisoner edited           `briefgen build` after changing one prisoner's sentence
   annex of N rows               a generated brief whose annex lists N prisoners, English PDF only,
@@ -53,6 +55,16 @@ def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     peak_kb = int(done.stderr.strip().splitlines()[-1])
     del before
     return seconds, peak_kb / 1024
+
+
+def run_together(commands: list[list[str]]) -> float:
+    """Wall seconds for running ``commands`` at the same time, all to completion."""
+    start = time.perf_counter()
+    running = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+               for command in commands]
+    if any(process.wait() for process in running):
+        raise SystemExit(f"failed: {commands}")
+    return time.perf_counter() - start
 
 
 def briefgen(*args: str) -> list[str]:
@@ -153,16 +165,33 @@ def main() -> None:
         shutil.copytree(SAMPLE, brief)
         out = work / "out"
         results["check_s"] = median_of(5, briefgen("check", str(brief)))
-        cold, cold_peak = run(briefgen("build", str(brief), "--out", str(out), "--force"))
-        results["cold_build_s"], results["cold_build_peak_mb"] = cold, cold_peak
-
-        floors = {}
+        # the build, then the floor, three times over, alternating: medians, so that a noisy
+        # neighbour on a shared machine weighs on both sides alike
+        colds, peaks, floors, together = [], [], {"en": [], "ru": []}, []
+        tagged_floors: dict[str, list[float]] = {"en": [], "ru": []}
+        htmls = {}
         for lang in ("en", "ru"):
-            html = work / f"print.{lang}.html"
-            html.write_text(print_html(brief, lang), encoding="utf-8")
-            floors[lang] = run(["weasyprint", "--base-url", str(brief) + "/", str(html), str(work / f"floor.{lang}.pdf")])[0]
-        results["floor_s"] = floors
-        results["cold_over_floor"] = cold / max(floors.values())
+            htmls[lang] = work / f"print.{lang}.html"
+            htmls[lang].write_text(print_html(brief, lang), encoding="utf-8")
+        floor_command = lambda lang, *options: ["weasyprint", *options, "--base-url", str(brief) + "/",  # noqa: E731
+                                                str(htmls[lang]), str(work / f"floor.{lang}.pdf")]
+        for _ in range(3):
+            seconds, peak = run(briefgen("build", str(brief), "--out", str(out), "--force"))
+            colds.append(seconds)
+            peaks.append(peak)
+            for lang in ("en", "ru"):
+                floors[lang].append(run(floor_command(lang))[0])
+                tagged_floors[lang].append(run(floor_command(lang, "--pdf-variant", "pdf/ua-1"))[0])
+            together.append(run_together([floor_command("en"), floor_command("ru")]))
+        cold = statistics.median(colds)
+        results["cold_build_s"], results["cold_build_peak_mb"] = cold, max(peaks)
+        results["cold_build_runs_s"] = [round(x, 2) for x in colds]
+        results["floor_s"] = {lang: statistics.median(times) for lang, times in floors.items()}
+        results["floor_both_at_once_s"] = statistics.median(together)
+        results["cold_over_floor"] = cold / max(results["floor_s"].values())
+        results["cold_over_floor_both_at_once"] = cold / results["floor_both_at_once_s"]
+        results["tagged_floor_s"] = {lang: statistics.median(times) for lang, times in tagged_floors.items()}
+        results["cold_over_tagged_floor"] = cold / max(results["tagged_floor_s"].values())
 
         results["nothing_changed_s"] = median_of(5, briefgen("build", str(brief), "--out", str(out)))
         prisoners = brief / "prisoners.yaml"
@@ -188,8 +217,12 @@ def main() -> None:
 
     print(f"machine: {results['machine']}")
     print(f"check                      {results['check_s']:.2f} s")
-    print(f"cold build en+ru pdf+html  {results['cold_build_s']:.2f} s  (peak {results['cold_build_peak_mb']:.0f} MB)")
+    floors = results["floor_s"]
+    print(f"cold build en+ru pdf+html  {results['cold_build_s']:.2f} s  (runs {results['cold_build_runs_s']}, peak {results['cold_build_peak_mb']:.0f} MB)")
     print(f"floor (weasyprint CLI)     en {floors['en']:.2f} s, ru {floors['ru']:.2f} s → ratio {results['cold_over_floor']:.2f}")
+    print(f"floor, en and ru at once   {results['floor_both_at_once_s']:.2f} s → ratio {results['cold_over_floor_both_at_once']:.2f}")
+    tagged = results["tagged_floor_s"]
+    print(f"floor, tagged (pdf/ua-1)   en {tagged['en']:.2f} s, ru {tagged['ru']:.2f} s → ratio {results['cold_over_tagged_floor']:.2f}")
     print(f"nothing changed            {results['nothing_changed_s']:.2f} s")
     print(f"one prisoner edited        {results['one_prisoner_edit_s']:.2f} s")
     print(f"save → preview HTML / PDF  {results['preview_html_s']:.2f} s / {results['preview_pdf_s']:.2f} s")

@@ -32,6 +32,16 @@ TARGETS = ("screen", "print")
 QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": ["« ", " »", "‹ ", " ›"]}
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja's per-user cache folder in the system's
+    temporary directory, keyed by each template's source): compiling them costs every
+    build about 0.1 s. None where that folder cannot be made safely."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
 @lru_cache(maxsize=None)
 def environment() -> jinja2.Environment:
     """The Jinja environment (created once per process)."""
@@ -42,6 +52,7 @@ def environment() -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["md"] = _md_filter
     env.filters["plain"] = lambda text: markup.plain(str(text)) if text else ""

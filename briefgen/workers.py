@@ -7,10 +7,12 @@ starts with it loaded (about 0.6 s saved per worker). A worker gets plain data
 :class:`~briefgen.errors.BriefgenError` and :class:`~briefgen.pdf.RefusedResource`
 survive the trip.
 
-(A fork server that imports WeasyPrint while the content is still being read was
-tried: on 2 cores the import then competes with the reading, and the cold build
-of the sample took as long — 3.9 s against 3.8 s, median of 6 — with two more
-processes and the main-module re-import rules of spawned processes.)
+(A fork server started by the CLI before it reads the content, importing
+WeasyPrint on the other core, was tried twice: the server takes 0.85 s to be
+ready — interpreter start, the import, competing with the reading — against 1.05 s
+for reading then importing here, and the cold build of the sample measured the same
+(3.5 s against 3.4 s, median of 6, noise ±15 %), for two more processes and the
+main-module re-import rules of spawned processes.)
 """
 
 from __future__ import annotations

@@ -74,3 +74,16 @@ def test_strict_is_not_fooled_by_an_up_to_date_incomplete_edition(small_copy, tm
     assert run_cli("build", str(small_copy), "-f", "html", "--out", str(out)).returncode == 0
     strict = run_cli("build", str(small_copy), "-f", "html", "--out", str(out), "--strict")
     assert strict.returncode == 1 and "missing in ru" in strict.stderr
+
+
+def test_compiled_templates_are_kept_between_runs(small_copy, tmp_path):
+    import jinja2
+
+    from briefgen.render import environment
+
+    cache = environment().bytecode_cache
+    assert isinstance(cache, jinja2.FileSystemBytecodeCache)
+    build_brief(small_copy, out_dir=tmp_path / "out", formats=("html",))
+    path = ROOT / "templates" / "briefing.html.j2"
+    bucket = cache.get_bucket(environment(), "briefing.html.j2", str(path), path.read_text(encoding="utf-8"))
+    assert bucket.code is not None  # the next process loads it instead of compiling the template
