@@ -1,4 +1,4 @@
-"""The correction to WeasyPrint's footnote placement: one layout puts every note on its call's page."""
+"""The corrections to WeasyPrint and pydyf (briefgen.weasyfix), each checked against WeasyPrint without it."""
 
 from __future__ import annotations
 
@@ -12,26 +12,11 @@ import pytest
 from briefgen.content import load_brief
 from briefgen.render import render_html
 from briefgen.translations import edition_status, localize
-from briefgen.weasyfix import keep_footnotes_with_their_lines
-from conftest import SAMPLE
+from briefgen.weasyfix import keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references
+from conftest import ROOT, SAMPLE
+from weasyprint_child import page_texts
 
-ROOT = Path(__file__).resolve().parent.parent
-
-#: Lays out a print HTML file once with WeasyPrint as installed (no correction) and
-#: prints the notes found off their call's page.
-UNCORRECTED = """
-import json, sys
-from pathlib import Path
-from weasyprint import HTML
-from briefgen.door import Door
-from briefgen.pdf import make_fetcher, misplaced_footnotes
-html, base = Path(sys.argv[1]), Path(sys.argv[2])
-document = HTML(string=html.read_text(encoding="utf-8"), base_url=base.resolve().as_uri() + "/",
-                url_fetcher=make_fetcher(Door([base, Path("templates")]))).render()
-import weasyprint.layout.block as block
-assert not hasattr(block._linebox_layout, "briefgen_correction")
-print(json.dumps(sorted(misplaced_footnotes(document))))
-"""
+CHILD = Path(__file__).resolve().parent / "weasyprint_child.py"
 
 
 def print_html(lang: str) -> str:
@@ -40,49 +25,75 @@ def print_html(lang: str) -> str:
     return render_html(localize(brief, lang, status), lang, status, "print", ["en", "ru"])
 
 
-def one_layout(html: str):
+def one_layout(html: str, base: Path = SAMPLE):
+    """One WeasyPrint layout in this process, with every correction applied (as pdf.py does)."""
     from weasyprint import HTML
 
     from briefgen.door import Door
     from briefgen.pdf import font_configuration, make_fetcher
 
-    source = HTML(string=html, base_url=SAMPLE.resolve().as_uri() + "/",
-                  url_fetcher=make_fetcher(Door([SAMPLE, ROOT / "templates"])))
+    for correction in (keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references):
+        assert correction() is True
+    source = HTML(string=html, base_url=base.resolve().as_uri() + "/",
+                  url_fetcher=make_fetcher(Door([base, ROOT / "templates"])))
     return source.render(font_config=font_configuration())
 
 
-def test_the_correction_applies_to_the_installed_weasyprint():
-    assert keep_footnotes_with_their_lines() is True
-    import weasyprint.layout.block as block
+def in_child(tmp_path: Path, html: str, *corrections: str, base: Path = SAMPLE) -> dict:
+    """The layout of ``html`` by WeasyPrint with only ``corrections``, in a fresh process."""
+    path = tmp_path / "print.html"
+    path.write_text(html, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(CHILD), str(path), str(base), *corrections], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
+
+def test_the_corrections_apply_to_the_installed_weasyprint():
+    import weasyprint.layout.block as block
+    from weasyprint.layout import LayoutContext
+
+    assert keep_footnotes_with_their_lines() is True and lay_out_each_note_once() is True
     assert block._linebox_layout.briefgen_correction
-    assert block._linebox_layout.__module__ == "weasyprint.layout.block"
+    assert LayoutContext._update_footnote_area.briefgen_correction
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_one_layout_keeps_every_note_on_its_call_page(lang):
     from briefgen.pdf import misplaced_footnotes
 
-    keep_footnotes_with_their_lines()
     document = one_layout(print_html(lang))
     assert misplaced_footnotes(document) == {}
     assert len(document.pages) >= 12
 
 
 def test_without_the_correction_weasyprint_moves_notes_off_their_page(tmp_path):
-    """Why the correction exists: WeasyPrint as shipped misplaces notes of the sample."""
-    html = tmp_path / "en.html"
-    html.write_text(print_html("en"), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", UNCORRECTED, str(html), str(SAMPLE)], cwd=ROOT,
-                          capture_output=True, text=True, check=True)
-    misplaced = json.loads(done.stdout)
-    assert misplaced, "WeasyPrint keeps notes with their calls by itself now: the correction can go"
+    """Why keep_footnotes_with_their_lines exists: WeasyPrint as shipped misplaces notes of the sample."""
+    assert in_child(tmp_path, print_html("en"))["misplaced"], \
+        "WeasyPrint keeps notes with their calls by itself now: the correction can go"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
+    html = print_html(lang)
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines")["pages"]
+    assert page_texts(one_layout(html)) == expected
+
+
+def test_notes_with_margins_are_measured_by_weasyprint_itself(tmp_path):
+    """Notes with vertical margins do not simply add up: WeasyPrint's own code measures them."""
+    notes = "".join(f'<p>Paragraph {n} {"text " * 40}<span class="footnote" data-note="n{n}">Note {n} '
+                    f'{"words " * (5 + n % 7 * 6)}</span> ends.</p>' for n in range(60))
+    html = ('<html lang="en"><head><title>t</title><style>@page { size: A6; margin: 10mm } '
+            '.footnote { float: footnote; footnote-policy: line; margin-top: 14pt; margin-bottom: 12pt }'
+            '</style></head><body>' + notes + "</body></html>")
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines")["pages"]
+    assert page_texts(one_layout(html)) == expected
+    assert len(expected) > 10
 
 
 def test_page_references_are_remembered_until_a_page_is_added():
     import pydyf
-
-    from briefgen.weasyfix import remember_page_references
 
     assert remember_page_references() is True
     pdf = pydyf.PDF()

@@ -1,0 +1,47 @@
+"""Lays out an HTML file with WeasyPrint and some of briefgen's corrections, in a process of its own.
+
+    python tests/weasyprint_child.py HTML_FILE BASE_DIR [CORRECTION ...]
+
+CORRECTION names a function of briefgen.weasyfix to apply first. Prints JSON: the
+text of each page, and the footnotes found off their call's page. The tests compare
+it with a layout made in the test process, where every correction is applied.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def page_texts(document) -> list[str]:
+    """The text of each laid-out page, in box order: two layouts with the same
+    texts put the same lines and notes on the same pages."""
+    def walk(box, out):
+        if getattr(box, "text", None):
+            out.append(box.text)
+        for child in getattr(box, "children", None) or ():
+            walk(child, out)
+        return out
+    return [" ".join(walk(page._page_box, [])) for page in document.pages]
+
+
+def main(html_file: str, base_dir: str, *corrections: str) -> None:
+    from weasyprint import HTML
+
+    from briefgen import weasyfix
+    from briefgen.door import Door
+    from briefgen.pdf import make_fetcher, misplaced_footnotes
+
+    for name in corrections:
+        assert getattr(weasyfix, name)() is True, name
+    base = Path(base_dir)
+    document = HTML(string=Path(html_file).read_text(encoding="utf-8"), base_url=base.resolve().as_uri() + "/",
+                    url_fetcher=make_fetcher(Door([base, ROOT / "templates"]))).render()
+    print(json.dumps({"pages": page_texts(document), "misplaced": sorted(misplaced_footnotes(document))}))
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
