@@ -73,6 +73,36 @@ def test_without_the_correction_weasyprint_moves_notes_off_their_page(tmp_path):
         "WeasyPrint keeps notes with their calls by itself now: the correction can go"
 
 
+#: pdf.render_document where the correction does not apply (another WeasyPrint): its own check
+#: of the finished layout must then move the misplaced notes' blocks and lay out again.
+WITHOUT_CORRECTION = """
+import json, logging, sys
+from pathlib import Path
+from briefgen import pdf, weasyfix
+weasyfix.keep_footnotes_with_their_lines = lambda: False
+records = []
+handler = logging.Handler()
+handler.emit = records.append
+logging.getLogger("briefgen.pdf").addHandler(handler)
+logging.getLogger("briefgen.pdf").setLevel(logging.INFO)
+html, base = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2])
+document = pdf.render_document(html, base, [base, Path("templates")])
+print(json.dumps({"misplaced": sorted(pdf.misplaced_footnotes(document)),
+                  "passes": sum("off their call's page" in r.getMessage() for r in records)}))
+"""
+
+
+def test_without_the_correction_the_layout_check_still_places_every_note(tmp_path):
+    path = tmp_path / "print.html"
+    path.write_text(print_html("en"), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", WITHOUT_CORRECTION, str(path), str(SAMPLE)], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["misplaced"] == []
+    assert result["passes"] >= 1  # it did have to lay the document out again
+
+
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
     html = print_html(lang)
