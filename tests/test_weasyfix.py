@@ -110,12 +110,18 @@ def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
     assert page_texts(one_layout(html)) == expected
 
 
-def test_notes_with_margins_are_measured_by_weasyprint_itself(tmp_path):
-    """Notes with vertical margins do not simply add up: WeasyPrint's own code measures them."""
+@pytest.mark.parametrize("policy, margins", [
+    ("line", "0"),                         # measured once each and added up
+    ("auto", "0"),                         # notes WeasyPrint may move to the next page
+    ("line", "14pt 0 12pt"),               # margins: WeasyPrint's own code measures the area
+])
+def test_small_pages_full_of_notes_are_laid_out_as_by_weasyprint(tmp_path, policy, margins):
+    """Sixty notes of varied length on A6 pages: the same text on every page as WeasyPrint without
+    the footnote-area correction (with margins on the notes, its own code does the measuring)."""
     notes = "".join(f'<p>Paragraph {n} {"text " * 40}<span class="footnote" data-note="n{n}">Note {n} '
                     f'{"words " * (5 + n % 7 * 6)}</span> ends.</p>' for n in range(60))
     html = ('<html lang="en"><head><title>t</title><style>@page { size: A6; margin: 10mm } '
-            '.footnote { float: footnote; footnote-policy: line; margin-top: 14pt; margin-bottom: 12pt }'
+            f'.footnote {{ float: footnote; footnote-policy: {policy}; margin: {margins} }}'
             '</style></head><body>' + notes + "</body></html>")
     expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines")["pages"]
     assert page_texts(one_layout(html)) == expected
