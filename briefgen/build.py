@@ -59,7 +59,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
 
     Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
     opens it to the http(s) images of image blocks. ``preview`` (the live preview) builds
-    quick untagged drafts of the PDFs, never taken for editions. ``html_written`` is called
+    quick untagged drafts of the PDFs, never taken for editions, and keeps no snapshot for
+    ``changes`` (a half-edited brief is not an edition). ``html_written`` is called
     once the HTML editions are written, before the slower PDFs are laid out."""
     root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
@@ -108,7 +109,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
 
     html_written()
     _write_pdfs(pdf_jobs, brief, parallel)
-    if manifest:  # something was rendered: the data may differ from the last snapshot
+    if manifest and not preview:  # something was rendered: the data may differ from the last snapshot
         keep_snapshot(brief, out_dir, statuses)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions

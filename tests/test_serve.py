@@ -99,6 +99,7 @@ def test_preview_pdfs_are_drafts_that_never_pass_for_editions(sample_copy, tmp_p
     assert state.error is None
     pdf = out / sample_copy.name / f"{sample_copy.name}.en.pdf"
     assert "/StructTreeRoot" not in PdfReader(pdf).trailer["/Root"]  # a quick untagged draft
+    assert not (out / sample_copy.name / "snapshots").exists()  # a half-edited brief is no edition for `changes`
     # a real build in the same folder does not take the draft for an edition
     editions = build_brief(sample_copy, languages=["en"], formats=("pdf",), out_dir=out)
     assert editions[0].written == [pdf]
