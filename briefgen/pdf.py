@@ -174,8 +174,9 @@ def _full_collections_between_steps():
 def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None):
     """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
 
-    The layout is checked and re-done with a page break next to each block whose
-    note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
+    briefgen.weasyfix's corrections are applied first (with them one layout is the
+    rule). The layout is then checked and re-done with a page break next to each
+    block whose note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
     """
     from weasyprint import CSS, HTML
 
