@@ -15,7 +15,8 @@ Measured, on the sample briefing content/kazakhstan-2021-11 (en + ru):
                                 as compact entries and as a table: pages, seconds, seconds per page,
                                 peak memory (largest process)
   PDF size                      per edition of the sample
-Each command runs in a fresh process, as a user would run it.
+Each command runs in a fresh process, as a user would run it. A fixed pure-Python loop is timed
+before and after (calibration), to tell a busy shared machine from a quiet one.
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def run(args: list[str], cwd: Path = ROOT) -> tuple[float, float]:
     peak_kb = int(done.stderr.strip().splitlines()[-1])
     del before
     return seconds, peak_kb / 1024
+
+
+def calibration() -> float:
+    """Seconds for a fixed pure-Python loop (best of 3): how fast the machine is right now,
+    so that runs made on a busy and on a quiet shared machine can be told apart."""
+    def loop() -> float:
+        start = time.perf_counter()
+        total = 0
+        for number in range(5_000_000):
+            total += number
+        return time.perf_counter() - start
+    return min(loop() for _ in range(3))
 
 
 def run_together(commands: list[list[str]]) -> float:
@@ -166,6 +179,7 @@ def main() -> None:
     results: dict[str, object] = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}",
     }
+    results["calibration_before_s"] = calibration()
     work = Path(tempfile.mkdtemp(prefix="briefgen-bench-"))
     try:
         brief = work / "kazakhstan-2021-11"
@@ -222,7 +236,10 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
+    results["calibration_after_s"] = calibration()
     print(f"machine: {results['machine']}")
+    print(f"calibration loop           {results['calibration_before_s']:.3f} s before, "
+          f"{results['calibration_after_s']:.3f} s after (lower = machine quieter)")
     print(f"check                      {results['check_s']:.2f} s")
     floors = results["floor_s"]
     print(f"cold build en+ru pdf+html  {results['cold_build_s']:.2f} s  (runs {results['cold_build_runs_s']}, peak {results['cold_build_peak_mb']:.0f} MB)")
