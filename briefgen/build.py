@@ -14,13 +14,12 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from briefgen import fingerprint, workers
+from briefgen import TEMPLATES_DIR, fingerprint, workers
 from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
 from briefgen.fingerprint import FORMATS, Edition, output_path
 from briefgen.errors import BriefgenError, Problem, display_path
-from briefgen.i18n import TEMPLATES_DIR
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html

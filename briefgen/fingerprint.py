@@ -22,11 +22,10 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-from briefgen import __version__
+from briefgen import TEMPLATES_DIR, __version__
 from briefgen.output import write_atomic
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TEMPLATES_DIR = PACKAGE_DIR.parent / "templates"
 MANIFEST = ".briefgen-manifest.json"
 FORMATS = ("pdf", "html")
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")

@@ -17,7 +17,7 @@ from html import escape
 import jinja2
 from markupsafe import Markup
 
-from briefgen import i18n, markup
+from briefgen import TEMPLATES_DIR, i18n, markup
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
 from briefgen.errors import BriefgenError
@@ -25,7 +25,6 @@ from briefgen.model import Footnote
 from briefgen.resolve import Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
 from briefgen.translations import EditionStatus
 
-TEMPLATES_DIR = i18n.TEMPLATES_DIR
 TARGETS = ("screen", "print")
 
 #: Typographic quotation marks per language for the Markdown typographer.

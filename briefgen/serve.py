@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from briefgen import TEMPLATES_DIR
 from briefgen.errors import BriefgenError
-from briefgen.i18n import TEMPLATES_DIR
 
 log = logging.getLogger(__name__)
 

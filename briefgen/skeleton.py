@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from string import Template
 
+from briefgen import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, display_path
-from briefgen.i18n import TEMPLATES_DIR
 from briefgen.model import KIND_HINT, KINDS
 
 SKELETONS_DIR = TEMPLATES_DIR / "new"

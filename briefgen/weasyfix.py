@@ -46,16 +46,21 @@ REPORT_CONDITION = "report = not context.in_column and can_break_now and not cou
 ONLY_MOVABLE_NOTES = " and all(note.style['footnote_policy'] == 'auto' for note in context.current_page_footnotes)"
 
 
+def _source(function) -> str:
+    """The source text of ``function``, or "" where none is shipped (zipapp, frozen build)."""
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
 @lru_cache(maxsize=1)
 def keep_footnotes_with_their_lines() -> bool:
     """Apply the correction once per process; True if WeasyPrint now has it."""
     from weasyprint.layout import block
 
     function = block._linebox_layout
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):  # no source shipped (zipapp, frozen build)
-        source = ""
+    source = _source(function)
     if source.count(REPORT_CONDITION) != 1:
         log.info("WeasyPrint's footnote layout is not the one this correction was written for; "
                  "misplaced notes are fixed by re-layout instead")
@@ -122,10 +127,7 @@ def lay_out_each_note_once() -> bool:
     from weasyprint.layout import LayoutContext, block_level_layout
 
     original = LayoutContext._update_footnote_area
-    try:
-        source = inspect.getsource(original)
-    except (OSError, TypeError):
-        source = ""
+    source = _source(original)
     if not all(line in source for line in FOOTNOTE_AREA_SOURCE):
         log.info("WeasyPrint's footnote area is not the one this correction was written for; left as it is")
         return False

@@ -30,6 +30,17 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "allow_logs: the test expects warnings to be logged")
 
 
+def print_html(lang: str, brief_dir: Path = SAMPLE) -> str:
+    """The print HTML of one edition of a brief (what the PDF writer lays out)."""
+    from briefgen.content import load_brief
+    from briefgen.render import render_html
+    from briefgen.translations import edition_status, localize
+
+    brief = load_brief(brief_dir)
+    status = edition_status(brief, lang)
+    return render_html(localize(brief, lang, status), lang, status, "print", brief.document.editions)
+
+
 @pytest.fixture
 def small_copy(tmp_path) -> Path:
     """A writable copy of the small test brief."""

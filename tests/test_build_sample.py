@@ -11,7 +11,7 @@ import yaml
 from pypdf import PdfReader
 
 from briefgen.build import build_brief
-from conftest import SAMPLE, pdf_pages, pdf_text
+from conftest import SAMPLE, pdf_pages, pdf_text, print_html
 
 SLUG = "kazakhstan-2021-11"
 
@@ -87,15 +87,9 @@ def _numbering_from_html(path: Path) -> dict[str, int]:
 
 
 def test_every_footnote_sits_on_the_page_of_its_call(built):
-    from briefgen.content import load_brief
     from briefgen.pdf import render_document, misplaced_footnotes
-    from briefgen.render import render_html
-    from briefgen.translations import edition_status, localize
 
-    brief = load_brief(SAMPLE)
-    status = edition_status(brief, "en")
-    html = render_html(localize(brief, "en", status), "en", status, "print", ["en"])
-    document = render_document(html, SAMPLE, [SAMPLE])
+    document = render_document(print_html("en"), SAMPLE, [SAMPLE])
     assert misplaced_footnotes(document) == {}
     assert len(document.pages) == len(PdfReader(built / f"{SLUG}.en.pdf").pages)
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from briefgen.build import build_brief
 from briefgen.errors import BriefgenError
 from briefgen.pdf import html_to_pdf, render_document
-from conftest import SAMPLE, pdf_text
+from conftest import SAMPLE, pdf_text, print_html
 
 SECRET = "root:x:0:0"
 
@@ -58,15 +58,8 @@ def test_network_is_refused(small_copy, loopback):
 
 
 def test_no_heading_is_stranded_at_a_page_foot():
-    from briefgen.content import load_brief
-    from briefgen.render import render_html
-    from briefgen.translations import edition_status, localize
-
-    brief = load_brief(SAMPLE)
     for lang in ("en", "ru"):
-        status = edition_status(brief, lang)
-        html = render_html(localize(brief, lang, status), lang, status, "print", ["en", "ru"])
-        document = render_document(html, SAMPLE, [SAMPLE])
+        document = render_document(print_html(lang), SAMPLE, [SAMPLE])
         for number, page in enumerate(document.pages, 1):
             main_flow = page._page_box.children[0]  # the <html> box; margin boxes come after
             leaves = [box for box in _walk(main_flow) if getattr(box, "element_tag", "") in ("h2", "h3", "p", "li", "tr", "figure")]

@@ -9,20 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.content import load_brief
-from briefgen.render import render_html
-from briefgen.translations import edition_status, localize
 from briefgen.weasyfix import keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references
-from conftest import ROOT, SAMPLE
+from conftest import ROOT, SAMPLE, print_html
 from weasyprint_child import page_texts
 
 CHILD = Path(__file__).resolve().parent / "weasyprint_child.py"
-
-
-def print_html(lang: str) -> str:
-    brief = load_brief(SAMPLE)
-    status = edition_status(brief, lang)
-    return render_html(localize(brief, lang, status), lang, status, "print", ["en", "ru"])
 
 
 def one_layout(html: str, base: Path = SAMPLE):

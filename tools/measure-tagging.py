@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from briefgen.content import load_brief  # noqa: E402
-from briefgen.i18n import TEMPLATES_DIR  # noqa: E402
+from briefgen import TEMPLATES_DIR  # noqa: E402
 from briefgen.pdf import PDF_VARIANT, render_document  # noqa: E402
 from briefgen.render import render_html  # noqa: E402
 from briefgen.translations import edition_status, localize  # noqa: E402
