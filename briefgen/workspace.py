@@ -1,0 +1,111 @@
+"""The workspace: the folder an organisation keeps in git, found by walking up as git does.
+
+::
+
+    my-ngo-briefs/
+      briefgen.toml          organisation, default languages, audiences, SMTP (no password), ledger
+      _brand.yml             logo, colours, fonts (brand.yml)
+      templates/             optional overrides of the built-in templates
+      content/<slug>/        briefs
+      .briefgen/             state that must outlive output/ (the send ledger)
+      output/                generated, disposable
+
+A brief belongs to the workspace of the nearest ancestor folder that holds a
+``briefgen.toml``. A brief outside any workspace (a copy in a temporary folder,
+an old checkout) keeps its state beside it: the folder above ``content/`` if the
+brief lies in one, else the brief's parent folder. Commands that name no brief
+look upwards from the working directory.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefgen.errors import BriefgenError, Problem, display_path
+
+CONFIG_NAME = "briefgen.toml"
+STATE_DIR_NAME = ".briefgen"
+LEDGER_NAME = "ledger.sqlite3"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where a brief's settings and lasting state live."""
+
+    root: Path
+    config_path: Path | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def state_dir(self) -> Path:
+        """``.briefgen/``: what must outlive ``output/`` (the ledger)."""
+        return self.root / STATE_DIR_NAME
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / "output"
+
+    def section(self, name: str) -> dict[str, Any]:
+        """One table of ``briefgen.toml`` (empty if absent)."""
+        value = self.config.get(name, {})
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def ledger(self) -> str:
+        """Where the send ledger lives: ``[send] ledger`` (a path relative to the workspace or a
+        ``postgresql://`` URL), by default ``.briefgen/ledger.sqlite3``."""
+        configured = self.section("send").get("ledger")
+        if isinstance(configured, str) and configured:
+            if "://" in configured:
+                return configured
+            return str((self.root / configured).resolve())
+        return str(self.state_dir / LEDGER_NAME)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """Parse a ``briefgen.toml``; a syntax error is a positioned problem."""
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        line, column = getattr(error, "lineno", 1) or 1, getattr(error, "colno", 1) or 1
+        message = str(error).split(" (at line")[0]
+        raise BriefgenError(problems=[Problem(display_path(path), line, column, "",
+                                              f"malformed TOML: {message} — see the example in the README")]) from None
+    except OSError as error:
+        raise BriefgenError(f"{display_path(path)}: cannot read the workspace settings: {error.strerror}") from None
+
+
+def _config_above(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def find_workspace(start: Path | None = None) -> Workspace:
+    """The workspace holding ``start`` (default: the working directory); without a
+    ``briefgen.toml`` above it, ``start`` itself with default settings."""
+    start = (start or Path.cwd()).resolve()
+    config_path = _config_above(start)
+    if config_path is None:
+        return Workspace(start)
+    return Workspace(config_path.parent, config_path, read_config(config_path))
+
+
+def workspace_of_brief(brief_dir: Path) -> Workspace:
+    """The workspace a brief belongs to (see the module's docstring)."""
+    brief_dir = Path(brief_dir).resolve()
+    config_path = _config_above(brief_dir)
+    if config_path is not None:
+        return Workspace(config_path.parent, config_path, read_config(config_path))
+    parent = brief_dir.parent
+    return Workspace(parent.parent if parent.name == "content" else parent)
