@@ -164,7 +164,7 @@ def _message(error: dict, value: Any, root: Any = None) -> tuple[str, bool]:
         return f"required key '{last}' is missing: add it", False
     if kind == "extra_forbidden":
         other = _key_of_another_kind(loc)
-        if other:
+        if other and not _nested_owner(_models_at(root, loc[:-1]), str(last)):
             return other, True
         return f"unknown key '{last}': {unknown_key_hint(root, loc)}", True
     if kind in ("string_type", "string_sub_type"):
