@@ -150,15 +150,17 @@ def test_the_template_is_up_to_date_with_the_code_and_templates(template):
 # --- each check, on a catalog made to contain its defect --------------------------------------
 
 def _defective(tmp_path: Path, lang: str, change) -> Path:
-    """A copy of ``lang``'s catalog with ``change(catalog)`` applied, where the checks look for it."""
+    """A copy of ``lang``'s catalog, where the checks look for it, with ``change`` applied to the
+    catalog before it is written (or to the written file, for a change marked ``on_file``)."""
     catalog = load(LOCALE / lang / "LC_MESSAGES" / "messages.po")
     path = tmp_path / lang / "LC_MESSAGES" / "messages.po"
     path.parent.mkdir(parents=True)
-    if change.__name__ != "edit":
+    on_file = getattr(change, "on_file", False)
+    if not on_file:
         change(catalog)
     with path.open("wb") as handle:
         write_po(handle, catalog, width=100)
-    if change.__name__ == "edit":
+    if on_file:
         change(path)
     return path
 
@@ -171,6 +173,7 @@ def _drop_last_plural_form(msgid: str):
         last = text.index("msgstr[2]", start)
         end = text.index("\n", last) + 1
         path.write_text(text[:last] + text[end:], encoding="utf-8")
+    edit.on_file = True
     return edit
 
 
