@@ -30,7 +30,7 @@ from briefgen.translations import EditionStatus
 TARGETS = ("screen", "print")
 
 #: Typographic quotation marks per language for the Markdown typographer.
-QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": ["« ", " »", "‹ ", " ›"]}
+QUOTES = {"en": "“”‘’", "ru": "«»„“", "de": "„“‚‘", "fr": ("«\u00a0", "\u00a0»", "‹\u00a0", "\u00a0›")}
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:

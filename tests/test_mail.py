@@ -75,8 +75,14 @@ def test_a_russian_recipient_gets_a_russian_email_and_edition(built):
 def test_a_language_without_an_edition_gets_the_source_edition_and_a_sentence_saying_so(built):
     german = compose(person("Dr", "de"), edition(built, "en"), SENDER)
     text = german.get_body(("plain",)).get_content()
-    assert "not yet available in your language (German); the attached edition is in the original language (English)" in text
-    assert german["Content-Language"] == "en"  # no German catalog: the email itself is in English
+    assert text.startswith("Guten Tag, Dr. Anna Alpha,\n\nAnbei erhalten Sie das Briefing „Test briefing on detentions“ vom 1. November 2021")
+    assert "Dieses Briefing liegt in Ihrer Sprache (Deutsch) noch nicht vor; die beigefügte Fassung ist in der Originalsprache (Englisch)." in text
+    assert german["Content-Language"] == "de"  # the tool speaks German: the email is in German, the edition English
+    # a language the tool has no catalog for: the email itself is in English
+    japanese = compose(person("Dr", "ja"), edition(built, "en"), SENDER)
+    text = japanese.get_body(("plain",)).get_content()
+    assert "not yet available in your language (Japanese); the attached edition is in the original language (English)" in text
+    assert japanese["Content-Language"] == "en"
     # a Russian reader of a brief with no Russian edition reads the sentence in Russian
     russian = compose(person("Mr", "ru"), edition(built, "en"), SENDER).get_body(("plain",)).get_content()
     assert "Эта справка пока не переведена на Ваш язык (русский); прилагается версия на языке оригинала (английский)." in russian

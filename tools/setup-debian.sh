@@ -3,14 +3,14 @@
 # Latin and Cyrillic, HarfBuzz's subsetter (small PDFs), poppler (tests read
 # PDFs back), Chromium (the HTML editions are tested in a real browser, driven
 # by Playwright), axe-core from the npm registry (accessibility rules for that
-# browser test), and the Python package with its test extras.
+# browser test), GNU gettext (msgfmt checks the catalogs), and the Python package with its test extras.
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    fonts-paratype fonts-dejavu-core libharfbuzz-subset0 poppler-utils \
+    fonts-paratype fonts-dejavu-core libharfbuzz-subset0 poppler-utils gettext \
     libpango-1.0-0 libpangoft2-1.0-0 chromium >/dev/null
 # axe-core's one script, pinned, into the ignored .cache/ (the tests fetch nothing themselves)
 AXE_VERSION=4.14.1
