@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from briefgen import markup
 from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.output import brief_slug
 from briefgen.model import (
     COLLECTIONS,
     DATA_FILES,
@@ -151,7 +152,7 @@ def load_brief(root: Path, *, allow_remote: bool = False) -> Brief:
             problems.append(Problem(display_path(path), 1, 1, "", f"name the file {stem}.yaml"))
             continue
         try:
-            files[stem] = load_yaml(path)
+            files[stem] = load_yaml(path, root)
         except BriefgenError as error:
             problems.extend(error.problems)
     models: dict[str, Any] = {}
@@ -167,7 +168,7 @@ def load_brief(root: Path, *, allow_remote: bool = False) -> Brief:
         models[stem] = model
     if problems or models.get("brief") is None:
         raise BriefgenError(problems=problems)
-    brief = Brief(slug=root.name, root=root, document=models["brief"], files=files,
+    brief = Brief(slug=brief_slug(root), root=root, document=models["brief"], files=files,
                   footnotes=models.get("footnotes") or FootnotesFile(),
                   **{stem: models.get(stem) for stem in COLLECTIONS})
     problems = check_references(brief, allow_remote=allow_remote)

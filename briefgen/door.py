@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from briefgen.safefile import FileRefused, read_bounded
+
 REMOTE_TIMEOUT = 10.0            # seconds for the whole download of one remote image
 MAX_REMOTE_BYTES = 10 * 1024 * 1024
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -96,6 +98,9 @@ def check_image(body: bytes, what: str) -> str:
                 warnings.simplefilter("ignore")  # we judge the size ourselves, below
                 with Image.open(io.BytesIO(body)) as image:
                     width, height = image.size
+        except Image.DecompressionBombError:
+            raise ResourceRefused(f"{what} declares more pixels than any image we embed (a decompression bomb): "
+                                  f"use an image of at most {MAX_PIXELS // 1_000_000} megapixels") from None
         except (UnidentifiedImageError, OSError, ValueError) as error:
             raise ResourceRefused(f"{what} cannot be read as an image ({error})") from None
         if width * height > MAX_PIXELS:
@@ -162,11 +167,14 @@ class Door:
         resolved = Path(path).resolve()
         if not any(resolved == root or root in resolved.parents for root in self.roots):
             raise ResourceRefused(f"{path} refused: it is outside the brief folder")
-        if not resolved.is_file():
+        if not resolved.exists():
             raise ResourceRefused(f"{path} not found")
-        if resolved.stat().st_size > MAX_FILE_BYTES:
-            raise ResourceRefused(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-        body = resolved.read_bytes()
+        try:
+            body = read_bounded(resolved, None, MAX_FILE_BYTES)  # a regular file, the limit on the bytes read
+        except FileRefused as refusal:
+            raise ResourceRefused(f"{path} {refusal}") from None
+        except OSError as error:
+            raise ResourceRefused(f"{path} cannot be read ({error.strerror})") from None
         media_type = sniff_image(body) or mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
         return Resource(resolved.as_uri(), body, media_type)
 
