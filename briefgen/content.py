@@ -218,6 +218,11 @@ def check_references(brief: Brief, *, allow_remote: bool = False) -> list[Proble
         problems.extend(_check_chapters(brief, doc, allow_remote))
     elif isinstance(doc, Interview):
         problems.extend(_duplicate_ids(brief, "questions", doc.questions, "question"))
+        for index, question in enumerate(doc.questions):
+            for source_index, source in enumerate(question.sources):
+                used.add(source)
+                if source not in defined:
+                    problems.append(brief.problem("brief", ("questions", index, "sources", source_index), _unknown("footnote", source, defined)))
 
     for stem, list_name in (("prisoners", "prisoners"), ("prosecuted", "people"), ("killed", "people"),
                             ("sanctions", "targets"), ("recommendations", "recommendations")):

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
+from briefgen.yamlfile import PARAGRAPH_BREAK
+
 
 class Text(str):
     """A translatable string of inline Markdown (one translation unit)."""
@@ -291,7 +293,7 @@ class Briefing(DocumentBase):
 def _one_or_more(value: Any) -> Any:
     """Paragraphs may be written as a list, or as one text with blank lines between paragraphs."""
     if isinstance(value, str):
-        return [part.strip() for part in re.split(r"\n[ \t]*\n", value) if part.strip()]
+        return [part.strip() for part in PARAGRAPH_BREAK.split(value) if part.strip()]
     return value
 
 
@@ -303,6 +305,17 @@ class QuestionAnswer(Strict):
     question: Text
     answer: Paragraphs
     id: Id | None = None
+    sources: list[Id] = []             # footnotes for the whole answer, called after its last paragraph
+
+
+class OriginalPublication(Strict):
+    """Where an interview was first published; ``publisher`` and ``date`` default to the interview's."""
+
+    url: Url
+    publisher: Text | None = None
+    title: Text | None = None
+    date: PartialDate | None = None
+    language: Language | None = None
 
 
 class Interview(DocumentBase):
@@ -313,9 +326,11 @@ class Interview(DocumentBase):
     interviewee: Text
     role: Text | None = None
     organisation: Text | None = None
+    city: Text | None = None           # where the defender is based
     country: Text | None = None
     date: PartialDate | None = None
     publisher: Text | None = None
+    original: OriginalPublication | None = None
     intro: Text | None = None
     questions: list[QuestionAnswer] = Field(min_length=1)
 

@@ -141,7 +141,7 @@ def html_to_pdf(html: str, base_dir: Path, allowed_roots: list[Path], *, door: D
         if len(document.pages) >= LONG_DOCUMENT_PAGES:
             gc.collect()  # the boxes the layout discarded, before the drawing allocates its own
         # attachments are fetched only now
-        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=not compress)
+        return document.write_pdf(pdf_variant=variant, uncompressed_pdf=not compress, custom_metadata=True)
 
 
 def write_pdf_file(html: str, path: Path, base_dir: Path, door: Door, draft: bool = False) -> None:

@@ -10,6 +10,8 @@ Markdown renderer, whose raw HTML is off.
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -58,7 +60,17 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
+    env.globals["language_name"] = i18n.language_name
     return env
+
+
+def build_time() -> str:
+    """When this edition is made, as a W3C date-time (the PDF's creation date); a set
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention) fixes it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
+              else _dt.datetime.now(_dt.timezone.utc))
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def css_string(value: str) -> Markup:
@@ -198,6 +210,7 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         editions=[(code, i18n.language_name(code), f"{brief.slug}.{code}.html") for code in editions],
         source_language_name=i18n.language_name(brief.source_language, lang),
         fallback_count=len(fallback_units),
+        built=build_time(),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
     )

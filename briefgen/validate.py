@@ -8,9 +8,10 @@ unknown key) the user wrote, and phrase the message as what to write instead.
 from __future__ import annotations
 
 import difflib
-from typing import Any
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from briefgen.errors import Problem
 from briefgen.model import BLOCK_KEYS, KINDS, all_keys
@@ -61,6 +62,83 @@ def closest(word: str, candidates) -> str | None:
     return best[1] if best[0] >= 0.7 else None
 
 
+def _candidates(annotation: Any) -> list[tuple[Any, str | None]]:
+    """The concrete types an annotation allows, each with its union tag (``Tag("label")``)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        base, *metadata = get_args(annotation)
+        tag = next((item.tag for item in metadata if isinstance(item, Tag)), None)
+        return [(kind, tag or inner) for kind, inner in _candidates(base)]
+    if origin in (Union, types.UnionType):
+        return [found for arg in get_args(annotation) if arg is not type(None) for found in _candidates(arg)]
+    return [(annotation, None)]
+
+
+def _models_at(root: Any, loc: tuple) -> list[type[BaseModel]]:
+    """The models that can hold the value at pydantic location ``loc`` under ``root``.
+
+    A block's kind is told by the keys written in it, so at a block every kind of block
+    counts (``lable`` in a block is a misspelt ``label``, not a key of a text block)."""
+    current = _candidates(root)
+    for index, part in enumerate(loc):
+        tagged = [(kind, None) for kind, tag in current if isinstance(part, str) and tag == part]
+        if tagged and index == len(loc) - 1 and part in BLOCK_KEYS:
+            current = [(kind, None) for kind, _tag in current]
+            continue
+        if tagged:  # a union tag pydantic put into the location
+            current = tagged
+            continue
+        following: list[tuple[Any, str | None]] = []
+        for kind, _tag in current:
+            origin = get_origin(kind)
+            if isinstance(part, int) and origin is list:
+                following += _candidates(get_args(kind)[0])
+            elif isinstance(part, str) and origin is dict:
+                following += _candidates(get_args(kind)[1])
+            elif isinstance(kind, type) and issubclass(kind, BaseModel) and part in kind.model_fields:
+                following += _candidates(kind.model_fields[part].annotation)
+        current = following
+    return [kind for kind, _tag in current if isinstance(kind, type) and issubclass(kind, BaseModel)]
+
+
+def _nested_owner(models: list[type[BaseModel]], key: str) -> str | None:
+    """The key (of ``models``) under which ``key`` would be valid, one level down."""
+    for model in models:
+        for name, field in model.model_fields.items():
+            inner = _candidates(field.annotation)
+            inner += [found for kind, _ in inner if get_origin(kind) is list for found in _candidates(get_args(kind)[0])]
+            if any(isinstance(kind, type) and issubclass(kind, BaseModel) and key in kind.model_fields for kind, _ in inner):
+                return name
+    return None
+
+
+#: Keys people write for a field of another name, per model.
+SYNONYMS: dict[str, dict[str, str]] = {
+    "Interview": {"name": "interviewee", "location": "city", "place": "city", "url": "original", "link": "original",
+                  "source": "original", "published": "original", "original_url": "original"},
+    "Letter": {"url": "republication", "link": "republication", "author": "signature", "newspaper": "outlet"},
+    "Briefing": {"organization": "organisation", "name": "title"},
+}
+
+
+def unknown_key_hint(root: Any, loc: tuple) -> str:
+    """What to write instead of the unknown key at the end of ``loc``: a close valid key of
+    that place (never the key itself), the key it belongs under, or the advice to remove it."""
+    key = str(loc[-1])
+    models = _models_at(root, loc[:-1])
+    valid = {name for model in models for name in model.model_fields} - {key}
+    owner = _nested_owner(models, key)
+    if owner:
+        return f"'{key}' belongs under '{owner}:' (indent it below that key)"
+    synonyms = {word: field for model in models for word, field in SYNONYMS.get(model.__name__, {}).items() if field in valid}
+    guess = closest(key, valid | set(synonyms)) if valid else closest(key, all_keys() - {key})
+    if guess:
+        return f"did you mean '{synonyms.get(guess, guess)}'?"
+    if valid:
+        return f"remove it; keys allowed here: {', '.join(sorted(valid))}"
+    return "remove it or check its spelling"
+
+
 def _a(word: str) -> str:
     return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
@@ -77,7 +155,7 @@ def _key_of_another_kind(loc: tuple) -> str | None:
     return f"unknown key '{key}': {_a(this)} has no '{key}' ({_a(owners[0])} has): remove it, or write 'kind: {owners[0]}'"
 
 
-def _message(error: dict, value: Any) -> tuple[str, bool]:
+def _message(error: dict, value: Any, root: Any = None) -> tuple[str, bool]:
     """What to tell the user, and whether the problem sits at the key rather than the value."""
     kind = error["type"]
     loc = error["loc"]
@@ -86,17 +164,22 @@ def _message(error: dict, value: Any) -> tuple[str, bool]:
         return f"required key '{last}' is missing: add it", False
     if kind == "extra_forbidden":
         other = _key_of_another_kind(loc)
-        if other:
+        if other and not _nested_owner(_models_at(root, loc[:-1]), str(last)):
             return other, True
-        guess = closest(str(last), all_keys())
-        hint = f"did you mean '{guess}'?" if guess else "remove it or check its spelling"
-        return f"unknown key '{last}': {hint}", True
+        return f"unknown key '{last}': {unknown_key_hint(root, loc)}", True
     if kind in ("string_type", "string_sub_type"):
-        hint = " — put it in quotes" if isinstance(value, (int, float, bool)) or value is None else ""
+        if value is None:  # `key:` with nothing after it, or `key: ~`
+            optional = any(not model.model_fields[last].is_required() for model in _models_at(root, loc[:-1])
+                           if last in model.model_fields)
+            rest = " (or remove the line: it is optional)" if optional else ""
+            return f"'{last}' is empty: write the text after the colon, e.g. {last}: \"…\"{rest}", False
+        hint = " — put it in quotes" if isinstance(value, (int, float, bool)) else ""
         return f"expected a text, got {_kind_of(value)}{hint}", False
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return f"expected a whole number, got {_kind_of(value)}", False
     if kind in ("list_type",):
+        if isinstance(value, str) and value.lstrip().startswith("-"):
+            return "expected a list, got a text starting with '-': put a space after each '-' (- item)", False
         return f"expected a list (lines starting with '- '), got {_kind_of(value)}", False
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"expected a mapping of keys, got {_kind_of(value)}", False
@@ -112,13 +195,14 @@ def _message(error: dict, value: Any) -> tuple[str, bool]:
     return message, False
 
 
-def problems_from(error: ValidationError, yaml_file: YamlFile, prefix: YamlPath = ()) -> list[Problem]:
-    """One :class:`Problem` per pydantic error, located in ``yaml_file``."""
+def problems_from(error: ValidationError, yaml_file: YamlFile, prefix: YamlPath = (), root: Any = None) -> list[Problem]:
+    """One :class:`Problem` per pydantic error, located in ``yaml_file``; ``root`` is the
+    validated type (for the keys valid at each place)."""
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(prefix) + tuple(item["loc"])
         path = _yaml_path(yaml_file.data, loc)
-        message, at_key = _message(item, item.get("input"))
+        message, at_key = _message(item, item.get("input"), root)
         if item["type"] == "missing":
             problems.append(yaml_file.problem(path[:-1], message, shown_path=format_path(path[:-1])))
         else:
@@ -135,4 +219,5 @@ def validate_file(model: type[BaseModel] | TypeAdapter, yaml_file: YamlFile) -> 
             return model.validate_python(yaml_file.data), []
         return model.model_validate(yaml_file.data), []
     except ValidationError as error:
-        return None, problems_from(error, yaml_file)
+        root = model if not isinstance(model, TypeAdapter) else getattr(model, "_type", None)
+        return None, problems_from(error, yaml_file, root=root)

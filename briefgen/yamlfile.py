@@ -9,6 +9,7 @@ anchors/aliases, which content never needs and which are the door to
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ YamlPath = tuple[str | int, ...]
 
 #: libyaml's parser when PyYAML was built with it (several times faster), else the pure-Python one.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Where a text of several paragraphs is split (a blank line); the model splits the same way.
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 40
@@ -78,9 +82,10 @@ def format_path(path: YamlPath) -> str:
 class _Composer:
     """Turns composed YAML nodes into plain data, recording marks."""
 
-    def __init__(self, yaml_file: YamlFile, loader):
+    def __init__(self, yaml_file: YamlFile, loader, lines: list[str] | None = None):
         self.file = yaml_file
         self.loader = loader
+        self.lines = lines or []
         self.problems: list[Problem] = []
         self.seen_nodes: set[int] = set()
 
@@ -129,7 +134,37 @@ class _Composer:
         if isinstance(value, str) and (error := control_character_error(value)):
             self.problems.append(self.file.problem(path, error))  # written as "\x8a" escapes; fonts have no glyph
             return None
+        if isinstance(value, str) and node.style in ("|", ">") and PARAGRAPH_BREAK.search(value):
+            self._mark_paragraphs(node, value, path)
+        if not node.style and node.start_mark.line == node.end_mark.line and self._comment_cuts(node):
+            self.problems.append(self.file.problem(path, "the text after ' #' is read as a comment and left out: "
+                                                   f"put the whole text in quotes, e.g. {_quoted_example(self.lines[node.start_mark.line])}"))
         return value
+
+    def _comment_cuts(self, node: yaml.ScalarNode) -> bool:
+        """Whether a plain one-line text is followed by what YAML reads as a comment but reads
+        like part of the text (``Report #3``: '#' directly followed by a letter or digit)."""
+        if not isinstance(node.value, str) or not node.value or node.tag != "tag:yaml.org,2002:str":
+            return False
+        line = node.start_mark.line
+        rest = self.lines[line][node.end_mark.column:] if line < len(self.lines) else ""
+        return re.match(r"\s+#[^\s#]", rest) is not None
+
+    def _mark_paragraphs(self, node: yaml.ScalarNode, value: str, path: YamlPath) -> None:
+        """Give each paragraph of a block scalar (``answer: |``) its own position, as the
+        model splits such a text into paragraphs (``path + (index,)``)."""
+        line = node.start_mark.line + 1  # the text starts below the '|' or '>'
+        last = min(node.end_mark.line + 1, len(self.lines))
+        paragraphs = [part.strip() for part in PARAGRAPH_BREAK.split(value) if part.strip()]
+        for index, paragraph in enumerate(paragraphs):
+            start = paragraph.split("\n", 1)[0].strip()[:40]
+            for number in range(line, last):
+                text = self.lines[number]
+                if start and text.strip().startswith(start):
+                    indent = len(text) - len(text.lstrip())
+                    self.file.value_marks.setdefault(path + (index,), (number + 1, indent + 1))
+                    line = number + 1
+                    break
 
 
 def load_yaml(path: Path, root: Path | None = None) -> YamlFile:
@@ -151,11 +186,8 @@ def load_yaml(path: Path, root: Path | None = None) -> YamlFile:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = error.problem or "malformed YAML"
-        hint = _yaml_hint(what)
-        raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "", f"malformed YAML: {what}{hint}")]) from None
+        line, column, message = _yaml_hint(error, text.split("\n"))
+        raise BriefgenError(problems=[Problem(yaml_file.shown, line + 1, column + 1, "", f"malformed YAML: {message}")]) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, e.g. a control character
         line, col = _line_column(text, error.position)
         raise BriefgenError(problems=[Problem(yaml_file.shown, line, col, "",
@@ -167,7 +199,7 @@ def load_yaml(path: Path, root: Path | None = None) -> YamlFile:
     if node is None:
         yaml_file.data = {}
         return yaml_file
-    composer = _Composer(yaml_file, loader)
+    composer = _Composer(yaml_file, loader, text.split("\n"))
     yaml_file.data = composer.build(node, ())
     if composer.problems:
         raise BriefgenError(problems=composer.problems)
@@ -209,11 +241,44 @@ def _check_depth(yaml_file: YamlFile, text: str) -> None:
         loader.dispose()
 
 
-def _yaml_hint(problem: str) -> str:
+_DASH_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
+
+
+def _quoted_example(line: str) -> str:
+    """``key: some text`` → ``key: "some text"`` (quotes inside escaped), for a hint."""
+    key, _, rest = line.strip().partition(": ")
+    rest = rest.strip().replace("\\", "\\\\").replace('"', '\\"')
+    return f'{key.lstrip("- ")}: "{rest}"' if key and rest else 'key: "text"'
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError, lines: list[str]) -> tuple[int, int, str]:
+    """Where a YAML syntax error really is and what to write instead, for the mistakes a
+    non-programmer makes: an unescaped quote, a tab, an unquoted ': ', a list item without a
+    space after '-' or at the wrong indentation. Returns 0-based line and column."""
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    problem = error.problem or "malformed YAML"
+    text = lines[line] if 0 <= line < len(lines) else ""
+    context_line = error.context_mark.line if error.context_mark else line
+    if "found character '\\t'" in problem or "\t" in text[:column + 1]:
+        column = text.index("\t") if "\t" in text else column
+        return line, column, f"{problem} — indent with spaces, not tabs (replace the tab on this line by spaces)"
     if "mapping values are not allowed" in problem:
-        return " — a text containing ': ' must be put in quotes"
-    if "found character '\\t'" in problem:
-        return " — indent with spaces, not tabs"
+        return line, column, f"{problem} — a text containing ': ' must be put in quotes, e.g. {_quoted_example(text)}"
     if "could not find expected ':'" in problem:
-        return " — each key needs a ':' after it; quote texts that span lines"
-    return ""
+        return line, column, f"{problem} — each key needs a ':' after it; quote texts that span lines"
+    for number in range(context_line, line + 1):
+        if 0 <= number < len(lines) and _DASH_WITHOUT_SPACE.match(lines[number]):
+            dash = lines[number].index("-")
+            return number, dash, "a list item needs a space after '-': write '- ' at the start of the item"
+    found_text = "but found '<scalar>'" in problem or "did not find expected key" in problem
+    if found_text and text[:column].count('"') + text[:column].count("'") >= 2:
+        return line, column, (f"{problem} — a quote inside a quoted text ends it: write \\\" for each \" inside \"…\", "
+                              "double each ' inside '…' (''), or use typographic quotes “…” or «…»")
+    if ("but found '<block sequence start>'" in problem or "but found '-'" in problem
+            or "expected '-' indicator" in problem or ("did not find expected key" in problem and text.lstrip().startswith("- "))):
+        return line, column, (f"{problem} — this list item is not lined up with the items above it: "
+                              "start every '- ' of one list in the same column")
+    if "but found '<block mapping start>'" in problem:
+        return line, column, f"{problem} — this line is indented more than the key above it: line keys of one level up under each other"
+    return line, column, problem

@@ -29,6 +29,31 @@ CASES = {
         ("brief.yaml", 5, 5, "questions[0]: required key 'answer' is missing: add it"),
         ("brief.yaml", 7, 13, "questions[1].answer: must not be empty: give at least one entry"),
     ],
+    # the YAML mistakes a non-programmer makes, each with what to write instead
+    "yaml-unescaped-quote": [("brief.yaml", 2, 22, "malformed YAML: did not find expected key — a quote inside a quoted "
+                                                   "text ends it: write \\\" for each \" inside \"…\"")],
+    "yaml-tab": [("brief.yaml", 3, 1, "malformed YAML: found character that cannot start any token — indent with spaces, not tabs")],
+    "yaml-unquoted-colon": [("brief.yaml", 4, 38, "malformed YAML: mapping values are not allowed in this context — a text "
+                                                  "containing ': ' must be put in quotes, e.g. "
+                                                  "question: \"Why did the police come: what did they want?\"")],
+    "yaml-unquoted-hash": [("brief.yaml", 3, 7, "role: the text after ' #' is read as a comment and left out: put the whole "
+                                                "text in quotes, e.g. role: \"Observer at polling station #12 in Almaty\"")],
+    "yaml-dash-without-space": [("brief.yaml", 4, 3, "malformed YAML: a list item needs a space after '-'")],
+    "yaml-list-indent": [("brief.yaml", 6, 4, "malformed YAML: did not find expected '-' indicator — this list item is not "
+                                              "lined up with the items above it")],
+    # suggestions only among the keys valid at that place, never the refused key itself
+    "key-of-a-nested-mapping": [("brief.yaml", 10, 1, "city: unknown key 'city': 'city' belongs under 'signature:'")],
+    "unknown-key-of-a-chapter": [
+        ("brief.yaml", 5, 5, "chapters[0]: required key 'title' is missing: add it"),
+        ("brief.yaml", 6, 5, "chapters[0].lable: unknown key 'lable': remove it; keys allowed here: blocks, id, title"),
+    ],
+    "empty-required-text": [("brief.yaml", 2, 14, "interviewee: 'interviewee' is empty: write the text after the colon, "
+                                                  "e.g. interviewee: \"…\"")],
+    # each paragraph of a block scalar (answer: |) has its own line
+    "block-scalar-paragraphs": [
+        ("brief.yaml", 9, 7, "questions[0].answer[1]: unknown footnote 'no-such-note'"),
+        ("brief.yaml", 11, 7, "questions[0].answer[2]: unknown footnote 'another-missing-note'"),
+    ],
     "several-problems": [
         ("brief.yaml", 2, 7, "date: expected a date written YYYY-MM-DD"),
         ("brief.yaml", 5, 9, "chapters[0].id: an id is lowercase letters, digits and dashes"),
@@ -90,3 +115,39 @@ def test_unknown_file_name_is_refused(small_copy):
     result = CliRunner().invoke(main, ["check", str(small_copy)])
     assert result.exit_code == 1
     assert "prisoner.yaml:1:1: unknown file name: did you mean prisoners.yaml?" in result.output
+
+
+@pytest.mark.parametrize("key, place, expected", [
+    ("city", "interview", None),                       # valid there: never suggested for itself
+    ("lable", "chapter", "remove it; keys allowed here: blocks, id, title"),
+    ("lable", "block", "did you mean 'label'?"),
+    ("url", "interview", "'url' belongs under 'original:'"),
+    ("name", "interview", "did you mean 'interviewee'?"),
+    ("titel", "letter", "did you mean 'title'?"),
+])
+def test_suggestions_are_keys_valid_at_that_place(key, place, expected):
+    from briefgen.model import Document
+    from briefgen.validate import unknown_key_hint
+
+    loc = {"interview": ("interview",), "letter": ("letter",), "chapter": ("briefing", "chapters", 0),
+           "block": ("briefing", "chapters", 0, "blocks", 0, "text")}[place] + (key,)
+    hint = unknown_key_hint(Document, loc)
+    assert f"'{key}'?" not in hint, hint
+    if expected:
+        assert hint.startswith(expected), hint
+
+
+def test_interview_fields_are_valid(tmp_path):
+    folder = tmp_path / "iv"
+    folder.mkdir()
+    (folder / "brief.yaml").write_text(
+        'kind: interview\ninterviewee: "Anna Alpha"\ncity: "Almaty"\ncountry: "Kazakhstan"\n'
+        "original:\n  url: https://example.org/a\n  publisher: \"Example Watch\"\n  date: 2021-04\n  language: en\n"
+        'questions:\n  - question: "Why?"\n    answer: "Because."\n    sources: [note]\n', encoding="utf-8")
+    (folder / "footnotes.yaml").write_text('footnotes:\n  note:\n    note: "A note."\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 0, result.output
+    (folder / "brief.yaml").write_text((folder / "brief.yaml").read_text().replace("[note]", "[note, nope]"))
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert f"{display_path(folder / 'brief.yaml')}:13:21: questions[0].sources[1]: unknown footnote 'nope'" in result.output
