@@ -68,3 +68,25 @@ def test_real_content_is_far_below_the_limits():
         from briefgen.yamlfile import load_yaml
 
         assert limits.size_problems(load_yaml(path)) == [], path
+
+
+@pytest.mark.parametrize("variable, value, words", [
+    ("BRIEFGEN_PDF_SECONDS", "0.3", "took more than 0.3 s to lay out"),
+    ("BRIEFGEN_PDF_MEMORY_MB", "40", "needed more than 40 MB of memory"),
+])
+def test_a_pdf_over_its_budget_stops_with_an_error_naming_the_brief(small_copy, tmp_path, monkeypatch, variable, value, words):
+    from click.testing import CliRunner
+
+    from briefgen.cli import main
+    from briefgen.errors import display_path
+
+    monkeypatch.setenv(variable, value)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(small_copy), "--out", str(out), "--format", "pdf", "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert f"{display_path(small_copy)}: the PDF small-brief.en.pdf {words}; nothing was written" in result.output
+    assert not list(out.rglob("*.pdf"))
+    monkeypatch.delenv(variable)
+    result = CliRunner().invoke(main, ["build", str(small_copy), "--out", str(out), "--format", "pdf", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert (out / "small-brief" / "small-brief.en.pdf").stat().st_size > 1000
