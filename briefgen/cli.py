@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ DEFAULT_CONTENT = Path("content")
 def _brief_dirs(dirs: tuple[Path, ...]) -> list[Path]:
     """The brief folders given, or every folder under content/ holding a brief.yaml."""
     if dirs:
-        return list(dirs)
+        return [Path(os.path.normpath(directory)) for directory in dirs]  # content/x/sub/.. is the brief x
     found = sorted(path.parent for path in DEFAULT_CONTENT.glob("*/brief.yaml"))
     if not found:
         raise click.UsageError(f"no briefs under {DEFAULT_CONTENT}/ — give a brief folder, e.g. briefgen build content/my-brief")

@@ -17,6 +17,8 @@ from pydantic import BaseModel
 
 from briefgen import markup
 from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.limits import size_problems
+from briefgen.output import brief_slug
 from briefgen.model import (
     COLLECTIONS,
     DATA_FILES,
@@ -151,9 +153,15 @@ def load_brief(root: Path, *, allow_remote: bool = False) -> Brief:
             problems.append(Problem(display_path(path), 1, 1, "", f"name the file {stem}.yaml"))
             continue
         try:
-            files[stem] = load_yaml(path)
+            yaml_file = load_yaml(path, root)
         except BriefgenError as error:
             problems.extend(error.problems)
+            continue
+        too_large = size_problems(yaml_file)
+        if too_large:  # not validated further: 100,000 items would only repeat the point
+            problems.extend(too_large)
+            continue
+        files[stem] = yaml_file
     models: dict[str, Any] = {}
     for stem, yaml_file in files.items():
         model_type = DOCUMENT if stem == "brief" else DATA_FILES[stem]
@@ -167,7 +175,7 @@ def load_brief(root: Path, *, allow_remote: bool = False) -> Brief:
         models[stem] = model
     if problems or models.get("brief") is None:
         raise BriefgenError(problems=problems)
-    brief = Brief(slug=root.name, root=root, document=models["brief"], files=files,
+    brief = Brief(slug=brief_slug(root), root=root, document=models["brief"], files=files,
                   footnotes=models.get("footnotes") or FootnotesFile(),
                   **{stem: models.get(stem) for stem in COLLECTIONS})
     problems = check_references(brief, allow_remote=allow_remote)
@@ -239,6 +247,8 @@ def check_references(brief: Brief, *, allow_remote: bool = False) -> list[Proble
 
     for unit in brief.units():
         found = markup.scan(unit.text)
+        if found.too_much:
+            problems.append(brief.problem(unit, message=found.too_much))
         for footnote_id in found.footnotes:
             used.add(footnote_id)
             if footnote_id not in defined:

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from briefgen.safefile import FileRefused, read_bounded
+
 REMOTE_TIMEOUT = 10.0            # seconds for the whole download of one remote image
 MAX_REMOTE_BYTES = 10 * 1024 * 1024
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -89,6 +91,13 @@ def check_image(body: bytes, what: str) -> str:
     if media_type == "image/svg+xml":
         _check_svg(body, what)
     else:
+        _raster_pixels(body, what)
+    return media_type
+
+
+def _raster_pixels(body: bytes, what: str) -> int:
+    """The pixel count of a raster image, refused above :data:`MAX_PIXELS`."""
+    if True:
         from PIL import Image, UnidentifiedImageError
 
         try:
@@ -96,20 +105,30 @@ def check_image(body: bytes, what: str) -> str:
                 warnings.simplefilter("ignore")  # we judge the size ourselves, below
                 with Image.open(io.BytesIO(body)) as image:
                     width, height = image.size
+        except Image.DecompressionBombError:
+            raise ResourceRefused(f"{what} declares more pixels than any image we embed (a decompression bomb): "
+                                  f"use an image of at most {MAX_PIXELS // 1_000_000} megapixels") from None
         except (UnidentifiedImageError, OSError, ValueError) as error:
             raise ResourceRefused(f"{what} cannot be read as an image ({error})") from None
         if width * height > MAX_PIXELS:
             raise ResourceRefused(f"{what} is {width}×{height} pixels, more than {MAX_PIXELS // 1_000_000} megapixels: scale it down")
-    return media_type
+    return width * height
 
 
 _SVG_URL = re.compile(r"url\(\s*['\"]?([^'\")]*)", re.IGNORECASE)
 _SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "audio", "video"}
 
 
-def _check_svg(body: bytes, what: str) -> None:
+MAX_SVG_ELEMENTS = 20_000        # elements drawn once every <use> is expanded
+MAX_SVG_NESTING = 3              # SVG images embedded in SVG images
+
+
+def _check_svg(body: bytes, what: str, depth: int = 0) -> int:
     """An SVG may refer only to its own parts (``#id``) and to ``data:`` images: no files, no
-    addresses, no scripts, no entities (XML "billion laughs" and external entities)."""
+    addresses, no scripts, no entities (XML "billion laughs" and external entities). Its
+    ``<use>`` elements expanded may draw at most :data:`MAX_SVG_ELEMENTS` elements (a ``<use>``
+    bomb of 1 KB never finishes drawing), and the raster images it embeds count together against
+    :data:`MAX_PIXELS`. Returns those pixels."""
     import xml.etree.ElementTree as ElementTree
 
     if b"<!ENTITY" in body:
@@ -132,6 +151,70 @@ def _check_svg(body: bytes, what: str) -> None:
             if not (reference.startswith("#") or reference.lower().startswith(tuple(f"data:{t}" for t in IMAGE_TYPES))):
                 raise ResourceRefused(f"{what}: the SVG refers to '{shorten(reference, 60)}', which is refused: "
                                       "an image may refer only to its own parts (#id) or embed data:image/… images")
+    _check_use_expansion(root, what)
+    pixels = 0
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            if key.rpartition("}")[2] == "href" and value.strip().lower().startswith("data:image/"):
+                embedded = _decode_data_url(value.strip(), what)
+                if sniff_image(embedded) == "image/svg+xml":
+                    if depth >= MAX_SVG_NESTING:
+                        raise ResourceRefused(f"{what}: SVG images nested more than {MAX_SVG_NESTING} deep: flatten the image")
+                    pixels += _check_svg(embedded, what, depth + 1)
+                elif sniff_image(embedded) is not None:
+                    pixels += _raster_pixels(embedded, f"{what} (an image inside it)")
+                if pixels > MAX_PIXELS:
+                    raise ResourceRefused(f"{what} embeds images of more than {MAX_PIXELS // 1_000_000} megapixels "
+                                          "in all: scale them down")
+    return pixels
+
+
+def _decode_data_url(url: str, what: str) -> bytes:
+    header, _, payload = url[5:].partition(",")
+    try:
+        return base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
+    except ValueError:
+        raise ResourceRefused(f"{what}: an embedded image is not valid base64") from None
+
+
+def _check_use_expansion(root, what: str) -> None:
+    """Refuse an SVG whose ``<use>`` elements, expanded, draw too many elements or refer to
+    themselves. Depth-first without recursion: a document nested 100,000 deep stays flat work."""
+    elements = list(root.iter())
+    if len(elements) > MAX_SVG_ELEMENTS:
+        raise ResourceRefused(f"{what}: the SVG has more than {MAX_SVG_ELEMENTS:,} elements: simplify it")
+    by_id = {element.get("id"): element for element in elements if element.get("id")}
+
+    def parts(element) -> list:
+        found = list(element)
+        if str(element.tag).rpartition("}")[2] == "use":
+            target = next((v for k, v in element.attrib.items() if k.rpartition("}")[2] == "href"), "").strip()
+            if target.startswith("#") and target[1:] in by_id:
+                found.append(by_id[target[1:]])
+        return found
+
+    weights: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        element, finished = stack.pop()
+        key = id(element)
+        if finished:
+            on_path.discard(key)
+            weights[key] = 1 + sum(weights[id(part)] for part in parts(element))
+            if weights[key] > MAX_SVG_ELEMENTS:
+                raise ResourceRefused(f"{what}: the SVG draws more than {MAX_SVG_ELEMENTS:,} elements once its <use> "
+                                      "copies are expanded: simplify it")
+            continue
+        if key in weights:
+            continue
+        on_path.add(key)
+        stack.append((element, True))
+        for part in parts(element):
+            if id(part) in on_path:
+                raise ResourceRefused(f"{what}: an SVG <use> refers to an element that contains it: export the SVG without it")
+            if id(part) not in weights:
+                stack.append((part, False))
 
 
 class Door:
@@ -162,11 +245,14 @@ class Door:
         resolved = Path(path).resolve()
         if not any(resolved == root or root in resolved.parents for root in self.roots):
             raise ResourceRefused(f"{path} refused: it is outside the brief folder")
-        if not resolved.is_file():
+        if not resolved.exists():
             raise ResourceRefused(f"{path} not found")
-        if resolved.stat().st_size > MAX_FILE_BYTES:
-            raise ResourceRefused(f"{path} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-        body = resolved.read_bytes()
+        try:
+            body = read_bounded(resolved, None, MAX_FILE_BYTES)  # a regular file, the limit on the bytes read
+        except FileRefused as refusal:
+            raise ResourceRefused(f"{path} {refusal}") from None
+        except OSError as error:
+            raise ResourceRefused(f"{path} cannot be read ({error.strerror})") from None
         media_type = sniff_image(body) or mimetypes.guess_type(resolved.name)[0] or "application/octet-stream"
         return Resource(resolved.as_uri(), body, media_type)
 
@@ -181,8 +267,7 @@ class Door:
         media_type = header.split(";", 1)[0].strip().lower() or "text/plain"
         if media_type not in IMAGE_TYPES:
             raise ResourceRefused(f"data: URL of type {media_type} refused (only images)")
-        body = base64.b64decode(payload) if header.endswith(";base64") else unquote_to_bytes(payload)
-        return Resource(url, body, media_type)
+        return Resource(url, _decode_data_url(url, "a data: URL"), media_type)
 
     def _remote(self, url: str) -> Resource:
         if url not in self.remote_images:

@@ -23,11 +23,13 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen import TEMPLATES_DIR, __version__
-from briefgen.output import write_atomic
+from briefgen.output import brief_slug, edition_path, write_atomic
+from briefgen.safefile import FileRefused, read_bounded
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST = ".briefgen-manifest.json"
 FORMATS = ("pdf", "html")
+MAX_HASHED_BYTES = 64 * 1024 * 1024
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 #: code and templates that only send editions, and so never change one
 SEND_ONLY = {"recipients.py", "mail.py", "mailconfig.py", "delivery.py", "ledger.py", "send.py", "email"}
@@ -37,7 +39,10 @@ def _hash_files(digest, files: list[Path], base: Path) -> None:
     for path in sorted(files):
         digest.update(str(path.relative_to(base)).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        try:  # bounded: a brief's link to a huge file must not stall the no-change check
+            digest.update(read_bounded(path, None, MAX_HASHED_BYTES))
+        except (FileRefused, OSError) as error:
+            digest.update(f"unreadable: {error}".encode())  # validation reports it at its file
         digest.update(b"\0")
 
 
@@ -99,7 +104,7 @@ def edition_fingerprint(brief_dir: Path, lang: str, fmt: str) -> str:
 
 
 def manifest_path(out_dir: Path, slug: str) -> Path:
-    return Path(out_dir) / slug / MANIFEST
+    return edition_path(out_dir, slug, MANIFEST)
 
 
 def read_manifest(out_dir: Path, slug: str) -> dict:
@@ -139,7 +144,7 @@ class Edition:
 
 
 def output_path(out_dir: Path, slug: str, lang: str, fmt: str) -> Path:
-    return Path(out_dir) / slug / f"{slug}.{lang}.{fmt}"
+    return edition_path(out_dir, slug, f"{slug}.{lang}.{fmt}")
 
 
 def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bool) -> list[Edition] | None:
@@ -147,14 +152,14 @@ def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bo
 
     Reads only the manifest and hashes files: no YAML parsing, no WeasyPrint.
     """
-    manifest = read_manifest(out_dir, root.name)
+    manifest = read_manifest(out_dir, brief_slug(root))
     langs = languages or manifest.get("languages")
     outputs = manifest.get("outputs", {})
     if not langs:
         return None
     editions = []
     for lang in langs:
-        paths = [output_path(out_dir, root.name, lang, fmt) for fmt in formats]
+        paths = [output_path(out_dir, brief_slug(root), lang, fmt) for fmt in formats]
         entries = [outputs.get(path.name) for path in paths]
         if not all(entries) or (strict and not all(e.get("complete") for e in entries)):
             return None

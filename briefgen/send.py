@@ -19,6 +19,7 @@ from typing import Callable
 
 from briefgen import delivery, fingerprint, i18n
 from briefgen.errors import BriefgenError, display_path
+from briefgen.output import brief_slug
 from briefgen.ledger import DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, ledger_path
 from briefgen.mail import EditionInfo, compose, describe_edition, message_id
 from briefgen.mailconfig import SmtpSettings
@@ -83,7 +84,7 @@ class Report:
 
 def stale_editions(brief_dir: Path, out_dir: Path, langs) -> list[str]:
     """What is wrong with each PDF edition in ``langs`` that is missing or older than its sources."""
-    slug = Path(brief_dir).name
+    slug = brief_slug(brief_dir)
     outputs = fingerprint.read_manifest(out_dir, slug).get("outputs", {})
     lines = []
     for lang in sorted(set(langs)):
@@ -250,7 +251,7 @@ class StatusLine:
 
 def status(brief_dir: Path, out_dir: Path = Path("output"), recipients: list[Recipient] | None = None) -> list[StatusLine]:
     """Who has which edition: every ledger row of the brief (and, given the recipients, who has none)."""
-    slug = Path(brief_dir).name
+    slug = brief_slug(brief_dir)
     outputs = fingerprint.read_manifest(out_dir, slug).get("outputs", {})
     current = {entry.get("fingerprint") for name, entry in outputs.items() if name.endswith(".pdf")}
     path = ledger_path(out_dir, slug)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import http.server
 import logging
+import re
 import threading
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from briefgen import TEMPLATES_DIR
 from briefgen.errors import BriefgenError
+from briefgen.output import brief_slug
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,7 @@ class Preview:
 
     @property
     def slug(self) -> str:
-        return self.brief_dir.name
+        return brief_slug(self.brief_dir)
 
     def _bump(self) -> None:
         with self.changed:
@@ -99,8 +101,9 @@ class Preview:
                     f"</head><body><h1>Content error</h1><pre>{html.escape(self.error)}</pre>"
                     f"<p>Fix the file and save: this page reloads by itself.</p>{RELOAD_SCRIPT}</body></html>")
             return body.encode("utf-8")
-        if not path.is_file() or path.parent != self.out_dir / self.slug:
-            return None
+        if not EDITION_NAME.fullmatch(name) or not name.startswith(f"{self.slug}.") \
+                or not path.is_file() or path.parent != self.out_dir / self.slug:
+            return None  # only the preview's own editions: no manifest, snapshot or ledger
         data = path.read_bytes()
         if name.endswith(".html"):
             pdf = name[:-5] + ".pdf"
@@ -110,6 +113,10 @@ class Preview:
         return data
 
 
+#: The files the preview serves: an edition of the brief, HTML or PDF.
+EDITION_NAME = re.compile(r"[a-z0-9][a-z0-9-]*\.[A-Za-z0-9-]+\.(html|pdf)")
+
+
 def make_server(preview: Preview, host: str = "127.0.0.1", port: int = 8000) -> http.server.ThreadingHTTPServer:
     """An HTTP server for ``preview`` (port 0 picks a free port)."""
 
@@ -117,7 +124,20 @@ def make_server(preview: Preview, host: str = "127.0.0.1", port: int = 8000) -> 
         def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
             log.debug("preview: " + format, *args)
 
+        def _allowed(self) -> bool:
+            """Only a page of this preview, opened as 127.0.0.1 or localhost on its port: a web
+            page elsewhere that rebinds its own name to 127.0.0.1 sends its own Host (and Origin)."""
+            port = self.server.server_address[1]
+            allowed = {f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}"}
+            if (self.headers.get("Host") or "").strip().lower() not in allowed:
+                return False
+            origin = self.headers.get("Origin")
+            return origin is None or origin.strip().lower() in {f"http://{host}" for host in allowed}
+
         def do_GET(self):
+            if not self._allowed():
+                self.send_error(403, "the preview answers only http://127.0.0.1:PORT/ or http://localhost:PORT/")
+                return
             path = unquote(urlsplit(self.path).path).lstrip("/")
             if path == "__events":
                 return self._events()

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
+from briefgen.safefile import FileRefused, read_bounded
 
 #: A YAML path: the keys and list indices leading from the top of a file to a value.
 YamlPath = tuple[str | int, ...]
@@ -166,18 +167,20 @@ class _Composer:
                     break
 
 
-def load_yaml(path: Path) -> YamlFile:
-    """Read ``path`` as YAML into a :class:`YamlFile`; raise :class:`BriefgenError` on bad YAML."""
+def load_yaml(path: Path, root: Path | None = None) -> YamlFile:
+    """Read ``path`` as YAML into a :class:`YamlFile`; raise :class:`BriefgenError` on bad YAML.
+
+    With ``root`` (a brief's folder), the file must lie inside it after following links."""
     yaml_file = YamlFile(path=path, data=None)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"file is {size // 1024} KiB, more than the {MAX_FILE_BYTES // (1024 * 1024)} MiB allowed: split it")])
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path, root, MAX_FILE_BYTES).decode("utf-8")
+    except FileRefused as refusal:
+        raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"this file {refusal}")]) from None
     except UnicodeDecodeError as error:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"not UTF-8 text ({error.reason}): save the file as UTF-8")]) from None
     except OSError as error:
         raise BriefgenError(problems=[Problem(yaml_file.shown, 1, 1, "", f"cannot read file: {error.strerror}")]) from None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read gives it
     _check_depth(yaml_file, text)
     loader = _Loader(text)
     try:

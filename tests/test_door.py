@@ -267,3 +267,57 @@ def test_a_remote_image_refused_while_building_is_reported_at_its_line(small_cop
     result = run("build", small_copy, "--out", out, "--allow-remote", "--lang", "en", "--format", fmt)
     assert_refused(result, out, line, "not a PNG, JPEG, GIF, WebP or SVG image")
     assert loopback.requests == ["/map.png"]
+
+
+# ------------------------------------------------------------- bombs
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that only declares its size (no pixel data): what a decompression bomb starts with."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
+
+
+def test_a_decompression_bomb_is_a_content_error(small_copy, tmp_path):
+    (small_copy / "map.png").write_bytes(png_header(100_000, 100_000))
+    line = with_block(small_copy, '      - image: map.png\n        alt: "map"\n')
+    out = tmp_path / "out"
+    assert_refused(run("build", small_copy, "--out", out), out, line, "decompression bomb")
+
+
+def use_bomb(levels: int = 11) -> str:
+    """About 1 KB of SVG that draws 10**levels rectangles through nested <use>."""
+    body = '<g id="a0"><rect width="1" height="1"/></g>'
+    for level in range(1, levels + 1):
+        body += f'<g id="a{level}">' + f'<use href="#a{level - 1}"/>' * 10 + "</g>"
+    return SVG.format(body + f'<use href="#a{levels}"/>')
+
+
+@pytest.mark.parametrize("svg, words", [
+    (use_bomb(), "more than 20,000 elements once its <use> copies are expanded"),
+    (SVG.format('<g id="loop"><use href="#loop"/></g>'), "refers to an element that contains it"),
+    (SVG.format("<g>" * 30_000 + "</g>" * 30_000), "more than 20,000 elements"),
+])
+def test_svg_use_bombs_are_refused(small_copy, tmp_path, svg, words):
+    (small_copy / "map.svg").write_text(svg, encoding="utf-8")
+    line = with_block(small_copy, '      - image: map.svg\n        alt: "map"\n')
+    out = tmp_path / "out"
+    assert_refused(run("build", small_copy, "--out", out), out, line, words)
+
+
+def test_images_inside_an_svg_count_against_the_pixel_limit(small_copy, tmp_path):
+    import base64
+
+    buffer = io.BytesIO()
+    Image.new("1", (7000, 7000)).save(buffer, "PNG")  # 49 megapixels, small on disk
+    inner = base64.b64encode(buffer.getvalue()).decode("ascii")
+    (small_copy / "map.svg").write_text(SVG.format(f'<image width="40" height="20" href="data:image/png;base64,{inner}"/>'))
+    line = with_block(small_copy, '      - image: map.svg\n        alt: "map"\n')
+    out = tmp_path / "out"
+    assert_refused(run("build", small_copy, "--out", out), out, line, "7000×7000 pixels")

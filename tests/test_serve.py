@@ -104,3 +104,36 @@ def test_preview_pdfs_are_drafts_that_never_pass_for_editions(sample_copy, tmp_p
     editions = build_brief(sample_copy, languages=["en"], formats=("pdf",), out_dir=out)
     assert editions[0].written == [pdf]
     assert "/StructTreeRoot" in PdfReader(pdf).trailer["/Root"]
+
+
+def request(port: int, path: str, headers: dict[str, str]) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def test_preview_answers_only_its_own_host_and_origin(preview):
+    """DNS rebinding: a web page at evil.example whose name now points at 127.0.0.1 sends its own Host."""
+    state, port = preview
+    page = f"/{state.slug}.en.html"
+    assert request(port, page, {"Host": f"127.0.0.1:{port}"}) == 200
+    assert request(port, page, {"Host": f"localhost:{port}"}) == 200
+    for host in ("evil.example", f"evil.example:{port}", "127.0.0.1", f"127.0.0.1:{port + 1}", f"localhost.evil.example:{port}"):
+        assert request(port, page, {"Host": host}) == 403, host
+    assert request(port, "/__events", {"Host": f"127.0.0.1:{port}", "Origin": "http://evil.example"}) == 403
+    assert request(port, page, {"Host": f"127.0.0.1:{port}", "Origin": f"http://evil.example:{port}"}) == 403
+
+
+def test_preview_serves_nothing_but_its_editions(preview, tmp_path):
+    state, port = preview
+    folder = tmp_path / "out" / state.slug
+    (folder / "send-ledger.sqlite3").write_bytes(b"addresses of MEPs")
+    (folder / "notes.txt").write_bytes(b"private")
+    for name in (".briefgen-manifest.json", "send-ledger.sqlite3", "notes.txt", "snapshots", "%2e%2e/out"):
+        assert get(port, f"/{name}")[0] == 404, name
+    assert get(port, f"/{state.slug}.en.html")[0] == 200
