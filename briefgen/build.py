@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Callable
 
 from briefgen import TEMPLATES_DIR, fingerprint, workers
+from briefgen.audience import RestrictedText, edition_view, has_restricted, restricted_strings
 from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
 from briefgen.fingerprint import FORMATS, Edition, output_path
 from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.leaks import find_leaks
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
@@ -51,14 +53,19 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
 
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
-                allow_remote: bool = False, preview: bool = False,
+                allow_remote: bool = False, preview: bool = False, audiences: dict | None = None,
                 progress: Callable[[str], None] = lambda message: None,
                 html_written: Callable[[], None] = lambda: None) -> list[Edition]:
     """Build the editions of the brief in ``root``; return what was written or already up to date.
 
     Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
-    opens it to the http(s) images of image blocks. ``preview`` (the live preview) builds
-    quick untagged drafts of the PDFs, never taken for editions, and keeps no snapshot for
+    opens it to the http(s) images of image blocks. ``audiences`` maps each format to the
+    audiences to build (``{"pdf": ("public", "restricted")}``; see briefgen/audience.py):
+    a brief with restricted content gets ``<slug>.<lang>.restricted.<fmt>`` beside its
+    public ``<slug>.<lang>.<fmt>``, and every public output is searched for restricted
+    text once written (briefgen/leaks.py). ``preview`` (the live preview) builds
+    quick untagged drafts of the PDFs, never taken for editions, only of the first audience
+    of each format, and keeps no snapshot for
     ``changes`` (a half-edited brief is not an edition). ``html_written`` is called
     once the HTML editions are written, before the slower PDFs are laid out."""
     root = Path(root)
@@ -74,11 +81,16 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             problems.extend(incomplete_problems(brief, status))
     if problems:
         raise BriefgenError(problems=problems)
+    split = has_restricted(brief)
+    pairs = fingerprint.audience_outputs(formats, audiences, split)
+    if preview:
+        pairs = [pair for pair in pairs if pair == next(p for p in pairs if p[0] == pair[0])]
 
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
     manifest: dict[str, dict] = {}
+    public: dict[Path, list[RestrictedText]] = {}  # public output → the restricted texts it must not hold
     for lang in langs:
         status = statuses[lang]
         counts = status.counts
@@ -86,8 +98,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
                  "source": status.source, "complete": not status.incomplete}
         localized = None
-        for fmt in formats:
-            path = output_path(out_dir, brief.slug, lang, fmt)
+        for fmt, audience in pairs:
+            path = output_path(out_dir, brief.slug, lang, fmt, audience)
             digest = fingerprint.edition_fingerprint(root, lang, fmt)
             if preview and fmt == "pdf":
                 digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
@@ -95,23 +107,50 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
                 edition.up_to_date.append(path)
                 continue
             localized = localized or localize(brief, lang, status)
+            view = edition_view(localized, audience, lang)
             target = "screen" if fmt == "html" else "print"
-            progress(f"{brief.slug} {lang}: rendering {fmt.upper()}")
-            html = render_html(localized, lang, status, target, brief.document.editions, door=door)
+            progress(f"{brief.slug} {lang}: rendering {fmt.upper()}{' (restricted)' if audience == 'restricted' else ''}")
+            html = render_html(view, lang, status, target, brief.document.editions, door=door,
+                               restricted=split and audience == "restricted")
+            if split and audience == "public":
+                public[path] = restricted_strings(brief) + restricted_strings(localized)
             if fmt == "html":
                 write_atomic(path, html)
+                _check_public(brief, path, public)
             else:
                 pdf_jobs.append(PdfJob(html, path, brief.root, door, draft=preview))
             edition.written.append(path)
-            manifest[path.name] = {"fingerprint": digest, **facts}
+            manifest[path.name] = {"fingerprint": digest, "audience": audience, **facts}
         editions.append(edition)
 
     html_written()
     _write_pdfs(pdf_jobs, brief, parallel)
+    for job in pdf_jobs:
+        _check_public(brief, job.path, public)
     if manifest and not preview:  # something was rendered: the data may differ from the last snapshot
         keep_snapshot(brief, out_dir, statuses)
-    fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
+    fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs, restricted_content=split)
     return editions
+
+
+def _check_public(brief: Brief, path: Path, public: dict[Path, list[RestrictedText]]) -> None:
+    """Search a written public output for restricted text (source and translation); on a
+    hit remove the output and report each restricted text at its line (see briefgen/leaks.py)."""
+    if path not in public:
+        return
+    leaks = find_leaks(path, [item.text for item in public[path]])
+    if not leaks:
+        return
+    path.unlink(missing_ok=True)
+    where = {}
+    for item in public[path]:
+        where.setdefault(item.text, item)
+    problems = [brief.problem(where[leak.text].file, where[leak.text].yaml_path,
+                              f"restricted text \"{leak.found}\" is in the public edition {display_path(path)} "
+                              "(removed): it is also written in a public place (another field, a text, a translation) "
+                              "— remove it there, or mark that place restricted too")
+                for leak in leaks]
+    raise BriefgenError(problems=problems)
 
 
 def _write_pdfs(jobs: list[PdfJob], brief: Brief, parallel: bool) -> None:

@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefgen.audience import edition_view
 from briefgen.content import Brief
 from briefgen.errors import BriefgenError
 from briefgen.i18n import N_
@@ -28,14 +29,17 @@ SNAPSHOTS = "snapshots"
 
 def _texts(brief: Brief, statuses: dict | None = None) -> dict[str, Brief]:
     statuses = statuses or {}
-    return {lang: localize(brief, lang, statuses.get(lang) or edition_status(brief, lang))
+    return {lang: edition_view(localize(brief, lang, statuses.get(lang) or edition_status(brief, lang)), "public", lang)
             for lang in brief.document.editions}
 
 
 def snapshot_of(brief: Brief, statuses: dict | None = None) -> dict:
-    """The language-neutral facts and the per-language names of ``brief``'s data
-    (``statuses``: translation statuses already read, by language)."""
+    """The language-neutral facts and the per-language names of ``brief``'s data as its
+    public editions show them: no restricted item and no anonymous person's real name is
+    kept, so neither reaches ``changes`` or a cover email (``statuses``: translation
+    statuses already read, by language)."""
     localized = _texts(brief, statuses)
+    brief = edition_view(brief, "public", brief.source_language)
     names = lambda getter: {lang: str(getter(b)) for lang, b in localized.items()}  # noqa: E731
     date = getattr(brief.document, "date", None)  # an interview may have none, or only a month
     data: dict = {"edition_date": str(date.isoformat() if hasattr(date, "isoformat") else date or ""),

@@ -68,14 +68,20 @@ def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
 @click.option("--allow-remote", is_flag=True,
               help="Let image blocks name http(s) addresses; they are downloaded (images only, time and size limits).")
-def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote) -> None:
+@click.option("-a", "--audience", "audience", multiple=True, type=click.Choice(["public", "restricted"]),
+              help="Build the public (web) or the restricted (sent) edition of every format (repeatable; "
+                   "default: briefgen.toml's [build] audiences, else public HTML, public and restricted PDF).")
+def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote, audience) -> None:
     """Build the PDF and HTML editions of briefs (all under content/ by default)."""
     from briefgen.fingerprint import FORMATS, unchanged_editions
+    from briefgen.workspace import workspace_of_brief
 
     problems = []
     for directory in _brief_dirs(content_dirs):
+        audiences = ({fmt: tuple(audience) for fmt in FORMATS} if audience
+                     else workspace_of_brief(directory).audiences())
         editions = None if force or allow_remote else unchanged_editions(directory, tuple(formats) or FORMATS, list(languages) or None,
-                                                          out_dir, strict)
+                                                          out_dir, strict, audiences)
         try:
             # the full pipeline (pydantic, Jinja, WeasyPrint) is imported only when there is work
             if editions is None:
@@ -83,7 +89,7 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
 
                 editions = build_brief(directory, formats=tuple(formats) or FORMATS,
                                        languages=list(languages) or None, out_dir=out_dir, strict=strict,
-                                       force=force, allow_remote=allow_remote,
+                                       force=force, allow_remote=allow_remote, audiences=audiences,
                                        progress=lambda m: click.echo(m, err=True))
         except BriefgenError as error:
             if not error.problems:

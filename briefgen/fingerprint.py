@@ -1,6 +1,6 @@
 """What an edition was made from, as one hash, and the manifest that records it.
 
-Each output file (``<slug>.<lang>.<format>``) carries a fingerprint of
+Each output file (``<slug>.<lang>.<format>``, ``<slug>.<lang>.restricted.<format>``) carries a fingerprint of
 everything it was made from: the brief's content files and images, its own
 language's translation catalog, the templates, stylesheets and the tool's
 catalog for that language, the fonts, and the versions of briefgen and
@@ -115,11 +115,15 @@ def read_manifest(out_dir: Path, slug: str) -> dict:
         return {}
 
 
-def record(out_dir: Path, slug: str, entries: dict[str, dict], languages: list[str] | None = None) -> None:
+def record(out_dir: Path, slug: str, entries: dict[str, dict], languages: list[str] | None = None,
+           restricted_content: bool | None = None) -> None:
     """Merge ``entries`` (output file name → facts) into the manifest; ``languages`` are
-    the brief's editions, recorded when all of them were built."""
+    the brief's editions, recorded when all of them were built; ``restricted_content``
+    whether its public and restricted editions differ (they then have two file names)."""
     manifest = read_manifest(out_dir, slug)
     manifest.setdefault("outputs", {}).update(entries)
+    if restricted_content is not None:
+        manifest["restricted_content"] = restricted_content
     if languages:
         manifest["languages"] = languages
     write_atomic(manifest_path(out_dir, slug), json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False))
@@ -143,11 +147,31 @@ class Edition:
     up_to_date: list[Path] = field(default_factory=list)
 
 
-def output_path(out_dir: Path, slug: str, lang: str, fmt: str) -> Path:
-    return edition_path(out_dir, slug, f"{slug}.{lang}.{fmt}")
+#: The audience of each format when neither briefgen.toml's ``[build] audiences`` nor
+#: ``--audience`` says: the web gets public HTML and a public PDF, ``send`` the restricted PDF.
+DEFAULT_AUDIENCES = {"pdf": ("public", "restricted"), "html": ("public",)}
 
 
-def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bool) -> list[Edition] | None:
+def output_path(out_dir: Path, slug: str, lang: str, fmt: str, audience: str = "public") -> Path:
+    """``<slug>.<lang>.<fmt>``, or ``<slug>.<lang>.restricted.<fmt>`` for a restricted edition
+    (only briefs with restricted content have one; see briefgen/audience.py)."""
+    middle = ".restricted" if audience == "restricted" else ""
+    return edition_path(out_dir, slug, f"{slug}.{lang}{middle}.{fmt}")
+
+
+def audience_outputs(formats, audiences: dict | None, split: bool) -> list[tuple[str, str]]:
+    """(format, audience) of each output to build: a brief without restricted content
+    (``split`` false) has one edition per format, whatever the audience asked for."""
+    audiences = audiences or DEFAULT_AUDIENCES
+    pairs = []
+    for fmt in formats:
+        for audience in audiences.get(fmt, DEFAULT_AUDIENCES[fmt]) if split else ("public",):
+            pairs.append((fmt, audience))
+    return list(dict.fromkeys(pairs))
+
+
+def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bool,
+                       audiences: dict | None = None) -> list[Edition] | None:
     """The editions as recorded by the last build if every requested output is up to date, else None.
 
     Reads only the manifest and hashes files: no YAML parsing, no WeasyPrint.
@@ -155,15 +179,16 @@ def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bo
     manifest = read_manifest(out_dir, brief_slug(root))
     langs = languages or manifest.get("languages")
     outputs = manifest.get("outputs", {})
-    if not langs:
+    if not langs or "restricted_content" not in manifest:
         return None
+    pairs = audience_outputs(formats, audiences, manifest["restricted_content"])
     editions = []
     for lang in langs:
-        paths = [output_path(out_dir, brief_slug(root), lang, fmt) for fmt in formats]
+        paths = [output_path(out_dir, brief_slug(root), lang, fmt, audience) for fmt, audience in pairs]
         entries = [outputs.get(path.name) for path in paths]
         if not all(entries) or (strict and not all(e.get("complete") for e in entries)):
             return None
-        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt)) for path, fmt in zip(paths, formats)):
+        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt)) for path, (fmt, _) in zip(paths, pairs)):
             return None
         first = entries[0]
         editions.append(Edition(lang, first.get("percent", 100.0), first.get("stale", 0), first.get("missing", 0),

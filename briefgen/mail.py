@@ -77,9 +77,11 @@ class EditionInfo:
 
 def describe_edition(brief, lang: str, path: Path, fingerprint: str) -> EditionInfo:
     """The :class:`EditionInfo` of ``brief`` (a validated :class:`briefgen.content.Brief`) in ``lang``."""
+    from briefgen.audience import edition_view
     from briefgen.translations import edition_status, localize
 
-    doc = localize(brief, lang, edition_status(brief, lang)).document
+    # the cover email is written from the public view, whatever edition it carries: an email is forwarded
+    doc = edition_view(localize(brief, lang, edition_status(brief, lang)), "public", lang).document
     plain = lambda text: markup.plain(str(text)) if text else ""  # noqa: E731
     contact = doc.contact
     return EditionInfo(

@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
+    PlainValidator,
     TypeAdapter,
+    ValidationInfo,
     ConfigDict,
     Discriminator,
     Field,
@@ -107,7 +111,6 @@ def _date(value: Any) -> _dt.date:
     raise PydanticCustomError("full_date", "expected a date written YYYY-MM-DD (e.g. 2021-11-01)")
 
 
-from pydantic import AfterValidator, BeforeValidator, PlainValidator  # noqa: E402  (kept next to their use)
 
 Id = Annotated[str, Field(strict=True), AfterValidator(_check_id)]
 Url = Annotated[str, Field(strict=True), AfterValidator(_check_url)]
@@ -122,9 +125,110 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # built on first use: `check` stays quick
 
 
+# ---------------------------------------------------------------- audiences and anonymity
+
+#: How an item says it is left out of public editions: ``restricted: true`` (the whole item)
+#: or ``restricted: [phone, profile]`` (those of its fields).
+RestrictedMark = Union[Annotated[bool, Field(strict=True)], list[Annotated[str, Field(strict=True)]]]
+
+
+class Item(Strict):
+    """A block, a data item, a footnote, a question …: something ``restricted`` may mark.
+
+    Restricted content appears only in restricted editions (sent to named recipients);
+    public editions (the web) leave it out everywhere (see briefgen/audience.py)."""
+
+    restricted: RestrictedMark = False
+
+    #: False where only single fields may be restricted (the document itself).
+    whole_item_restrictable: ClassVar[bool] = True
+
+    @field_validator("restricted")
+    @classmethod
+    def _restricted_fields(cls, value: Any) -> Any:
+        if value is True and not cls.whole_item_restrictable:
+            raise PydanticCustomError(
+                "restricted_whole", "a whole document cannot be restricted: list the fields to leave out of the "
+                "public edition (restricted: [city, organisation]) or mark blocks and questions restricted: true")
+        if isinstance(value, list):
+            for name in value:
+                field = cls.model_fields.get(name)
+                if field is None or name in ("id", "restricted", "kind", "language", "languages"):
+                    allowed = [n for n, f in cls.model_fields.items() if not f.is_required()
+                               and n not in ("id", "restricted", "kind", "language", "languages")]
+                    raise PydanticCustomError(
+                        "restricted_field", "'{name}' is not a field that can be restricted here: list some of {allowed}",
+                        {"name": name, "allowed": ", ".join(allowed) or "nothing (write restricted: true)"})
+                if field.is_required():
+                    ways = ["mark the whole item restricted: true"] if cls.whole_item_restrictable else []
+                    if name in ("name", "interviewee"):
+                        ways.append(anonymity_hint(name))
+                    raise PydanticCustomError(
+                        "restricted_required", "'{name}' is required, so a public edition cannot leave it out: {ways}",
+                        {"name": name, "ways": "; or ".join(ways) or "remove it from the list"})
+        return value
+
+
+#: Names that are no names: an anonymous person is written {anonymous: true, …} instead.
+PLACEHOLDER_NAMES = re.compile(
+    r"(?i)^[\s\W_]*(|x+|n/?a|none|null|nil|unknown|anon(ymous)?|redacted|withheld|name|tbd|tba|"
+    r"name\s+(withheld|redacted|unknown|hidden|not\s+given)|(withheld|hidden|redacted)\s+name|\[?name\]?|"
+    r"аноним(но)?|неизвестн\w*|имя\s+(скрыто|не\s+указано|изменено)|без\s+имени)[\s\W_]*$")
+
+def anonymity_hint(key: str) -> str:
+    """How to mark the person of field ``key`` anonymous (for error messages)."""
+    return (f'to keep the person anonymous write {key}: {{anonymous: true, description: "a banking-sector activist"}} '
+            '(or pseudonym: "…"; see docs/content-format.md, "Anonymity")')
+
+
+def _check_name(value: str, key: str) -> str:
+    if PLACEHOLDER_NAMES.match(value):
+        raise PydanticCustomError("placeholder_name", "'{value}' is not a name: write the person's name, or {hint}",
+                                  {"value": value.strip(), "hint": anonymity_hint(key)})
+    return value
+
+
+def _real_name(value: str, info: ValidationInfo) -> str:
+    return _check_name(value, info.field_name or "name")
+
+
+class Anonymous(Strict):
+    """A person who must not be named in public: shown by pseudonym, description or "name withheld"."""
+
+    anonymous: Literal[True]
+    pseudonym: Text | None = None      # a name used instead ("Aigerim"), shown as a pseudonym
+    description: Text | None = None    # shown instead of the name ("a banking-sector activist")
+    note: Text | None = None           # why, in the reader's words ("name withheld at the defender's request")
+    name: Text | None = None           # the real name: only in restricted editions; leave it out if nobody may know
+
+    @field_validator("name")
+    @classmethod
+    def _name_is_a_name(cls, value: Any) -> Any:
+        return _check_name(value, "name") if value is not None else value
+
+
+def _person_kind(value: Any) -> str:
+    return "anonymous-person" if isinstance(value, (dict, Anonymous)) else "person-name"
+
+
+#: Union tags pydantic puts into error locations (dropped when the location is shown).
+NAME_TAGS = ("person-name", "anonymous-person")
+
+#: A person's name, or ``{anonymous: true, …}``; an empty or placeholder name is refused.
+PersonName = Annotated[
+    Union[Annotated[Annotated[Text, AfterValidator(_real_name)], Tag("person-name")],
+          Annotated[Anonymous, Tag("anonymous-person")]],
+    Discriminator(_person_kind),
+]
+
+#: (model, field) pairs that hold a PersonName: their empty-value message says how to mark anonymity.
+PERSON_NAME_FIELDS = {("Interview", "interviewee"), ("Prisoner", "name"), ("ProsecutedPerson", "name"),
+                      ("KilledPerson", "name")}
+
+
 # ---------------------------------------------------------------- blocks
 
-class Paragraph(Strict):
+class Paragraph(Item):
     text: Text
     id: Id | None = None
 
@@ -134,34 +238,34 @@ class Paragraph(Strict):
         return {"text": value} if isinstance(value, str) else value
 
 
-class Labelled(Strict):
+class Labelled(Item):
     label: Text
     text: Text
     id: Id | None = None
 
 
-class Heading(Strict):
+class Heading(Item):
     heading: Text
     id: Id | None = None
 
 
-class Bullets(Strict):
+class Bullets(Item):
     bullets: list[Text] = Field(min_length=1)
     id: Id | None = None
 
 
-class Numbered(Strict):
+class Numbered(Item):
     numbered: list[Text] = Field(min_length=1)
     id: Id | None = None
 
 
-class Quote(Strict):
+class Quote(Item):
     quote: Text
     source: Text | None = None
     id: Id | None = None
 
 
-class Cases(Strict):
+class Cases(Item):
     cases: list[Id] = Field(min_length=1)
     id: Id | None = None
 
@@ -181,7 +285,7 @@ class TableSpec(Strict):
         return self
 
 
-class Table(Strict):
+class Table(Item):
     table: TableSpec
     id: Id | None = None
 
@@ -189,13 +293,13 @@ class Table(Strict):
 COLLECTIONS = ("prisoners", "prosecuted", "killed", "sanctions", "recommendations")
 
 
-class DataBlock(Strict):
+class DataBlock(Item):
     data: Literal["prisoners", "prosecuted", "killed", "sanctions", "recommendations"]
     style: Literal["list", "table", "entries"] = "list"  # entries: one compact block per person, for long annexes
     id: Id | None = None
 
 
-class Image(Strict):
+class Image(Item):
     image: str = Field(strict=True)
     alt: Text
     caption: Text | None = None
@@ -243,26 +347,29 @@ Block = Annotated[
 
 # ---------------------------------------------------------------- brief.yaml
 
-class Chapter(Strict):
+class Chapter(Item):
     id: Id
     title: Text
     blocks: list[Block] = Field(min_length=1)
 
 
-class OverviewItem(Strict):
+class OverviewItem(Item):
     chapter: Id
     text: Text
 
 
-class Contact(Strict):
+class Contact(Item):
     name: Text
     role: Text | None = None
     email: Email | None = None
     phone: str | None = Field(default=None, strict=True)
 
 
-class DocumentBase(Strict):
-    """What every kind of brief.yaml has: its kind and its languages."""
+class DocumentBase(Item):
+    """What every kind of brief.yaml has: its kind and its languages (and which of its fields
+    public editions leave out: ``restricted: [city]``)."""
+
+    whole_item_restrictable: ClassVar[bool] = False
 
     kind: str
     language: Language = "en"
@@ -301,7 +408,7 @@ def _one_or_more(value: Any) -> Any:
 Paragraphs = Annotated[list[Text], BeforeValidator(_one_or_more), Field(min_length=1)]
 
 
-class QuestionAnswer(Strict):
+class QuestionAnswer(Item):
     question: Text
     answer: Paragraphs
     id: Id | None = None
@@ -323,7 +430,7 @@ class Interview(DocumentBase):
 
     kind: Literal["interview"]
     title: Text | None = None          # default: "Interview with <interviewee>"
-    interviewee: Text
+    interviewee: PersonName            # a name, or {anonymous: true, description/pseudonym: …}
     role: Text | None = None
     organisation: Text | None = None
     city: Text | None = None           # where the defender is based
@@ -394,7 +501,7 @@ DOCUMENT = TypeAdapter(Document)
 
 # ---------------------------------------------------------------- data files
 
-class Footnote(Strict):
+class Footnote(Item):
     note: Text | None = None
     publisher: Text | None = None
     title: Text | None = None
@@ -431,9 +538,9 @@ class Sentence(Strict):
 PRISONER_STATUSES = ("pre-trial-detention", "imprisoned", "psychiatric-detention", "restricted-liberty", "house-arrest", "released")
 
 
-class Prisoner(Strict):
+class Prisoner(Item):
     id: Id
-    name: Text
+    name: PersonName
     status: Literal["pre-trial-detention", "imprisoned", "psychiatric-detention", "restricted-liberty", "house-arrest", "released"]
     charges: Text | None = None
     articles: list[Annotated[str, Field(strict=True)]] = []
@@ -454,9 +561,9 @@ class PrisonersFile(Strict):
     prisoners: list[Prisoner] = []
 
 
-class ProsecutedPerson(Strict):
+class ProsecutedPerson(Item):
     id: Id
-    name: Text
+    name: PersonName
     convicted: PartialDate | None = None
     sentence: Sentence | None = None
     note: Text | None = None
@@ -469,9 +576,9 @@ class ProsecutedFile(Strict):
     people: list[ProsecutedPerson] = []
 
 
-class KilledPerson(Strict):
+class KilledPerson(Item):
     id: Id
-    name: Text
+    name: PersonName
     died: PartialDate | None = None
     summary: Text | None = None
     sources: list[Id] = []
@@ -481,7 +588,7 @@ class KilledFile(Strict):
     people: list[KilledPerson] = []
 
 
-class SanctionTarget(Strict):
+class SanctionTarget(Item):
     id: Id
     name: Text
     position: Text
@@ -493,7 +600,7 @@ class SanctionsFile(Strict):
     targets: list[SanctionTarget] = []
 
 
-class Recommendation(Strict):
+class Recommendation(Item):
     id: Id
     text: Text
 
@@ -518,7 +625,7 @@ def all_keys() -> set[str]:
     keys: set[str] = set()
     stack: list[type[BaseModel]] = [*KINDS.values(), QuestionAnswer, Signature, Republication, *DATA_FILES.values(), Labelled, Heading, Bullets, Numbered, Quote,
                                     Cases, Table, TableSpec, DataBlock, Image, Paragraph, Chapter, OverviewItem,
-                                    Contact, Footnote, Sentence, Prisoner, ProsecutedPerson, KilledPerson,
+                                    Contact, Footnote, Sentence, Anonymous, Prisoner, ProsecutedPerson, KilledPerson,
                                     SanctionTarget, Recommendation]
     for model in stack:
         keys.update(model.model_fields)

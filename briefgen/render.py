@@ -61,6 +61,8 @@ def environment() -> jinja2.Environment:
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
     env.globals["language_name"] = i18n.language_name
+    env.globals["withheld"] = lambda name: getattr(name, "withheld", False)  # an anonymous person, not named here
+    env.globals["anonymous"] = lambda name: getattr(name, "anonymous", False)  # never in metadata
     return env
 
 
@@ -119,6 +121,8 @@ class RenderState(markup.InlineContext):
         return Markup(html)
 
     def footnote_call(self, footnote_id: str) -> str:
+        if footnote_id not in self.brief.footnotes.footnotes:
+            return ""  # a restricted note, left out of this public edition with its call and its number
         number, first = self.numbering.call(footnote_id)
         if self.target == "print":
             if first:
@@ -185,9 +189,11 @@ def _join_sentences(parts: list[str]) -> str:
 
 
 def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, editions: list[str],
-                door: Door | None = None) -> str:
-    """The HTML document of ``brief`` (already localized into ``lang``) for ``target``;
-    images come through ``door`` (by default one serving the brief's folder)."""
+                door: Door | None = None, restricted: bool = False) -> str:
+    """The HTML document of ``brief`` (already localized into ``lang`` and made the view of
+    one audience, see briefgen/audience.py) for ``target``; images come through ``door``
+    (by default one serving the brief's folder). ``restricted`` marks a restricted edition
+    that differs from the public one: it says so at its top."""
     if target not in TARGETS:
         raise ValueError(target)
     loc = Localizer(lang)
@@ -211,6 +217,7 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         source_language_name=i18n.language_name(brief.source_language, lang),
         fallback_count=len(fallback_units),
         built=build_time(),
+        restricted_edition=restricted,
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
     )

@@ -82,13 +82,19 @@ class Report:
     stopped: str = ""  # why the run stopped early, if it did
 
 
-def stale_editions(brief_dir: Path, out_dir: Path, langs) -> list[str]:
+def sent_edition(out_dir: Path, slug: str, lang: str, restricted_content: bool) -> Path:
+    """The PDF that ``send`` attaches: the restricted edition (for named recipients) when the
+    brief has restricted content, else its only edition (see briefgen/audience.py)."""
+    return fingerprint.output_path(out_dir, slug, lang, "pdf", "restricted" if restricted_content else "public")
+
+
+def stale_editions(brief_dir: Path, out_dir: Path, langs, restricted_content: bool = False) -> list[str]:
     """What is wrong with each PDF edition in ``langs`` that is missing or older than its sources."""
     slug = brief_slug(brief_dir)
     outputs = fingerprint.read_manifest(out_dir, slug).get("outputs", {})
     lines = []
     for lang in sorted(set(langs)):
-        path = fingerprint.output_path(out_dir, slug, lang, "pdf")
+        path = sent_edition(out_dir, slug, lang, restricted_content)
         if fingerprint.up_to_date(outputs, path, fingerprint.edition_fingerprint(brief_dir, lang, "pdf")):
             continue
         state = ("is older than its content, templates or translations" if path.is_file()
@@ -101,6 +107,7 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
             settings: SmtpSettings = SmtpSettings(), retry_unknown: bool = False,
             resend_updated: bool = False, changes_since: str | None = None) -> Plan:
     """Check everything and decide, per recipient, what this run does; raise before anything is sent."""
+    from briefgen.audience import has_restricted
     from briefgen.content import load_brief
 
     brief_dir, out_dir = Path(brief_dir), Path(out_dir)
@@ -113,16 +120,19 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     brief = load_brief(brief_dir)
     editions = brief.document.editions
     lang_of = {r.key: (r.language if r.language in editions else brief.source_language) for r in recipients}
-    stale = stale_editions(brief_dir, out_dir, lang_of.values())
+    restricted_content = has_restricted(brief)
+    stale = stale_editions(brief_dir, out_dir, lang_of.values(), restricted_content)
     if stale:
         command = f"briefgen build {display_path(brief_dir)}"
+        if restricted_content:
+            command += " --format pdf --audience restricted"
         if out_dir != Path("output"):
             command += f" --out {display_path(out_dir)}"
         raise BriefgenError("\n".join(stale) + f"\nnothing was sent: rebuild first with `{command}`")
     manifest = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     infos = {}
     for lang in sorted(set(lang_of.values())):
-        path = fingerprint.output_path(out_dir, brief.slug, lang, "pdf")
+        path = sent_edition(out_dir, brief.slug, lang, restricted_content)
         infos[lang] = describe_edition(brief, lang, path, manifest[path.name]["fingerprint"])
         if changes_since:
             infos[lang] = _with_changes(infos[lang], brief, out_dir, changes_since)

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from briefgen.errors import Problem
-from briefgen.model import BLOCK_KEYS, KINDS, all_keys
+from briefgen.model import BLOCK_KEYS, KINDS, NAME_TAGS, PERSON_NAME_FIELDS, all_keys, anonymity_hint
 from briefgen.yamlfile import YamlFile, YamlPath, format_path
 
 _TYPE_NAMES = {str: "a text", int: "a number", float: "a number", bool: "yes/no", list: "a list", dict: "a mapping", type(None): "nothing"}
@@ -169,8 +169,10 @@ def _message(error: dict, value: Any, root: Any = None) -> tuple[str, bool]:
         return f"unknown key '{last}': {unknown_key_hint(root, loc)}", True
     if kind in ("string_type", "string_sub_type"):
         if value is None:  # `key:` with nothing after it, or `key: ~`
-            optional = any(not model.model_fields[last].is_required() for model in _models_at(root, loc[:-1])
-                           if last in model.model_fields)
+            models = [model for model in _models_at(root, loc[:-1]) if last in model.model_fields]
+            if any((model.__name__, last) in PERSON_NAME_FIELDS for model in models):
+                return f"'{last}' is empty: write the person's name after the colon, e.g. {last}: \"…\"; or {anonymity_hint(last)}", False
+            optional = any(not model.model_fields[last].is_required() for model in models)
             rest = " (or remove the line: it is optional)" if optional else ""
             return f"'{last}' is empty: write the text after the colon, e.g. {last}: \"…\"{rest}", False
         hint = " — put it in quotes" if isinstance(value, (int, float, bool)) else ""
@@ -200,6 +202,8 @@ def problems_from(error: ValidationError, yaml_file: YamlFile, prefix: YamlPath 
     validated type (for the keys valid at each place)."""
     problems = []
     for item in error.errors(include_url=False):
+        # a person's name is a choice of a text and {anonymous: true, …}: its tags are no keys
+        item = {**item, "loc": tuple(part for part in item["loc"] if part not in NAME_TAGS)}
         loc = tuple(prefix) + tuple(item["loc"])
         path = _yaml_path(yaml_file.data, loc)
         message, at_key = _message(item, item.get("input"), root)

@@ -68,6 +68,27 @@ class Workspace:
             return str((self.root / configured).resolve())
         return str(self.state_dir / LEDGER_NAME)
 
+    def audiences(self) -> dict[str, tuple[str, ...]]:
+        """The audiences each format is built for: ``[build] audiences = {pdf = ["public",
+        "restricted"], html = "public"}`` (a format not named keeps its default, see
+        fingerprint.DEFAULT_AUDIENCES); a wrong value is an error naming the file."""
+        from briefgen.fingerprint import DEFAULT_AUDIENCES
+
+        configured = self.section("build").get("audiences", {})
+        where = display_path(self.config_path) if self.config_path else CONFIG_NAME
+        hint = 'write e.g. audiences = {pdf = ["public", "restricted"], html = "public"}'
+        if not isinstance(configured, dict):
+            raise BriefgenError(f"{where}: [build] audiences: expected a table of formats: {hint}")
+        chosen = dict(DEFAULT_AUDIENCES)
+        for fmt, value in configured.items():
+            values = [value] if isinstance(value, str) else value
+            if fmt not in DEFAULT_AUDIENCES or not isinstance(values, list) or not values \
+                    or any(v not in ("public", "restricted") for v in values):
+                raise BriefgenError(f"{where}: [build] audiences.{fmt} = {value!r}: formats are pdf and html, "
+                                    f"audiences public and restricted: {hint}")
+            chosen[fmt] = tuple(dict.fromkeys(values))
+        return chosen
+
 
 def read_config(path: Path) -> dict[str, Any]:
     """Parse a ``briefgen.toml``; a syntax error is a positioned problem."""
