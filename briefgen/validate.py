@@ -14,7 +14,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from briefgen.errors import Problem
-from briefgen.model import BLOCK_KEYS, KINDS, NAME_TAGS, PERSON_NAME_FIELDS, all_keys, anonymity_hint
+from briefgen.model import BLOCK_KEYS, Anonymous, KINDS, NAME_TAGS, PERSON_NAME_FIELDS, all_keys, anonymity_hint
 from briefgen.yamlfile import YamlFile, YamlPath, format_path
 
 _TYPE_NAMES = {str: "a text", int: "a number", float: "a number", bool: "yes/no", list: "a list", dict: "a mapping", type(None): "nothing"}
@@ -107,7 +107,9 @@ def _nested_owner(models: list[type[BaseModel]], key: str) -> str | None:
         for name, field in model.model_fields.items():
             inner = _candidates(field.annotation)
             inner += [found for kind, _ in inner if get_origin(kind) is list for found in _candidates(get_args(kind)[0])]
-            if any(isinstance(kind, type) and issubclass(kind, BaseModel) and key in kind.model_fields for kind, _ in inner):
+            # not an anonymous person's mapping: `name` in an interview means its interviewee
+            if any(isinstance(kind, type) and issubclass(kind, BaseModel) and kind is not Anonymous
+                   and key in kind.model_fields for kind, _ in inner):
                 return name
     return None
 

@@ -45,10 +45,12 @@ CASES = {
     "key-of-a-nested-mapping": [("brief.yaml", 10, 1, "city: unknown key 'city': 'city' belongs under 'signature:'")],
     "unknown-key-of-a-chapter": [
         ("brief.yaml", 5, 5, "chapters[0]: required key 'title' is missing: add it"),
-        ("brief.yaml", 6, 5, "chapters[0].lable: unknown key 'lable': remove it; keys allowed here: blocks, id, title"),
+        ("brief.yaml", 6, 5, "chapters[0].lable: unknown key 'lable': remove it; keys allowed here: blocks, id, restricted, title"),
     ],
-    "empty-required-text": [("brief.yaml", 2, 14, "interviewee: 'interviewee' is empty: write the text after the colon, "
-                                                  "e.g. interviewee: \"…\"")],
+    # a person's name: say how to mark the person anonymous, never to write "Name withheld"
+    "empty-required-text": [("brief.yaml", 2, 14, "interviewee: 'interviewee' is empty: write the person's name after the "
+                                                  "colon, e.g. interviewee: \"…\"; or to keep the person anonymous write "
+                                                  "interviewee: {anonymous: true, description: ")],
     # each paragraph of a block scalar (answer: |) has its own line
     "block-scalar-paragraphs": [
         ("brief.yaml", 9, 7, "questions[0].answer[1]: unknown footnote 'no-such-note'"),
@@ -119,7 +121,7 @@ def test_unknown_file_name_is_refused(small_copy):
 
 @pytest.mark.parametrize("key, place, expected", [
     ("city", "interview", None),                       # valid there: never suggested for itself
-    ("lable", "chapter", "remove it; keys allowed here: blocks, id, title"),
+    ("lable", "chapter", "remove it; keys allowed here: blocks, id, restricted, title"),
     ("lable", "block", "did you mean 'label'?"),
     ("url", "interview", "'url' belongs under 'original:'"),
     ("name", "interview", "did you mean 'interviewee'?"),
