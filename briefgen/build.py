@@ -21,7 +21,7 @@ from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
 from briefgen.fingerprint import FORMATS, Edition, output_path
 from briefgen.errors import BriefgenError, Problem, display_path
-from briefgen.leaks import find_leaks
+from briefgen.leaks import find_leaks, html_leaks
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
@@ -89,6 +89,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
+    html_files: list[tuple[Path, str]] = []
     manifest: dict[str, dict] = {}
     public: dict[Path, list[RestrictedText]] = {}  # public output → the restricted texts it must not hold
     for lang in langs:
@@ -114,15 +115,17 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
                                restricted=split and audience == "restricted")
             if split and audience == "public":
                 public[path] = restricted_strings(brief) + restricted_strings(localized)
+                _check_public(brief, path, public, html)  # before anything of the build is written
             if fmt == "html":
-                write_atomic(path, html)
-                _check_public(brief, path, public)
+                html_files.append((path, html))
             else:
                 pdf_jobs.append(PdfJob(html, path, brief.root, door, draft=preview))
             edition.written.append(path)
             manifest[path.name] = {"fingerprint": digest, "audience": audience, **facts}
         editions.append(edition)
 
+    for path, html in html_files:
+        write_atomic(path, html)
     html_written()
     _write_pdfs(pdf_jobs, brief, parallel)
     for job in pdf_jobs:
@@ -133,21 +136,25 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     return editions
 
 
-def _check_public(brief: Brief, path: Path, public: dict[Path, list[RestrictedText]]) -> None:
-    """Search a written public output for restricted text (source and translation); on a
-    hit remove the output and report each restricted text at its line (see briefgen/leaks.py)."""
+def _check_public(brief: Brief, path: Path, public: dict[Path, list[RestrictedText]], html: str | None = None) -> None:
+    """Search a public edition for restricted text (source and translation): its HTML before it
+    is written, or the output written at ``path`` (then removed on a hit); report each restricted
+    text found at its line (see briefgen/leaks.py)."""
     if path not in public:
         return
-    leaks = find_leaks(path, [item.text for item in public[path]])
+    texts = [item.text for item in public[path]]
+    leaks = html_leaks(html, texts) if html is not None else find_leaks(path, texts)
     if not leaks:
         return
-    path.unlink(missing_ok=True)
-    where = {}
+    if html is None:
+        path.unlink(missing_ok=True)
+    where: dict[str, RestrictedText] = {}
     for item in public[path]:
         where.setdefault(item.text, item)
+    removed = "" if html is not None else " (removed)"
     problems = [brief.problem(where[leak.text].file, where[leak.text].yaml_path,
-                              f"restricted text \"{leak.found}\" is in the public edition {display_path(path)} "
-                              "(removed): it is also written in a public place (another field, a text, a translation) "
+                              f"restricted text \"{leak.found}\" would be in the public edition {display_path(path)}"
+                              f"{removed}: it is also written in a public place (another field, a text, a translation) "
                               "— remove it there, or mark that place restricted too")
                 for leak in leaks]
     raise BriefgenError(problems=problems)

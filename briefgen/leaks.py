@@ -1,13 +1,14 @@
 """The proof that a public edition holds no restricted text.
 
-After a public edition is written, its whole text is read back — the HTML's text,
-attribute values (alt text, titles) and meta elements; the PDF's text (pdftotext, the
-page text a reader copies) and its metadata (title, author, subject, keywords, XMP) —
-and searched for every restricted text of the brief (see briefgen/audience.py), in
-the source language and in the edition's. Any hit is an error at the restricted
-text's line, and the public output is removed: a restricted text also written in a
-public place (a phone number marked restricted in the contact, and repeated in a
-paragraph) is caught here, whatever path it took.
+Every public edition's HTML (the screen page, and the print HTML a PDF is laid out from)
+is searched before anything of the build is written, and each public PDF once written:
+the HTML's text, attribute values (alt text, titles) and meta elements; the PDF's text
+(pdftotext: the page text a reader copies) and its metadata (title, author, subject,
+keywords, XMP). Each is searched for every restricted text of the brief (see
+briefgen/audience.py), in the source language and in the edition's. Any hit is an error
+at the restricted text's line (and a PDF that holds one is removed): a restricted text
+also written in a public place (a phone number marked restricted in the contact, and
+repeated in a paragraph) is caught here, whatever path it took.
 
 Texts are compared after the typography both outputs apply (quotation marks, dashes,
 no-break and soft hyphens, hyphenation at line ends, case). A long text is searched as
@@ -84,13 +85,17 @@ def pdf_text(path: Path) -> str:
     return pages + "\n" + meta
 
 
-def output_text(path: Path) -> str:
-    """The searchable text of an output (HTML or PDF); two forms of the page text are kept: hyphenated
-    words at line ends joined, and line ends as spaces (a hyphenated name "Ab-\\nc" or "banking-\\nsector")."""
-    path = Path(path)
-    raw = pdf_text(path) if path.suffix == ".pdf" else html_text(path.read_text(encoding="utf-8"))
+def _searchable(raw: str) -> str:
+    """Two forms of a text, normalised: hyphenated words at line ends joined, and line ends as
+    spaces (a hyphenated name "Ab-\\nc" or a compound "banking-\\nsector")."""
     joined = re.sub(r"[-\u2010\u00ad]\s*\n\s*", "", raw)
     return normalize(raw) + " \n " + normalize(joined)
+
+
+def output_text(path: Path) -> str:
+    """The searchable text of a written output (HTML or PDF)."""
+    path = Path(path)
+    return _searchable(pdf_text(path) if path.suffix == ".pdf" else html_text(path.read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -99,9 +104,8 @@ class Leak:
     found: str     # the part of it found in the output
 
 
-def find_leaks(path: Path, texts: list[str]) -> list[Leak]:
-    """The restricted ``texts`` of which some part is in the output at ``path``."""
-    hay = output_text(path)
+def search(hay: str, texts: list[str]) -> list[Leak]:
+    """The restricted ``texts`` of which some part is in ``hay`` (from :func:`output_text`)."""
     leaks = []
     for text in dict.fromkeys(texts):
         for needle in needles(text):
@@ -110,3 +114,13 @@ def find_leaks(path: Path, texts: list[str]) -> list[Leak]:
                 leaks.append(Leak(text, needle))
                 break
     return leaks
+
+
+def find_leaks(path: Path, texts: list[str]) -> list[Leak]:
+    """The restricted ``texts`` of which some part is in the output written at ``path``."""
+    return search(output_text(path), texts)
+
+
+def html_leaks(source: str, texts: list[str]) -> list[Leak]:
+    """The restricted ``texts`` of which some part is in an HTML document not yet written."""
+    return search(_searchable(html_text(source)), texts)

@@ -62,7 +62,7 @@ scalars = st.one_of(
     st.dates().map(lambda d: d.isoformat()),
 )
 values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                        st.dictionaries(st.sampled_from(["id", "text", "name", "x", "label"]), inner, max_size=3)),
+                                                        st.dictionaries(st.sampled_from(["id", "text", "name", "x", "label", "restricted", "anonymous"]), inner, max_size=3)),
                       max_leaves=6)
 
 
@@ -99,7 +99,10 @@ def data_mutation(draw, data):
     elif action == "remove":
         del parent[last]
     elif action == "unknown" and isinstance(parent, dict):
-        parent[draw(st.sampled_from(["lable", "extra", "id", "text", "image", "cases", "data"]))] = draw(values)
+        key = draw(st.sampled_from(["lable", "extra", "id", "text", "image", "cases", "data", "restricted", "restricted"]))
+        # restricted: true or a list of field names (audience.py), else any value
+        parent[key] = draw(st.one_of(st.just(True), st.lists(st.sampled_from(["name", "profile", "phone", "x", "text"]),
+                                                             max_size=2), values) if key == "restricted" else values)
     elif action == "repeat" and isinstance(parent, list):
         parent.insert(last, parent[last])
     return data
