@@ -16,12 +16,14 @@ its position, and :mod:`briefgen.leaks` searches each written public output for 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
 from briefgen.content import Brief
+from briefgen.errors import Problem
 from briefgen.model import DATA_FILES, Anonymous, Cases, Chapter, Interview, Item, Text
 from briefgen.resolve import Localizer
 from briefgen.translations import LocalText
@@ -225,3 +227,32 @@ def has_restricted(brief: Brief) -> bool:
         elif isinstance(value, dict):
             stack.extend(value.values())
     return False
+
+
+def _anonymous_people(brief: Brief):
+    """(file stem, YAML path, id or None, person) of every anonymous person whose real name is given."""
+    doc = brief.document
+    if isinstance(doc, Interview) and isinstance(doc.interviewee, Anonymous):
+        yield "brief", ("interviewee",), None, doc.interviewee
+    for stem, list_name in (("prisoners", "prisoners"), ("prosecuted", "people"), ("killed", "people")):
+        for index, item in enumerate(getattr(brief.model_of(stem), list_name, None) or []):
+            if isinstance(item.name, Anonymous):
+                yield stem, (list_name, index, "name"), item.id, item.name
+
+
+def identifying_names(brief: Brief) -> list[Problem]:
+    """An anonymous person's real name in a file name (the brief's folder) or an id (which
+    public editions and snapshots carry, in anchors and keys): each a problem at the name."""
+    problems = []
+    slug_words = set(brief.slug.casefold().split("-"))
+    for stem, path, item_id, person in _anonymous_people(brief):
+        if not person.name:
+            continue
+        words = {w for w in re.split(r"\W+", person.name.casefold()) if len(w) >= 3}
+        for where, parts in (("the brief's folder name", slug_words), ("the id", set((item_id or "").split("-")))):
+            found = sorted(words & parts)
+            if found:
+                problems.append(brief.problem(stem, path + ("name",),
+                    f"{where} contains '{found[0]}' from this anonymous person's name, and public editions carry it "
+                    "(file names, links, snapshots): rename it without the name"))
+    return problems

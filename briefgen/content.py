@@ -266,6 +266,9 @@ def check_references(brief: Brief, *, allow_remote: bool = False) -> list[Proble
     for index, code in enumerate(doc.languages or []):
         problems.extend(_check_language(brief, ("languages", index), code))
     problems.extend(_check_language(brief, ("language",), doc.language))
+    from briefgen.audience import identifying_names  # it builds on this module
+
+    problems.extend(identifying_names(brief))
     return problems
 
 

@@ -301,3 +301,16 @@ def test_audiences_from_the_workspace_and_the_command_line(small_copy, tmp_path)
     (small_copy.parent / "briefgen.toml").write_text('[build]\naudiences = {html = "secret"}\n', encoding="utf-8")
     bad = CliRunner().invoke(main, ["build", str(small_copy), "--out", str(out)])
     assert bad.exit_code == 1 and "[build] audiences.html = 'secret'" in bad.output
+
+
+def test_an_anonymous_name_in_a_file_name_or_an_id_is_refused(tmp_path, small_copy):
+    folder = tmp_path / "interview-seitkali"
+    shutil.copytree(ANONYMOUS, folder)
+    result = CliRunner().invoke(main, ["check", str(folder)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"{display_path(folder / 'brief.yaml')}:9:9: interviewee.name: the brief's folder "
+                                    "name contains 'seitkali' from this anonymous person's name")
+    with (small_copy / "prisoners.yaml").open("a", encoding="utf-8") as data:
+        data.write("  - id: erlan-epsilon\n    name: {anonymous: true, name: \"Erlan Epsilon\"}\n    status: imprisoned\n")
+    result = CliRunner().invoke(main, ["check", str(small_copy)])
+    assert result.exit_code == 1 and "prisoners[3].name.name: the id contains 'epsilon' from this anonymous person's name" in result.output
