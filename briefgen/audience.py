@@ -106,7 +106,7 @@ class _Walk:
         update: dict[str, Any] = {}
         for name, info in fields.items():
             child = getattr(model, name)
-            if name in left_out:
+            if name in left_out or is_hidden(child, self.audience):  # a field, or an item held by one (the contact)
                 update[name] = info.get_default(call_default_factory=True)
             elif name == "sources" and self.hidden_notes:
                 update[name] = [note for note in child if note not in self.hidden_notes]

@@ -147,9 +147,11 @@ class Item(Strict):
     @classmethod
     def _restricted_fields(cls, value: Any) -> Any:
         if value is True and not cls.whole_item_restrictable:
+            fields = [n for n, f in cls.model_fields.items() if not f.is_required() and n not in ("restricted", "language", "languages")]
             raise PydanticCustomError(
-                "restricted_whole", "a whole document cannot be restricted: list the fields to leave out of the "
-                "public edition (restricted: [city, organisation]) or mark blocks and questions restricted: true")
+                "restricted_whole", "this cannot be restricted as a whole: list the fields to leave out of the "
+                "public edition (restricted: [{example}]), or mark what holds it (a block, a question) restricted: true",
+                {"example": ", ".join(fields[:2])})
         if isinstance(value, list):
             for name in value:
                 field = cls.model_fields.get(name)
@@ -270,7 +272,9 @@ class Cases(Item):
     id: Id | None = None
 
 
-class TableSpec(Strict):
+class TableSpec(Item):
+    whole_item_restrictable: ClassVar[bool] = False  # the table block is: restricted: true beside `table:`
+
     caption: Text | None = None
     header: list[Text] = Field(min_length=1)
     rows: list[list[Text]] = Field(min_length=1)

@@ -314,3 +314,32 @@ def test_an_anonymous_name_in_a_file_name_or_an_id_is_refused(tmp_path, small_co
         data.write("  - id: erlan-epsilon\n    name: {anonymous: true, name: \"Erlan Epsilon\"}\n    status: imprisoned\n")
     result = CliRunner().invoke(main, ["check", str(small_copy)])
     assert result.exit_code == 1 and "prisoners[3].name.name: the id contains 'epsilon' from this anonymous person's name" in result.output
+
+
+def test_restricted_chapters_contacts_and_fields_of_blocks(small_copy, tmp_path):
+    brief = small_copy / "brief.yaml"
+    edit(brief, '  - id: recommendations\n    title: "Recommendations"\n',
+         '  - id: recommendations\n    restricted: true\n    title: "Recommendations"\n')
+    edit(brief, '  name: "Jan Kowalski"\n', '  restricted: [id]\n  name: "Jan Kowalski"\n')
+    result = CliRunner().invoke(main, ["check", str(small_copy)])
+    assert result.exit_code == 1 and ("contact.restricted: 'id' is not a field that can be restricted here: list some "
+                                      "of role, email, phone") in result.output
+    edit(brief, '  restricted: [id]\n', '  restricted: true\n')
+    edit(brief, '          caption: "Requests"\n',
+         '          caption: "Requests from the Almaty prosecutor"\n          restricted: [caption]\n')
+    out = tmp_path / "out"
+    build_brief(small_copy, out_dir=out, formats=("html",), languages=["en"], audiences={"html": ("public", "restricted")})
+    public = (out / "small-brief" / "small-brief.en.html").read_text(encoding="utf-8")
+    restricted = (out / "small-brief" / "small-brief.en.restricted.html").read_text(encoding="utf-8")
+    for text in ("what should be done", "Recommendations", "Sanctions are proposed", "Jan Kowalski",
+                 "jan@example.org", "Almaty prosecutor"):
+        assert text not in public, text
+        assert text in restricted, text
+    assert "<caption>Requests" not in public and "Criticism" in public  # the table stays, without its caption
+    # send attaches the restricted PDF, and says how to build it when there is none
+    recipients = tmp_path / "meps.csv"
+    recipients.write_text("name,email,language,salutation\nAnna Nowak,anna@example.eu,en,Ms\n", encoding="utf-8")
+    sent = CliRunner().invoke(main, ["send", str(small_copy), "--recipients", str(recipients), "--out", str(out),
+                                     "--from", "office@example.org"])
+    assert sent.exit_code == 1, sent.output
+    assert "small-brief.en.restricted.pdf has not been built" in sent.output and "--audience restricted" in sent.output
