@@ -124,17 +124,13 @@ class _Walk:
         return model.model_copy(update=update)
 
 
-def _hidden_ids(items, audience: str) -> set[str]:
-    return {item.id for item in items or () if is_hidden(item, audience)}
-
-
 def edition_view(brief: Brief, audience: str, lang: str) -> Brief:
     """``brief`` (localized into ``lang``) as an edition for ``audience`` shows it."""
     if audience not in AUDIENCES:
         raise ValueError(audience)
     loc = Localizer(lang)
     notes = {key for key, note in brief.footnotes.footnotes.items() if is_hidden(note, audience)}
-    people = _hidden_ids(brief.prisoners.prisoners if brief.prisoners else (), audience)
+    people = {p.id for p in (brief.prisoners.prisoners if brief.prisoners else ()) if is_hidden(p, audience)}
     walk = _Walk(audience, loc, notes, people)
     changes: dict[str, Any] = {}
     for stem in ("brief", *DATA_FILES):
@@ -143,7 +139,7 @@ def edition_view(brief: Brief, audience: str, lang: str) -> Brief:
             changes["document" if stem == "brief" else stem] = walk.model(model)
     doc = changes["document"]
     if getattr(doc, "overview", None):
-        chapters = {chapter.id for chapter in doc.chapters}
+        chapters = {chapter.id for chapter in [*doc.chapters, *doc.annexes]}
         changes["document"] = doc.model_copy(update={"overview": [o for o in doc.overview if o.chapter in chapters]})
     return Brief(**{**brief.__dict__, **changes})
 
