@@ -208,6 +208,19 @@ def restricted_strings(brief: Brief) -> list[RestrictedText]:
     return found
 
 
+def all_restricted_strings(brief: Brief, statuses: dict | None = None) -> list[RestrictedText]:
+    """The restricted texts of ``brief`` in its source language and in each of its editions'
+    (``statuses``: translation statuses already read, by language)."""
+    from briefgen.translations import edition_status, localize
+
+    found = restricted_strings(brief)
+    for lang in brief.document.editions:
+        if lang != brief.source_language:
+            status = (statuses or {}).get(lang) or edition_status(brief, lang)
+            found += restricted_strings(localize(brief, lang, status))
+    return found
+
+
 def has_restricted(brief: Brief) -> bool:
     """Whether a restricted edition of ``brief`` differs from its public one: something is
     marked restricted, or an anonymous person's real name is given."""

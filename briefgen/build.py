@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Callable
 
 from briefgen import TEMPLATES_DIR, fingerprint, workers
-from briefgen.audience import RestrictedText, edition_view, has_restricted, restricted_strings
-from briefgen.changes import keep_snapshot
+from briefgen.audience import RestrictedText, all_restricted_strings, edition_view, has_restricted, restricted_strings
+from briefgen.changes import keep_snapshot, snapshot_leaks
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
 from briefgen.fingerprint import FORMATS, Edition, output_path
 from briefgen.errors import BriefgenError, Problem, display_path
-from briefgen.leaks import find_leaks, html_leaks
+from briefgen.leaks import find_leaks, html_leaks, leak_problems
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
@@ -124,6 +124,10 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             manifest[path.name] = {"fingerprint": digest, "audience": audience, **facts}
         editions.append(edition)
 
+    if split and manifest and not preview:  # the snapshot behind `changes` is searched too, before any write
+        problems = snapshot_leaks(brief, all_restricted_strings(brief, statuses), statuses)
+        if problems:
+            raise BriefgenError(problems=problems)
     for path, html in html_files:
         write_atomic(path, html)
     html_written()
@@ -148,16 +152,8 @@ def _check_public(brief: Brief, path: Path, public: dict[Path, list[RestrictedTe
         return
     if html is None:
         path.unlink(missing_ok=True)
-    where: dict[str, RestrictedText] = {}
-    for item in public[path]:
-        where.setdefault(item.text, item)
-    removed = "" if html is not None else " (removed)"
-    problems = [brief.problem(where[leak.text].file, where[leak.text].yaml_path,
-                              f"restricted text \"{leak.found}\" would be in the public edition {display_path(path)}"
-                              f"{removed}: it is also written in a public place (another field, a text, a translation) "
-                              "— remove it there, or mark that place restricted too")
-                for leak in leaks]
-    raise BriefgenError(problems=problems)
+    where = f"the public edition {display_path(path)}{' (removed)' if html is None else ''}"
+    raise BriefgenError(problems=leak_problems(brief, leaks, public[path], where))
 
 
 def _write_pdfs(jobs: list[PdfJob], brief: Brief, parallel: bool) -> None:

@@ -19,6 +19,7 @@ from briefgen.audience import edition_view
 from briefgen.content import Brief
 from briefgen.errors import BriefgenError
 from briefgen.i18n import N_
+from briefgen.leaks import leak_problems, text_leaks
 from briefgen.model import Sentence
 from briefgen.output import write_atomic
 from briefgen.resolve import Localizer, describe_sentence
@@ -83,6 +84,23 @@ def stored_snapshots(out_dir: Path, slug: str) -> list[dict]:
         except ValueError:
             continue
     return found
+
+
+def snapshot_leaks(brief: Brief, restricted, statuses: dict | None = None) -> list:
+    """Problems for restricted texts that the snapshot of ``brief`` would hold (``restricted``: the
+    brief's restricted texts in every language, see audience.all_restricted_strings). The snapshot
+    is made from the public view, so this is the proof, as for every public output (see leaks.py)."""
+    values, stack = [], [snapshot_of(brief, statuses)]
+    while stack:  # its values only: its keys ("recommendations") are words of the format
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str):
+            values.append(item)
+    found = text_leaks("\n".join(values), [t.text for t in restricted])
+    return leak_problems(brief, found, restricted, "the data snapshot") if found else []
 
 
 def keep_snapshot(brief: Brief, out_dir: Path, statuses: dict | None = None) -> None:

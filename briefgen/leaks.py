@@ -124,3 +124,22 @@ def find_leaks(path: Path, texts: list[str]) -> list[Leak]:
 def html_leaks(source: str, texts: list[str]) -> list[Leak]:
     """The restricted ``texts`` of which some part is in an HTML document not yet written."""
     return search(_searchable(html_text(source)), texts)
+
+
+def text_leaks(text: str, texts: list[str]) -> list[Leak]:
+    """The restricted ``texts`` of which some part is in a plain text (a snapshot, an email)."""
+    return search(_searchable(text), texts)
+
+
+def leak_problems(brief, leaks: list[Leak], restricted, where: str) -> list:
+    """One problem per leak, at the restricted text's line (``restricted``: the brief's
+    :class:`~briefgen.audience.RestrictedText` items; ``where``: what would have held it)."""
+    first: dict = {}
+    for item in restricted:
+        first.setdefault(item.text, item)
+    return [brief.problem(first[leak.text].file, first[leak.text].yaml_path,
+                          f"restricted text \"{leak.text if len(leak.text) <= 80 else '…' + leak.found + '…'}\" "
+                          f"would be in {where}: it is also written in a public "
+                          "place (another field, a text, a translation) — remove it there, or mark that place "
+                          "restricted too")
+            for leak in leaks]

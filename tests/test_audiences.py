@@ -343,3 +343,18 @@ def test_restricted_chapters_contacts_and_fields_of_blocks(small_copy, tmp_path)
                                      "--from", "office@example.org"])
     assert sent.exit_code == 1, sent.output
     assert "small-brief.en.restricted.pdf has not been built" in sent.output and "--audience restricted" in sent.output
+
+
+def test_the_snapshot_check_finds_a_restricted_text_in_a_snapshot():
+    """The snapshot behind `changes` is searched like every public output (its values, not its keys)."""
+    from briefgen.audience import RestrictedText
+    from briefgen.changes import snapshot_leaks
+    from briefgen.content import load_brief
+
+    brief = load_brief(SMALL)
+    texts = [RestrictedText("Борис Бета", "prisoners", ("prisoners", 1, "name")),
+             RestrictedText("Recommendations", "brief", ("chapters", 1, "title")),
+             RestrictedText("Zoe Omega", "prisoners", ("prisoners", 2, "name"))]
+    problems = snapshot_leaks(brief, texts)
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [
+        (13, 'restricted text "Борис Бета" would be in the data snapshot')]
