@@ -88,6 +88,22 @@ def sent_edition(out_dir: Path, slug: str, lang: str, restricted_content: bool) 
     return fingerprint.output_path(out_dir, slug, lang, "pdf", "restricted" if restricted_content else "public")
 
 
+def check_cover_texts(brief, editions) -> None:
+    """The proof that no cover email carries restricted text: what the emails say about each
+    edition (title, author, contact, changes) is searched for every restricted text of the brief
+    (see briefgen/leaks.py); a hit is an error at the restricted text's line, before anything is sent."""
+    from briefgen.audience import all_restricted_strings
+    from briefgen.leaks import leak_problems, text_leaks
+
+    restricted = all_restricted_strings(brief)
+    said = "\n".join(str(part) for info in editions for part in (
+        info.title, info.short_title, info.author, info.organisation, info.contact_name, info.contact_role,
+        info.contact_email, info.contact_phone, *info.changes))
+    found = text_leaks(said, [item.text for item in restricted])
+    if found:
+        raise BriefgenError(problems=leak_problems(brief, found, restricted, "the cover emails"))
+
+
 def stale_editions(brief_dir: Path, out_dir: Path, langs, restricted_content: bool = False) -> list[str]:
     """What is wrong with each PDF edition in ``langs`` that is missing or older than its sources."""
     slug = brief_slug(brief_dir)
@@ -136,6 +152,8 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         infos[lang] = describe_edition(brief, lang, path, manifest[path.name]["fingerprint"])
         if changes_since:
             infos[lang] = _with_changes(infos[lang], brief, out_dir, changes_since)
+    if restricted_content:
+        check_cover_texts(brief, infos.values())
 
     sender = settings.sender
     if sender is None:

@@ -358,3 +358,24 @@ def test_the_snapshot_check_finds_a_restricted_text_in_a_snapshot():
     problems = snapshot_leaks(brief, texts)
     assert [(p.line, p.message.split(":")[0]) for p in problems] == [
         (13, 'restricted text "Борис Бета" would be in the data snapshot')]
+
+
+def test_the_cover_email_check_finds_a_restricted_text(restricted_brief):
+    """What the cover emails say about an edition is searched too: here made to hold a restricted name."""
+    import dataclasses
+
+    from briefgen.content import load_brief
+    from briefgen.errors import BriefgenError
+    from briefgen.mail import describe_edition
+    from briefgen.send import check_cover_texts
+
+    folder, out, *_ = restricted_brief
+    brief = load_brief(folder)
+    clean = describe_edition(brief, "ru", out / "small-brief" / "small-brief.ru.restricted.pdf", "")
+    check_cover_texts(brief, [clean])  # what the view gives: nothing restricted
+    leaking = dataclasses.replace(clean, changes=("Новый политический заключённый: Данияр Дельта",))
+    with pytest.raises(BriefgenError) as raised:
+        check_cover_texts(brief, [clean, leaking])
+    (problem,) = raised.value.problems
+    assert problem.file.endswith("prisoners.yaml") and (problem.line, problem.path) == (22, "prisoners[3].name")
+    assert problem.message.startswith('restricted text "Данияр Дельта" would be in the cover emails')
