@@ -23,7 +23,8 @@ from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
-from briefgen.translations import EditionStatus, catalog_path, check_translations, edition_status, localize
+from briefgen.translations import (EditionStatus, catalog_path, catalog_problems, check_translations, edition_status,
+                                   localize, read_catalog)
 from briefgen.workers import PdfJob
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,11 @@ def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
         return editions
     unknown = [code for code in languages if code not in editions]
     if unknown:
-        raise BriefgenError(
-            f"{display_path(brief.root / 'brief.yaml')}: {', '.join(unknown)} is not among this brief's languages "
-            f"({', '.join(editions)}): add it to 'languages' in brief.yaml")
+        where = ("languages",) if brief.document.languages is not None else ("language",)
+        raise BriefgenError(problems=[brief.problem(
+            "brief", where, f"'{code}' is not among this brief's languages ({', '.join(editions)}): add it with "
+            f"'briefgen i18n add {code} {display_path(brief.root)}' (or write it into 'languages' here)", key=True)
+            for code in unknown])
     return [code for code in editions if code in languages]
 
 
@@ -67,8 +70,10 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     brief = load_brief(root, allow_remote=allow_remote)
     door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
-    statuses = {lang: edition_status(brief, lang) for lang in langs}
-    problems = [p for status in statuses.values() for p in check_translations(brief, status)]
+    catalogs = {lang: read_catalog(brief, lang) for lang in langs if lang != brief.source_language}
+    statuses = {lang: edition_status(brief, lang, catalogs.get(lang)) for lang in langs}
+    problems = [p for lang, catalog in catalogs.items() for p in catalog_problems(brief, lang, catalog)]
+    problems += [p for status in statuses.values() for p in check_translations(brief, status)]
     if strict:
         for status in statuses.values():
             problems.extend(incomplete_problems(brief, status))

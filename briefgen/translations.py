@@ -17,18 +17,30 @@ read and written by pocatalog.py (polib), so that gettext's tools accept them.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from briefgen import markup, pocatalog
+from briefgen import i18n, markup, pocatalog
 from briefgen.content import Brief, Unit, map_texts
-from briefgen.errors import Problem, control_character_error, display_path
+from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 from briefgen.model import DATA_FILES, Text
 
 STATES = ("translated", "stale", "missing")
+#: A word as translators count them: letters or digits, with inner hyphens and apostrophes.
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+FORMAT_DIRECTIVE = re.compile(r"%\(\w+\)[sd]")
+
+
+def count_words(text: str) -> int:
+    """Source words of a text unit, as translators bill them: Markdown, footnote calls and
+    placeholders (filled from the data, never translated) are not words."""
+    return len(WORD.findall(markup.PLACEHOLDER.sub(" ", markup.plain(text))))
 
 
 class LocalText(Text):
@@ -70,6 +82,14 @@ class EditionStatus:
         return 100.0 if not total else 100.0 * self.counts["translated"] / total
 
     @property
+    def words(self) -> Counter:
+        """Source words per state."""
+        words: Counter = Counter()
+        for item in self.units:
+            words[item.state] += count_words(item.unit.text)
+        return words
+
+    @property
     def incomplete(self) -> list[UnitStatus]:
         return [u for u in self.units if u.state != "translated"]
 
@@ -105,6 +125,24 @@ def edition_status(brief: Brief, lang: str, catalog: polib.POFile | None = None)
     return status
 
 
+def markup_differences(source_text: str, translation: str) -> list[tuple[str, str]]:
+    """How a translation fails to keep the source's footnote calls, placeholders and links (or adds an
+    image): (what differs, the details) pairs, empty when it keeps them all."""
+    found = []
+    source, target = markup.scan(source_text), markup.scan(translation)
+    for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),
+                              ("placeholders", source.placeholders, target.placeholders, lambda x: "{" + x + "}"),
+                              ("links", source.links, target.links, str),
+                              ("images", source.images, target.images, lambda x: f"![…]({x})")):
+        if Counter(a) != Counter(b):
+            lacking = [write(x) for x in (Counter(a) - Counter(b)).elements()]
+            extra = [write(x) for x in (Counter(b) - Counter(a)).elements()]
+            detail = "; ".join(filter(None, [f"missing {', '.join(lacking)}" if lacking else "",
+                                            f"not in the source {', '.join(extra)}" if extra else ""]))
+            found.append((f"{what} differ from the source", f": {detail}"))
+    return found
+
+
 def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
     """Translations must keep the source's footnote calls, placeholders and links (and add no image)."""
     if status.source:
@@ -117,20 +155,72 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
         if error := control_character_error(item.translation):
             problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, error))
             continue
-        source, target = markup.scan(item.unit.text), markup.scan(item.translation)
-        for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),
-                                  ("placeholders", source.placeholders, target.placeholders, lambda x: "{" + x + "}"),
-                                  ("links", source.links, target.links, str),
-                                  ("images", source.images, target.images, lambda x: f"![…]({x})")):
-            if Counter(a) != Counter(b):
-                lacking = [write(x) for x in (Counter(a) - Counter(b)).elements()]
-                extra = [write(x) for x in (Counter(b) - Counter(a)).elements()]
-                detail = "; ".join(filter(None, [f"missing {', '.join(lacking)}" if lacking else "",
-                                                f"not in the source {', '.join(extra)}" if extra else ""]))
-                where = brief.problem(item.unit, message="").file
-                line = brief.files[item.unit.file].position(item.unit.yaml_path)[0]
-                problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key,
-                                        f"{what} differ from the source ({where}:{line}): {detail}"))
+        where = brief.problem(item.unit, message="").file
+        line = brief.files[item.unit.file].position(item.unit.yaml_path)[0]
+        problems.extend(Problem(shown, item.po_line or 1, 1, item.unit.key, f"{error} ({where}:{line}){detail}")
+                        for error, detail in markup_differences(item.unit.text, item.translation))
+    return problems
+
+
+@dataclass
+class ToolStrings:
+    """How much of briefgen's own strings (templates/locale) a language has."""
+
+    lang: str
+    catalog: Path
+    units: Counter     # messages per state
+    words: Counter     # source words per state
+
+
+def tool_strings_status(lang: str) -> ToolStrings:
+    """briefgen's own strings in ``lang`` against templates/locale/messages.pot: translated,
+    stale (fuzzy) or missing, as messages and words (a plural pair counts its two forms)."""
+    template = pocatalog.read(i18n.LOCALE_DIR / "messages.pot")
+    path = i18n.catalog_file(lang)
+    catalog = {(m.msgctxt, m.msgid): m for m in pocatalog.live(pocatalog.read(path))}
+    units, words = Counter(), Counter()
+    for message in pocatalog.live(template):
+        found = catalog.get((message.msgctxt, message.msgid))
+        done = found is not None and (found.msgstr or any(found.msgstr_plural.values()))
+        state = "translated" if done and not found.fuzzy else "stale" if done else "missing"
+        units[state] += 1
+        words[state] += sum(count_words(FORMAT_DIRECTIVE.sub(" ", text)) for text in (message.msgid, message.msgid_plural) if text)
+    return ToolStrings(lang, path, units, words)
+
+
+def catalog_problems(brief: Brief, lang: str, catalog: polib.POFile | None) -> list[Problem]:
+    """Messages of a catalog that are tied to no unit: their msgctxt (the unit's key) is missing or
+    is not a briefgen key — conversion tools such as po2xliff/xliff2po drop or replace it, and such
+    a unit then counts as untranslated; saying so keeps that visible."""
+    shown = display_path(catalog_path(brief, lang))
+    texts = {u.text for u in brief.units()}
+    problems = []
+    for message in pocatalog.live(catalog):
+        if pocatalog.is_key(message.msgctxt):
+            continue
+        what = f"msgctxt '{message.msgctxt}' is not a text key" if message.msgctxt else "message has no msgctxt"
+        fix = ("run 'briefgen i18n update' to give it back its key (matched by its source text)" if message.msgid in texts
+               else "its source text is not in the brief: delete it or run 'briefgen i18n update'")
+        problems.append(Problem(shown, message.linenum, 1, message.msgid[:40],
+                                f"{what} (a conversion tool such as po2xliff/xliff2po lost the key), so it "
+                                f"counts as untranslated: {fix}; for CAT tools use 'briefgen i18n export --xliff {lang}'"))
+    return problems
+
+
+def check_catalogs(brief: Brief, languages: list[str] | None = None) -> list[Problem]:
+    """Every problem of the brief's catalogs: malformed files, messages without keys, translations
+    that lose a footnote call, placeholder or link."""
+    problems: list[Problem] = []
+    for lang in languages or brief.document.editions:
+        if lang == brief.source_language:
+            continue
+        try:
+            catalog = read_catalog(brief, lang)
+        except BriefgenError as error:
+            problems.extend(error.problems)
+            continue
+        problems.extend(catalog_problems(brief, lang, catalog))
+        problems.extend(check_translations(brief, edition_status(brief, lang, catalog)))
     return problems
 
 
@@ -158,7 +248,7 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
     mark changed ones fuzzy (keeping the old translation and the old source as ``#| msgid``), make
     removed ones obsolete. A file whose messages would not change is left as it is."""
     units = list(brief.units())
-    occurrences = {u.key: (f"{u.file}.yaml", brief.files[u.file].position(u.yaml_path)[0]) for u in units}
+    occurrences = _occurrences(brief, units)
     template = [pocatalog.entry(u.text, u.key, occurrences[u.key], template=True) for u in units]
     pot = pocatalog.template_path(brief.root)
     pocatalog.write(pot, brief.slug, brief.source_language, template, pocatalog.read(pot),
@@ -167,14 +257,32 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
                     "'briefgen i18n add LANG'.", template=True)
     results = {}
     for lang in languages or brief.document.editions:
-        if lang == brief.source_language:
-            continue
-        old = read_catalog(brief, lang)
-        pocatalog.write(catalog_path(brief, lang), brief.slug, lang, merge(units, occurrences, old), old,
-                        f"Translations of the brief '{brief.slug}' into {lang}.\n"
-                        "msgctxt is the text's stable key; edit msgstr only. Written by 'briefgen i18n update'.")
-        results[lang] = edition_status(brief, lang, catalog=read_catalog(brief, lang))
+        if lang != brief.source_language:
+            results[lang] = write_language(brief, lang)
     return results
+
+
+def _occurrences(brief: Brief, units: list[Unit]) -> dict[str, tuple[str, int]]:
+    """Each unit's ``#:`` reference: its file and line."""
+    return {u.key: (f"{u.file}.yaml", brief.files[u.file].position(u.yaml_path)[0]) for u in units}
+
+
+def write_language(brief: Brief, lang: str, imported: dict[str, polib.POEntry] | None = None) -> EditionStatus:
+    """Merge the units into ``lang``'s catalog and write it (if anything changed); ``imported``
+    messages (by key, from an XLIFF file) replace the catalog's translations."""
+    units = list(brief.units())
+    occurrences = _occurrences(brief, units)
+    old = read_catalog(brief, lang)
+    entries = merge(units, occurrences, old)
+    for index, message in enumerate(entries):
+        if imported and message.msgctxt in imported and not message.obsolete:
+            entries[index] = imported[message.msgctxt]
+            entries[index].occurrences = message.occurrences
+            entries[index].tcomment = message.tcomment
+    pocatalog.write(catalog_path(brief, lang), brief.slug, lang, entries, old,
+                    f"Translations of the brief '{brief.slug}' into {lang}.\n"
+                    "msgctxt is the text's stable key; edit msgstr only. Written by 'briefgen i18n update'.")
+    return edition_status(brief, lang, catalog=read_catalog(brief, lang))
 
 
 def merge(units: list[Unit], occurrences: dict[str, tuple[str, int]], old: polib.POFile | None) -> list[polib.POEntry]:
