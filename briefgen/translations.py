@@ -240,6 +240,7 @@ def localize(brief: Brief, lang: str, status: EditionStatus) -> Brief:
         if model is not None:
             changes["document" if stem == "brief" else stem] = map_texts(stem, model, replace)
     localized = Brief(**{**brief.__dict__, **changes})
+    localized.source_brief = brief  # what a passage shown in the source language draws its facts from
     return localized
 
 
