@@ -81,7 +81,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         raise BriefgenError(problems=problems)
 
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
-    available = available_editions(brief, statuses, formats, outputs, out_dir)
+    available = fingerprint.built_editions(out_dir, brief.slug, brief.document.editions, outputs,
+                                           {lang: not status.incomplete for lang, status in statuses.items()}, formats)
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
     manifest: dict[str, dict] = {}
@@ -89,7 +90,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         status = statuses[lang]
         counts = status.counts
         edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source)
-        listed = {code: facts for code, facts in available.items() if code != lang}
+        listed = fingerprint.others(available, lang)
         facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
                  "source": status.source, "complete": not status.incomplete, "listed": listed}
         localized = None
@@ -99,7 +100,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             if preview and fmt == "pdf":
                 digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
             # "also available in" names the other editions as they are now
-            if not force and fingerprint.up_to_date(outputs, path, digest) and outputs[path.name].get("listed", listed) == listed:
+            if not force and fingerprint.up_to_date(outputs, path, digest, listed):
                 edition.up_to_date.append(path)
                 continue
             localized = localized or localize(brief, lang, status)
@@ -120,24 +121,6 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         keep_snapshot(brief, out_dir, statuses)
     fingerprint.record(out_dir, brief.slug, manifest, languages=None if languages else langs)
     return editions
-
-
-def available_editions(brief: Brief, statuses: dict[str, EditionStatus], formats: tuple[str, ...], outputs: dict,
-                       out_dir: Path) -> dict[str, dict]:
-    """The editions another edition may name: those built now and those already on disk, each
-    with whether it is complete and whether its HTML file exists (only that is ever linked)."""
-    available = {}
-    for code in brief.document.editions:
-        html = output_path(out_dir, brief.slug, code, "html")
-        if code in statuses:
-            has_html = "html" in formats or html.is_file()
-            available[code] = {"complete": not statuses[code].incomplete, "html": has_html}
-            continue
-        entries = [outputs.get(output_path(out_dir, brief.slug, code, fmt).name) for fmt in FORMATS]
-        built = [entry for entry, fmt in zip(entries, FORMATS) if entry and output_path(out_dir, brief.slug, code, fmt).is_file()]
-        if built:
-            available[code] = {"complete": all(entry.get("complete") for entry in built), "html": html.is_file()}
-    return available
 
 
 def _write_pdfs(jobs: list[PdfJob], brief: Brief, parallel: bool) -> None:
