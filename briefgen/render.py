@@ -58,7 +58,16 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
+    env.globals["translated_first"] = translated_first
     return env
+
+
+def translated_first(*texts):
+    """The first of ``texts`` shown in the edition's language, else the first given: a running
+    header cannot carry a ``lang``, so a translated short title is preferred to a title in the
+    source language."""
+    given = [text for text in texts if text]
+    return next((text for text in given if not getattr(text, "fallback", False)), given[0] if given else "")
 
 
 def css_string(value: str) -> Markup:

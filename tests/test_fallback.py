@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pdfplumber
+import polib
 import pytest
 from click.testing import CliRunner
 
@@ -102,3 +103,48 @@ def test_also_available_names_only_built_editions(tmp_path):
     assert "ru: 100 % translated up to date" in result.output, result.output
     en = (out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8")
     assert "partly translated" not in en and 'href="short-interview.ru.html"' in en
+
+
+@pytest.mark.allow_logs  # briefgen has no catalog of its own strings in Kazakh (and says so)
+def test_kazakh_edition_with_a_partial_catalog(small_copy, tmp_path):
+    """kk, a language added with `i18n add` and partly translated: the translated passage has the
+    Kazakh date, the passage in English the English one, with English quotation marks."""
+    edit(small_copy / "brief.yaml", '      - "Sanctions are proposed against {sanctions.list}."\n',
+         '      - "Sanctions are proposed against {sanctions.list}."\n'
+         '      - \'Figures "as of" {prisoners.as_of}: {prisoners.count} held.\'\n')
+    runner = CliRunner()
+    assert runner.invoke(main, ["i18n", "add", "kk", str(small_copy)]).exit_code == 0
+    po = small_copy / "translations" / "kk.po"
+    catalog = polib.pofile(str(po))
+    for key, text in {"brief:chapters/detentions/blocks/count/text":
+                      "{prisoners.as_of} жағдай бойынша **{prisoners.phrase}** бар: {prisoners.names}.[^list-source]",
+                      "brief:chapters/detentions/title": "Қамауға алу"}.items():
+        catalog.find(key, by="msgctxt").msgstr = text
+    catalog.save(str(po))
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", str(small_copy), "--lang", "kk", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"kk: \d+ % translated \(0 stale, \d+ missing", result.output)
+    html = (out / "small-brief" / "small-brief.kk.html").read_text(encoding="utf-8").replace("\u202f", " ")
+    assert "2021 ж. 26 қазан жағдай бойынша" in html  # the translated passage: Kazakh date
+    assert '<title lang="en">Test briefing on detentions</title>' in html
+    english = re.search(r'<span lang="en" class="untranslated">(Figures .*?)</span>', html)
+    assert english and english[1] == "Figures “as of” 26 October 2021: 3 held."
+    pdf = " ".join(pdf_text(out / "small-brief" / "small-brief.kk.pdf").replace("\u202f", " ").split())
+    assert "Figures “as of” 26 October 2021: 3 held." in pdf and "2021 ж. 26 қазан жағдай бойынша" in pdf
+    assert not re.search(r"Figures[^.]*(ж\.|қазан|«)", pdf)
+
+
+def test_title_in_the_source_language_in_header_and_metadata(small_copy):
+    """An untranslated title: <title> carries lang="en"; the running header (a margin box, which
+    cannot carry a language) takes the translated short title instead."""
+    from conftest import print_html
+
+    po = small_copy / "translations" / "ru.po"
+    catalog = polib.pofile(str(po))
+    catalog.find("brief:title", by="msgctxt").msgstr = ""
+    catalog.save(str(po))
+    html = print_html("ru", small_copy)
+    assert '<title lang="en">Test briefing on detentions</title>' in html
+    assert '@top-left { content: "Тестовый брифинг"; }' in html
+    assert '<h1 class="title" lang="en">' in html
