@@ -43,17 +43,25 @@ def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
     from briefgen.translations import check_catalogs
 
     problems = []
+    translated = []
     dirs = _brief_dirs(content_dirs)
     for directory in dirs:
         try:
-            problems.extend(check_catalogs(load_brief(directory, allow_remote=allow_remote)))
+            found, statuses = check_catalogs(load_brief(directory, allow_remote=allow_remote))
         except BriefgenError as error:
             if not error.problems:
                 raise
             problems.extend(error.problems)
+            continue
+        problems.extend(found)
+        translated += [f"{directory.name} {lang}: {status.percent:.0f} % translated"
+                       + (f" ({status.counts['stale']} stale, {status.counts['missing']} missing)" if status.incomplete else "")
+                       for lang, status in statuses.items()]
     if problems:
         raise BriefgenError(problems=problems)
     click.echo(f"{len(dirs)} brief{'s' if len(dirs) != 1 else ''} OK: {', '.join(display_path(d) for d in dirs)}")
+    for line in translated:  # valid is not complete: say how much of each edition is translated
+        click.echo(f"  {line}")
 
 
 @main.command()

@@ -207,10 +207,11 @@ def catalog_problems(brief: Brief, lang: str, catalog: polib.POFile | None) -> l
     return problems
 
 
-def check_catalogs(brief: Brief, languages: list[str] | None = None) -> list[Problem]:
-    """Every problem of the brief's catalogs: malformed files, messages without keys, translations
-    that lose a footnote call, placeholder or link."""
+def check_catalogs(brief: Brief, languages: list[str] | None = None) -> tuple[list[Problem], dict[str, EditionStatus]]:
+    """Every problem of the brief's catalogs (malformed files, messages without keys, translations
+    that lose a footnote call, placeholder or link), and each translation's status."""
     problems: list[Problem] = []
+    statuses = {}
     for lang in languages or brief.document.editions:
         if lang == brief.source_language:
             continue
@@ -219,9 +220,10 @@ def check_catalogs(brief: Brief, languages: list[str] | None = None) -> list[Pro
         except BriefgenError as error:
             problems.extend(error.problems)
             continue
+        statuses[lang] = edition_status(brief, lang, catalog)
         problems.extend(catalog_problems(brief, lang, catalog))
-        problems.extend(check_translations(brief, edition_status(brief, lang, catalog)))
-    return problems
+        problems.extend(check_translations(brief, statuses[lang]))
+    return problems, statuses
 
 
 def localize(brief: Brief, lang: str, status: EditionStatus) -> Brief:
