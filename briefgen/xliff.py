@@ -26,6 +26,7 @@ import polib
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import XMLParser
 
+from briefgen import markup
 from briefgen.content import Brief
 from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 from briefgen.translations import EditionStatus, edition_status, markup_differences, write_language
@@ -35,6 +36,8 @@ NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 VERSIONS = ("1.2", "2.0")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: States that mean "not done yet": imported as fuzzy (a PO editor or the next export shows them again).
+#: What CAT tools must not touch: footnote calls and placeholders (exported as inline codes).
+CODE = re.compile(f"(?:{markup.FOOTNOTE_CALL.pattern})|(?:{markup.PLACEHOLDER.pattern})")
 UNDONE = {"new", "needs-translation", "needs-adaptation", "needs-l10n", "needs-review-translation",
           "needs-review-adaptation", "needs-review-l10n", "initial"}
 
@@ -72,8 +75,21 @@ def export(brief: Brief, lang: str, version: str = "1.2") -> bytes:
         root = _export_20(brief, status)
     else:
         raise BriefgenError(f"unknown XLIFF version '{version}': write 1.2 or 2.0")
-    ET.indent(root, space=" ")
+    _indent(root)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def _indent(element: ET.Element, level: int = 0) -> None:
+    """Indent the structure for people reading the file, never the text: ElementTree's own indent
+    would change the whitespace around inline codes inside a source or target."""
+    children = list(element)
+    if not children or element.tag.rsplit("}", 1)[-1] in ("source", "target"):
+        return
+    element.text = "\n" + " " * (level + 1)
+    for child in children:
+        _indent(child, level + 1)
+        child.tail = "\n" + " " * (level + 1)
+    children[-1].tail = "\n" + " " * level
 
 
 def _location(brief: Brief, item) -> str:
@@ -93,10 +109,10 @@ def _export_12(brief: Brief, status: EditionStatus) -> ET.Element:
     for item in status.units:
         unit = ET.SubElement(body, f"{{{NS12}}}trans-unit", {"id": item.unit.key, "resname": item.unit.key,
                                                              XML_SPACE: "preserve"})
-        ET.SubElement(unit, f"{{{NS12}}}source").text = item.unit.text
+        _fill(ET.SubElement(unit, f"{{{NS12}}}source"), item.unit.text, NS12)
         if item.translation:
             state = "translated" if item.state == "translated" else "needs-review-translation"
-            ET.SubElement(unit, f"{{{NS12}}}target", {"state": state}).text = item.translation
+            _fill(ET.SubElement(unit, f"{{{NS12}}}target", {"state": state}), item.translation, NS12)
         ET.SubElement(unit, f"{{{NS12}}}note", {"from": "briefgen"}).text = _note(brief, item)
     return root
 
@@ -109,16 +125,46 @@ def _export_20(brief: Brief, status: EditionStatus) -> ET.Element:
         unit = ET.SubElement(file, f"{{{NS20}}}unit", {"id": escape_id(item.unit.key), "name": item.unit.key})
         notes = ET.SubElement(unit, f"{{{NS20}}}notes")
         ET.SubElement(notes, f"{{{NS20}}}note", {"category": "location"}).text = _note(brief, item)
+        codes = list(dict.fromkeys(m[0] for text in (item.unit.text, item.translation or "") for m in CODE.finditer(text)))
+        if codes:  # each code's text once, referred to by the <ph/> elements
+            data = ET.SubElement(unit, f"{{{NS20}}}originalData")
+            for index, code in enumerate(codes, 1):
+                ET.SubElement(data, f"{{{NS20}}}data", {"id": f"d{index}"}).text = code
+        refs = {code: f"d{index}" for index, code in enumerate(codes, 1)}
         segment = ET.SubElement(unit, f"{{{NS20}}}segment",
                                 {"state": "translated" if item.state == "translated" else "initial"})
-        ET.SubElement(segment, f"{{{NS20}}}source", {XML_SPACE: "preserve"}).text = item.unit.text
+        _fill(ET.SubElement(segment, f"{{{NS20}}}source", {XML_SPACE: "preserve"}), item.unit.text, NS20, refs)
         if item.translation:
-            ET.SubElement(segment, f"{{{NS20}}}target", {XML_SPACE: "preserve"}).text = item.translation
+            _fill(ET.SubElement(segment, f"{{{NS20}}}target", {XML_SPACE: "preserve"}), item.translation, NS20, refs)
     return root
 
 
+def _fill(element: ET.Element, text: str, ns: str, refs: dict[str, str] | None = None) -> None:
+    """``text`` into ``element``, its footnote calls and placeholders as inline codes a CAT tool
+    protects: ``<ph id="1">[^note]</ph>`` (1.2, the code inside), ``<ph id="1" dataRef="d1"
+    equiv="[^note]"/>`` (2.0, the code in the unit's originalData)."""
+    element.text, last, position = "", None, 0
+    for number, match in enumerate(CODE.finditer(text), 1):
+        if last is None:
+            element.text += text[position:match.start()]
+        else:
+            last.tail = text[position:match.start()]
+        if ns == NS12:
+            last = ET.SubElement(element, f"{{{NS12}}}ph", {"id": str(number)})
+            last.text = match[0]
+        else:
+            last = ET.SubElement(element, f"{{{NS20}}}ph", {"id": str(number), "dataRef": refs[match[0]],
+                                                            "equiv": match[0], "disp": match[0]})
+        position = match.end()
+    if last is None:
+        element.text += text[position:]
+    else:
+        last.tail = text[position:]
+
+
 def _note(brief: Brief, item) -> str:
-    note = f"{_location(brief, item)} — keep footnote calls [^…], placeholders {{…}} and link targets as they are"
+    note = (f"{_location(brief, item)} — keep the inline codes (footnote calls [^…], placeholders {{…}}) and "
+            "link targets as they are")
     if item.state == "stale":
         note += "; the source changed since this translation: review it"
     return note
@@ -215,25 +261,25 @@ def import_file(brief: Brief, path: Path) -> Imported:
         if key in imported:
             problems.append(at(element, key, "this unit id appears twice: keep one"))
             continue
-        if target is None or isinstance(target, Problem):
-            if target is not None:
-                problems.append(at(element, key, target.message))
+        bad = [part for part in (source, target) if isinstance(part, Inline) and part.error]
+        if bad:
+            problems.extend(at(part.error[0], key, part.error[1]) for part in bad)
             continue
-        text, target_element = target
-        if not text:
+        if target is None or not target.text:
             continue
         unit = units[key]
-        if error := control_character_error(text):
-            problems.append(at(target_element, key, error))
+        if error := control_character_error(target.text):
+            problems.append(at(target.element, key, error))
             continue
-        for what, detail in markup_differences(unit.text, text):
-            problems.append(at(target_element, key, f"{what} ({unit.file}.yaml:"
+        for what, detail in markup_differences(unit.text, target.text):
+            problems.append(at(target.element, key, f"{what} ({unit.file}.yaml:"
                                                     f"{brief.files[unit.file].position(unit.yaml_path)[0]}){detail}"))
-        message = polib.POEntry(msgctxt=key, msgid=unit.text, msgstr=text)
-        if state in UNDONE or source != unit.text:
+        message = polib.POEntry(msgctxt=key, msgid=unit.text, msgstr=target.text)
+        source_text = source.text if source is not None else unit.text
+        if state in UNDONE or source_text != unit.text:
             message.flags = ["fuzzy"]
-            if source != unit.text:
-                message.previous_msgid = source
+            if source_text != unit.text:
+                message.previous_msgid = source_text
             fuzzy += 1
         imported[key] = message
     if problems:
@@ -242,41 +288,65 @@ def import_file(brief: Brief, path: Path) -> Imported:
     return Imported(lang, len(imported), fuzzy, status)
 
 
+@dataclass
+class Inline:
+    """The text of a source or target element, inline codes put back; or why it cannot be read."""
+
+    text: str
+    element: ET.Element
+    error: tuple[ET.Element, str] | None = None
+
+
 def _units(root: ET.Element, version: str):
-    """(element, key, source text, (target text, element) | None | Problem, state) of each unit."""
+    """(element, key, source, target, state) of each unit; source and target are :class:`Inline` or None."""
     if version == "1.2":
         for unit in root.iter(f"{{{NS12}}}trans-unit"):
             key = unit.get("resname") or unit.get("id")
-            source = _text(unit.find(f"{{{NS12}}}source"))
+            source = _inline(unit.find(f"{{{NS12}}}source"), {})
             target = unit.find(f"{{{NS12}}}target")
-            yield unit, key, source, _target(target), target.get("state") if target is not None else None
-    else:
-        for unit in root.iter(f"{{{NS20}}}unit"):
-            key = unit.get("name") or (unescape_id(unit.get("id")) if unit.get("id") else None)
-            segments = unit.findall(f"{{{NS20}}}segment")
-            if len(segments) > 1:  # a CAT tool split the unit into sentences: join them back
-                source = "".join(_text(s.find(f"{{{NS20}}}source")) or "" for s in segments)
-                targets = [_target(s.find(f"{{{NS20}}}target")) for s in segments]
-                bad = next((t for t in targets if isinstance(t, Problem)), None)
-                target = bad or (("".join(t[0] for t in targets if t), segments[0]) if all(targets) else None)
-                states = {s.get("state", "translated") for s in segments}
-                yield unit, key, source, target, "initial" if states & UNDONE else "translated"
-                continue
-            segment = segments[0] if segments else unit
-            yield (unit, key, _text(segment.find(f"{{{NS20}}}source")), _target(segment.find(f"{{{NS20}}}target")),
-                   segment.get("state", "translated"))
+            yield unit, key, source, _inline(target, {}), target.get("state") if target is not None else None
+        return
+    for unit in root.iter(f"{{{NS20}}}unit"):
+        key = unit.get("name") or (unescape_id(unit.get("id")) if unit.get("id") else None)
+        data = {d.get("id"): d.text or "" for d in unit.iter(f"{{{NS20}}}data")}
+        segments = unit.findall(f"{{{NS20}}}segment") or [unit]
+        # a CAT tool may split a unit into sentences: join them back
+        sources = [_inline(s.find(f"{{{NS20}}}source"), data) for s in segments]
+        targets = [_inline(s.find(f"{{{NS20}}}target"), data) for s in segments]
+        states = {s.get("state", "translated") for s in segments}
+        yield (unit, key, _join(sources), None if all(t is None for t in targets) else _join(targets),
+               "initial" if states & UNDONE else "translated")
 
 
-def _text(element: ET.Element | None) -> str | None:
-    return None if element is None else (element.text or "")
+def _join(parts: list[Inline | None]) -> Inline | None:
+    present = [p for p in parts if p is not None]
+    if not present:
+        return None
+    error = next((p.error for p in present if p.error), None)
+    return Inline("".join(p.text for p in present), present[0].element, error)
 
 
-def _target(element: ET.Element | None):
-    """(text, element) of a target, None if there is none, a Problem if it holds inline markup."""
+def _inline(element: ET.Element | None, data: dict[str, str]) -> Inline | None:
+    """The text of ``element`` with its inline codes (``ph``) written back as their code; markers
+    (``g``, ``mrk``, ``pc``) give their text; anything else cannot be read back."""
     if element is None:
         return None
-    if len(element):
-        child = element[0].tag.rsplit("}", 1)[-1]
-        return Problem("", 0, 0, "", f"inline element <{child}> in the target: briefgen's units are plain text with "
-                                     "Markdown — write the text, [^footnote] calls and {placeholders} as in the source")
-    return element.text or "", element
+    out = [element.text or ""]
+    for child in element:
+        name = child.tag.rsplit("}", 1)[-1]
+        if name == "ph":
+            code = child.text if child.tag == f"{{{NS12}}}ph" else data.get(child.get("dataRef", ""))
+            if not code or not CODE.fullmatch(code):
+                return Inline("", element, (child, f"inline code <ph id=\"{child.get('id')}\"> does not hold a footnote "
+                                                   "call or placeholder of the export: keep the codes briefgen wrote"))
+            out.append(code)
+        elif name in ("g", "mrk", "pc"):
+            inner = _inline(child, data)
+            if inner.error:
+                return Inline("", element, inner.error)
+            out.append(inner.text)
+        else:
+            return Inline("", element, (child, f"inline element <{name}> in the text: briefgen's units are plain text "
+                                               "with Markdown — write the text, [^footnote] calls and {placeholders} as in the source"))
+        out.append(child.tail or "")
+    return Inline("".join(out), element)

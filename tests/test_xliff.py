@@ -24,17 +24,23 @@ def run(*args):
 
 
 def machine_translate(path, version):
-    """A 'CAT tool': fills every target with a marked copy of the source (calls and placeholders kept)."""
+    """A 'CAT tool': fills every target with a marked copy of the source, inline codes kept."""
+    import copy
+
     ns = NS12 if version == "1.2" else NS20
     ET.register_namespace("", ns)
     tree = ET.parse(path)
     units = tree.getroot().iter(f"{{{ns}}}trans-unit" if version == "1.2" else f"{{{ns}}}segment")
     for unit in units:
-        source = unit.find(f"{{{ns}}}source").text
-        target = unit.find(f"{{{ns}}}target")
-        if target is None:
-            target = ET.SubElement(unit, f"{{{ns}}}target")
-        target.text = "[kk] " + source
+        source = unit.find(f"{{{ns}}}source")
+        old = unit.find(f"{{{ns}}}target")
+        if old is not None:
+            unit.remove(old)
+        target = copy.deepcopy(source)
+        target.tag = f"{{{ns}}}target"
+        target.tail = None
+        target.text = "[kk] " + (source.text or "")
+        unit.insert(list(unit).index(source) + 1, target)
         (target if version == "1.2" else unit).set("state", "translated")
     tree.write(path, encoding="UTF-8", xml_declaration=True)
 
@@ -50,6 +56,10 @@ def test_export_translate_import_gives_100_percent(small_copy, tmp_path, version
     ids = [u.get("resname") if version == "1.2" else u.get("name")
            for u in root.iter(f"{{{NS12}}}trans-unit" if version == "1.2" else f"{{{NS20}}}unit")]
     assert KEY in ids and len(ids) == 43
+    # footnote calls and placeholders are inline codes the CAT tool protects
+    text = out.read_text(encoding="utf-8")
+    assert ('<ph id="1">[^hrw-report]</ph></source>' if version == "1.2" else
+            '<data id="d1">[^hrw-report]</data>') in text
     machine_translate(out, version)
     result = run("i18n", "import", out, small_copy)
     assert result.exit_code == 0, result.output
@@ -97,18 +107,28 @@ def test_hostile_xliff_gives_positioned_errors_and_writes_nothing(small_copy, tm
     # a wrong id, a dropped footnote call, a changed link: each at its line:col
     lines = good.splitlines()
     hostile = good.replace('resname="brief:author"', 'resname="brief:autor"')
-    hostile = hostile.replace("критиков.[^hrw-report]</target>", "критиков.</target>")
+    hostile = hostile.replace('критиков.<ph id="1">[^hrw-report]</ph></target>', "критиков.</target>")
     hostile = hostile.replace("(https://example.org/a)</target>", "(https://evil.example/a)</target>")
     out.write_text(hostile, encoding="utf-8")
     result = run("i18n", "import", out, small_copy)
     assert result.exit_code == 1
     author_line = next(i for i, line in enumerate(lines, 1) if 'resname="brief:author"' in line)
-    target_line = next(i for i, line in enumerate(lines, 1) if "критиков.[^hrw-report]</target>" in line)
+    target_line = next(i for i, line in enumerate(lines, 1) if 'критиков.<ph id="1">[^hrw-report]</ph></target>' in line)
     assert f"ru.xlf:{author_line}:4: brief:autor: unknown unit id 'brief:autor'" in result.output
     assert re.search(rf"ru\.xlf:{target_line}:5: {re.escape(KEY)}: footnote calls differ from the source "
                      r"\(brief.yaml:\d+\): missing \[\^hrw-report\]", result.output), result.output
     assert "links differ from the source" in result.output and "https://evil.example/a" in result.output
     assert "3 problems found" in result.output
+    assert po.read_bytes() == before
+
+    # inline codes: one that holds something else, an element briefgen does not write
+    codes = good.replace('<ph id="1">[^intro-note]</ph></target>', '<ph id="1">&lt;script&gt;</ph></target>', 1)
+    codes = codes.replace("Тестовый фонд</target>", "Тестовый <bpt id=\"1\">&lt;b&gt;</bpt>фонд</target>", 1)
+    out.write_text(codes, encoding="utf-8")
+    result = run("i18n", "import", out, small_copy)
+    assert result.exit_code == 1
+    assert re.search(r"ru\.xlf:\d+:\d+: brief:intro: inline code <ph id=\"1\"> does not hold a footnote call", result.output)
+    assert re.search(r"ru\.xlf:\d+:\d+: brief:author: inline element <bpt> in the text", result.output), result.output
     assert po.read_bytes() == before
 
     out.write_text(good.replace("<body>", "<body", 1), encoding="utf-8")
