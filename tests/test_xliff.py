@@ -198,3 +198,19 @@ def test_status_counts_words(small_copy):
     assert re.search(r"words: [\d,]+ translated, 8 stale, 0 missing \(source words; 8 to translate\)", result.output)
     assert re.search(r"briefgen's own strings \(\S+ru/LC_MESSAGES/messages\.po\): \d+ translated, 0 stale, 0 missing", result.output)
     assert "en: source language, 43 units, " in result.output
+
+
+def test_xliff_20_unit_split_into_segments_is_joined(small_copy, tmp_path):
+    out = tmp_path / "ru.xlf"
+    assert run("i18n", "export", "--xliff", "ru", small_copy, "--version", "2.0", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    whole = re.search(r'<segment state="translated">\s*<source xml:space="preserve">Test briefing on detentions</source>'
+                      r'\s*<target xml:space="preserve">Тестовый брифинг о задержаниях</target>\s*</segment>', text)
+    assert whole
+    split = ('<segment state="translated"><source>Test briefing </source><target>Тестовый брифинг, </target></segment>'
+             '<segment state="translated"><source>on detentions</source><target>о задержаниях</target></segment>')
+    out.write_text(text.replace(whole[0], split), encoding="utf-8")
+    result = run("i18n", "import", out, small_copy)
+    assert result.exit_code == 0 and "ru: 100 %" in result.output, result.output
+    catalog = polib.pofile(str(small_copy / "translations" / "ru.po"))
+    assert catalog.find("brief:title", by="msgctxt").msgstr == "Тестовый брифинг, о задержаниях"
