@@ -151,11 +151,14 @@ def i18n_update(content_dirs, languages) -> None:
     """Write the template (translations/<slug>.pot) and merge the text units into each language's catalog."""
     from briefgen.build import plan_editions
     from briefgen.content import load_brief
+    from briefgen.pocatalog import template_path
     from briefgen.translations import catalog_path, update_catalogs
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
-        for lang, status in update_catalogs(brief, plan_editions(brief, list(languages) or None)).items():
+        statuses = update_catalogs(brief, plan_editions(brief, list(languages) or None))
+        click.echo(f"{display_path(template_path(brief.root))}: template, {sum(1 for _ in brief.units())} units")
+        for lang, status in statuses.items():
             counts = status.counts
             click.echo(f"{display_path(catalog_path(brief, lang))}: {counts['translated']} translated, "
                        f"{counts['stale']} stale (fuzzy), {counts['missing']} missing")

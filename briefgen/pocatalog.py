@@ -109,7 +109,9 @@ def _header(slug: str, lang: str, plurals: bool, old: polib.POFile | None, now: 
     header["Language"] = lang
     if plurals:
         header["Plural-Forms"] = plural_forms(lang)
-    header["X-Generator"] = "briefgen"
+    header["X-Generator"] = keep("X-Generator", "briefgen")
+    # fields a translator's tool added (X-Poedit-*, X-Crowdin-*, …) stay, in their order
+    header.update((name, value) for name, value in kept.items() if name.startswith("X-") and name not in header)
     return header
 
 

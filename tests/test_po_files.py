@@ -112,3 +112,24 @@ def test_new_catalog_and_template_pass_msgfmt(small_copy):
         assert msgfmt_check(path) == ""
     header = polib.pofile(str(small_copy / "translations" / "ru.po")).metadata
     assert header["Language"] == "ru" and header["Plural-Forms"].startswith("nplurals=3;")
+
+
+def test_header_written_by_a_po_editor_is_kept(small_copy):
+    """What Poedit or Weblate write into the header (translator, team, revision date, their own
+    X- fields) survives `i18n update`; the messages' dates do not move on a no-op."""
+    po = small_copy / "translations" / "ru.po"
+    catalog = polib.pofile(str(po))
+    catalog.metadata.update({"Last-Translator": "Anna Translator <anna@example.org>", "Language-Team": "Russian",
+                             "PO-Revision-Date": "2026-01-02 10:00+0100", "X-Generator": "Poedit 3.4",
+                             "X-Poedit-SourceCharset": "UTF-8"})
+    catalog.wrapwidth = 60  # an editor that wraps differently
+    catalog.save(str(po))
+    runner = CliRunner()
+    assert runner.invoke(main, ["i18n", "update", str(small_copy)]).exit_code == 0
+    header = polib.pofile(str(po)).metadata
+    assert header["Last-Translator"] == "Anna Translator <anna@example.org>" and header["Language-Team"] == "Russian"
+    assert header["PO-Revision-Date"] == "2026-01-02 10:00+0100" and header["X-Poedit-SourceCharset"] == "UTF-8"
+    assert msgfmt_check(po) == ""
+    before = po.read_bytes()
+    assert runner.invoke(main, ["i18n", "update", str(small_copy)]).exit_code == 0
+    assert po.read_bytes() == before
