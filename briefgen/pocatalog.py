@@ -61,12 +61,35 @@ def read(path: Path) -> polib.POFile | None:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:
         raise BriefgenError(problems=[Problem(display_path(path), 1, 1, "", f"cannot read catalog: not UTF-8 ({error.reason}) — save it as UTF-8")]) from None
+    problems = syntax_problems(text, display_path(path))
+    if problems:
+        raise BriefgenError(problems=problems)
     try:
         return polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as error:
         found = re.search(r"line (\d+)", str(error))
         raise BriefgenError(problems=[Problem(display_path(path), int(found[1]) if found else 1, 1, "",
                                               f"malformed PO file: {error}")]) from None
+
+
+#: A line of a PO file outside comments: a keyword and a C string, or a string continuing the last one.
+PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"\s*')
+
+
+def syntax_problems(text: str, shown: str) -> list[Problem]:
+    """Lines gettext's tools would refuse (an unterminated string, an unknown keyword) — polib
+    reads some of them silently, so they are checked here, each at its line."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        # previous (#|) and obsolete (#~) messages are read by gettext's tools too
+        stripped = re.sub(r"^#(?:~\s*\|?|\|)\s*", "", stripped) if re.match(r"#[~|]", stripped) else stripped
+        if not stripped or stripped.startswith("#") or PO_LINE.fullmatch(stripped):
+            continue
+        what = "a string that does not end on its line" if stripped.count('"') % 2 or '"' not in stripped[-1:] else "a line gettext cannot read"
+        problems.append(Problem(shown, number, 1, "", f"malformed PO file: {what}: {stripped[:60]!r} — write "
+                                "msgid/msgstr \"…\" with each line a whole quoted string (msgfmt -c shows the same)"))
+    return problems
 
 
 def is_key(context: str | None) -> bool:

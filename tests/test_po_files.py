@@ -133,3 +133,19 @@ def test_header_written_by_a_po_editor_is_kept(small_copy):
     before = po.read_bytes()
     assert runner.invoke(main, ["i18n", "update", str(small_copy)]).exit_code == 0
     assert po.read_bytes() == before
+
+
+@pytest.mark.parametrize("broken", ['msgctxt "x"\nmsgid "a\nmsgstr "b"\n',
+                                    '#, fuzzy\n#| msgid "" "In general… on the\n#| whole:"\nmsgctxt "y"\nmsgid "c"\nmsgstr "d"\n',
+                                    'msgctxt "z"\nmsgid "e"\nmsgstring "f"\n'])
+def test_a_catalog_gettext_refuses_is_refused_at_its_line(small_copy, broken):
+    """polib reads some broken lines silently; briefgen refuses what msgfmt refuses, at the line."""
+    po = small_copy / "translations" / "ru.po"
+    lines = po.read_text(encoding="utf-8").count("\n")
+    po.write_text(po.read_text(encoding="utf-8") + "\n" + broken, encoding="utf-8")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po)], capture_output=True).returncode != 0
+    result = CliRunner().invoke(main, ["check", str(small_copy)])
+    assert result.exit_code == 1
+    bad_line = lines + 1 + next(i for i, line in enumerate(broken.splitlines(), 1)
+                                if line.count('"') % 2 or "msgstring" in line)
+    assert f"ru.po:{bad_line}:1: malformed PO file" in result.output, result.output
