@@ -34,6 +34,7 @@ from briefgen.translations import EditionStatus, edition_status, markup_differen
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 VERSIONS = ("1.2", "2.0")
+MAX_BYTES = 50 * 2**20  # the sample briefing's XLIFF is about 220 KB
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: States that mean "not done yet": imported as fuzzy (a PO editor or the next export shows them again).
 #: What CAT tools must not touch: footnote calls and placeholders (exported as inline codes).
@@ -200,6 +201,9 @@ def parse(path: Path) -> tuple[ET.Element, dict[int, tuple[int, int]]]:
     builder = _Builder()
     parser = XMLParser(target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     builder.expat = parser.parser
+    if Path(path).stat().st_size > MAX_BYTES:
+        raise BriefgenError(problems=[Problem(shown, 1, 1, "", f"file larger than {MAX_BYTES // 2**20} MiB: "
+                                              "export one brief and language per file")])
     try:
         parser.feed(Path(path).read_bytes())
         return parser.close(), builder.positions
@@ -238,7 +242,7 @@ def import_file(brief: Brief, path: Path) -> Imported:
         line, column = positions.get(id(element), (1, 1))
         return Problem(shown, line, column, key, message)
 
-    version, original, lang = file_info(root)
+    version, _, lang = file_info(root)
     if not version:
         raise BriefgenError(problems=[at(root, "", f"not an XLIFF 1.2 or 2.0 document (root element {root.tag})")])
     targets = [code for code in brief.document.editions if code != brief.source_language]
@@ -249,6 +253,7 @@ def import_file(brief: Brief, path: Path) -> Imported:
     units = {u.key: u for u in brief.units()}
     problems: list[Problem] = []
     imported: dict[str, polib.POEntry] = {}
+    seen: set[str] = set()
     fuzzy = 0
     for element, key, source, target, state in _units(root, version):
         if key is None:
@@ -258,9 +263,10 @@ def import_file(brief: Brief, path: Path) -> Imported:
             problems.append(at(element, key, f"unknown unit id '{key}': not a text of {brief.slug} — keep the ids briefgen "
                                              "wrote, or export again after 'briefgen i18n update'"))
             continue
-        if key in imported:
+        if key in seen:
             problems.append(at(element, key, "this unit id appears twice: keep one"))
             continue
+        seen.add(key)
         bad = [part for part in (source, target) if isinstance(part, Inline) and part.error]
         if bad:
             problems.extend(at(part.error[0], key, part.error[1]) for part in bad)

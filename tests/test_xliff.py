@@ -109,6 +109,7 @@ def test_hostile_xliff_gives_positioned_errors_and_writes_nothing(small_copy, tm
     hostile = good.replace('resname="brief:author"', 'resname="brief:autor"')
     hostile = hostile.replace('критиков.<ph id="1">[^hrw-report]</ph></target>', "критиков.</target>")
     hostile = hostile.replace("(https://example.org/a)</target>", "(https://evil.example/a)</target>")
+    hostile = hostile.replace('resname="brief:short_title"', 'resname="brief:subtitle"')  # one unit twice
     out.write_text(hostile, encoding="utf-8")
     result = run("i18n", "import", out, small_copy)
     assert result.exit_code == 1
@@ -118,7 +119,9 @@ def test_hostile_xliff_gives_positioned_errors_and_writes_nothing(small_copy, tm
     assert re.search(rf"ru\.xlf:{target_line}:5: {re.escape(KEY)}: footnote calls differ from the source "
                      r"\(brief.yaml:\d+\): missing \[\^hrw-report\]", result.output), result.output
     assert "links differ from the source" in result.output and "https://evil.example/a" in result.output
-    assert "3 problems found" in result.output
+    subtitle_line = next(i for i, line in enumerate(lines, 1) if 'resname="brief:subtitle"' in line)
+    assert f"ru.xlf:{subtitle_line}:4: brief:subtitle: this unit id appears twice: keep one" in result.output
+    assert "4 problems found" in result.output
     assert po.read_bytes() == before
 
     # inline codes: one that holds something else, an element briefgen does not write
@@ -214,3 +217,16 @@ def test_xliff_20_unit_split_into_segments_is_joined(small_copy, tmp_path):
     assert result.exit_code == 0 and "ru: 100 %" in result.output, result.output
     catalog = polib.pofile(str(small_copy / "translations" / "ru.po"))
     assert catalog.find("brief:title", by="msgctxt").msgstr == "Тестовый брифинг, о задержаниях"
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_sample_round_trip_through_xliff_is_lossless(sample_copy, tmp_path, version):
+    """Every unit of the sample, its Markdown, calls and placeholders, comes back byte for byte."""
+    po = sample_copy / "translations" / "ru.po"
+    before = po.read_bytes()
+    out = tmp_path / "ru.xlf"
+    assert run("i18n", "export", "--xliff", "ru", sample_copy, "--version", version, "-o", out).exit_code == 0
+    po.unlink()
+    result = run("i18n", "import", out, sample_copy)
+    assert "267 units imported (0 marked for review); ru: 100 %" in result.output, result.output
+    assert po.read_bytes().split(b"\n\n", 1)[1] == before.split(b"\n\n", 1)[1]  # every message, byte for byte
