@@ -133,6 +133,14 @@ def test_kazakh_edition_with_a_partial_catalog(small_copy, tmp_path):
     pdf = " ".join(pdf_text(out / "small-brief" / "small-brief.kk.pdf").replace("\u202f", " ").split())
     assert "Figures “as of” 26 October 2021: 3 held." in pdf and "2021 ж. 26 қазан жағдай бойынша" in pdf
     assert not re.search(r"Figures[^.]*(ж\.|қазан|«)", pdf)
+    # every passage in English has its rule in the page margin, also a table cell and a list item
+    with pdfplumber.open(out / "small-brief" / "small-brief.kk.pdf") as document:
+        page = document.pages[0]
+        margin = min(w["x0"] for w in page.extract_words())
+        for word in ("Security", "spokesman", "Figures"):
+            found = next(w for w in page.extract_words() if w["text"].startswith(word))
+            assert [e for e in page.edges if e["orientation"] == "v" and e["x0"] < margin - 5
+                    and e["top"] <= found["bottom"] and e["bottom"] >= found["top"]], word
 
 
 def test_title_in_the_source_language_in_header_and_metadata(small_copy):
