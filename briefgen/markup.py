@@ -114,8 +114,10 @@ class Scan:
         return [link for link in self.links if not safe_link(link)]
 
 
+@lru_cache(maxsize=8192)
 def scan(text: str) -> Scan:
-    """Find the footnote calls, placeholders and link targets of ``text`` in order."""
+    """Find the footnote calls, placeholders and link targets of ``text`` in order (remembered:
+    validation and the translation checks scan the same source texts; treat the result as read-only)."""
     found = Scan()
     for token in parser(scanning=True).parseInline(text, {}):
         for child in token.children or ():

@@ -155,10 +155,12 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
         if error := control_character_error(item.translation):
             problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, error))
             continue
-        where = brief.problem(item.unit, message="").file
-        line = brief.files[item.unit.file].position(item.unit.yaml_path)[0]
-        problems.extend(Problem(shown, item.po_line or 1, 1, item.unit.key, f"{error} ({where}:{line}){detail}")
-                        for error, detail in markup_differences(item.unit.text, item.translation))
+        differences = markup_differences(item.unit.text, item.translation)
+        if differences:
+            where = brief.files[item.unit.file].shown
+            line = brief.files[item.unit.file].position(item.unit.yaml_path)[0]
+            problems.extend(Problem(shown, item.po_line or 1, 1, item.unit.key, f"{error} ({where}:{line}){detail}")
+                            for error, detail in differences)
     return problems
 
 
