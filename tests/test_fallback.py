@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from conftest import FIXTURES, edit, pdf_text
+from conftest import FIXTURES, edit, pdf_pages, pdf_text
 
 COUNT = "As of {prisoners.as_of}, there are **{prisoners.phrase} in"
 CHANGED = 'As "of" {prisoners.as_of}, there are **{prisoners.phrase} in'
@@ -64,11 +64,12 @@ def test_fallback_passage_in_pdf_is_english_and_ruled_not_tinted(partial_ru):
     assert "As “of” 26 October 2021, there are 16 political prisoners in Kazakhstan" in flat, flat
     assert not re.search(r"[А-Яа-яЁё«»„]", passage(text.replace("-\n", ""))), flat
     assert "отмечен линией на полях" in " ".join(text.split())
-    with pdfplumber.open(pdf) as document:
-        tints = [r for page in document.pages for r in page.rects
+    number = next(i for i, text in enumerate(pdf_pages(pdf)) if "As “of” 26" in text)
+    with pdfplumber.open(pdf, pages=[number + 1]) as document:  # the passage's page only: pdfplumber is slow
+        page = document.pages[0]
+        tints = [r for r in page.rects
                  if r.get("non_stroking_color") and tuple(round(c, 2) for c in r["non_stroking_color"][:3]) == (1.0, 0.97, 0.85)]
         assert not tints, "the PDF still tints untranslated text"
-        page = next(p for p in document.pages if "As “of” 26" in (p.extract_text() or ""))
         words = page.extract_words()
         start = next(w for w in words if w["text"] == "As")
         rules = [e for e in page.edges if e["orientation"] == "v" and e["x0"] < start["x0"] - 5
