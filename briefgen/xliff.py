@@ -109,6 +109,7 @@ def _export_12(brief: Brief, status: EditionStatus) -> ET.Element:
     body = ET.SubElement(file, f"{{{NS12}}}body")
     for item in status.units:
         unit = ET.SubElement(body, f"{{{NS12}}}trans-unit", {"id": item.unit.key, "resname": item.unit.key,
+                                                             "approved": "yes" if item.state == "translated" else "no",
                                                              XML_SPACE: "preserve"})
         _fill(ET.SubElement(unit, f"{{{NS12}}}source"), item.unit.text, NS12)
         if item.translation:
@@ -310,7 +311,11 @@ def _units(root: ET.Element, version: str):
             key = unit.get("resname") or unit.get("id")
             source = _inline(unit.find(f"{{{NS12}}}source"), {})
             target = unit.find(f"{{{NS12}}}target")
-            yield unit, key, source, _inline(target, {}), target.get("state") if target is not None else None
+            # the target's state if it has one, else the unit's approval (what some tools keep instead)
+            state = target.get("state") if target is not None else None
+            if state is None and unit.get("approved") in ("yes", "no"):
+                state = "translated" if unit.get("approved") == "yes" else "needs-review-translation"
+            yield unit, key, source, _inline(target, {}), state
         return
     for unit in root.iter(f"{{{NS20}}}unit"):
         key = unit.get("name") or (unescape_id(unit.get("id")) if unit.get("id") else None)

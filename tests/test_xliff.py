@@ -230,3 +230,24 @@ def test_sample_round_trip_through_xliff_is_lossless(sample_copy, tmp_path, vers
     result = run("i18n", "import", out, sample_copy)
     assert "267 units imported (0 marked for review); ru: 100 %" in result.output, result.output
     assert po.read_bytes().split(b"\n\n", 1)[1] == before.split(b"\n\n", 1)[1]  # every message, byte for byte
+
+
+def test_exported_xliff_reads_in_translate_toolkit(small_copy, tmp_path):
+    """Another XLIFF reader (translate-toolkit's, used by Pootle and Weblate) sees every unit,
+    its key, its inline codes as placeables and which units are translated; a unit a tool
+    approves without a state comes back translated."""
+    from translate.storage import xliff
+
+    edit(small_copy / "brief.yaml", "critics.[^hrw-report]", "critics and journalists.[^hrw-report]")
+    out = tmp_path / "ru.xlf"
+    assert run("i18n", "export", "--xliff", "ru", small_copy, "-o", out).exit_code == 0
+    store = xliff.xlifffile.parsefile(out.open("rb"))
+    units = [u for u in store.units if not u.isheader()]
+    assert len(units) == 43 and all(u.getid().endswith(u.xmlelement.get("resname")) for u in units)
+    stale = next(u for u in units if u.xmlelement.get("resname") == KEY)
+    assert not stale.istranslated() and sum(u.istranslated() for u in units) == 42
+    assert "[^hrw-report]" in stale.source
+    text = out.read_text(encoding="utf-8").replace('approved="no"', 'approved="yes"')
+    out.write_text(text.replace('state="needs-review-translation"', ""), encoding="utf-8")
+    result = run("i18n", "import", out, small_copy)
+    assert "0 marked for review" in result.output
