@@ -251,3 +251,14 @@ def test_exported_xliff_reads_in_translate_toolkit(small_copy, tmp_path):
     out.write_text(text.replace('state="needs-review-translation"', ""), encoding="utf-8")
     result = run("i18n", "import", out, small_copy)
     assert "0 marked for review" in result.output
+
+
+def test_add_language_to_a_new_skeleton(tmp_path):
+    assert run("new", "my-brief", "--parent", tmp_path).exit_code == 0
+    brief = tmp_path / "my-brief" / "brief.yaml"
+    result = run("i18n", "add", "de", tmp_path / "my-brief")
+    assert result.exit_code == 0, result.output
+    assert "languages: [en, ru, de]           # editions to build; add one with 'briefgen i18n add de'" in brief.read_text(encoding="utf-8")
+    assert (tmp_path / "my-brief" / "translations" / "de.po").is_file()
+    assert (tmp_path / "my-brief" / "translations" / "my-brief.pot").is_file()
+    assert run("check", tmp_path / "my-brief").exit_code == 0
