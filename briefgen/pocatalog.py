@@ -185,13 +185,16 @@ def entry(unit_text: str, key: str, occurrence: tuple[str, int], previous: polib
         return new
     new.msgstr = previous.msgstr
     new.tcomment = previous.tcomment
-    # the text the translation was made from: for a fuzzy message, its previous msgid
-    made_from = previous.previous_msgid if previous.fuzzy and previous.previous_msgid else previous.msgid
-    if made_from == unit_text and (previous.msgid == unit_text or previous.fuzzy) and not (
-            previous.fuzzy and not previous.previous_msgid):
-        return new  # translated from exactly this text (a source changed and changed back)
+    if previous.fuzzy and not previous.previous_msgid:  # a translator's own doubt: it stays
+        new.flags = ["fuzzy"]
+        new.previous_msgid = previous.msgid if previous.msgid != unit_text else None
+        return new
+    # the text the translation was made from: a fuzzy message's previous msgid, else its msgid
+    made_from = previous.previous_msgid if previous.fuzzy else previous.msgid
+    if made_from == unit_text:
+        return new  # translated from exactly this text (also: a source changed and changed back)
     new.flags = ["fuzzy"]
-    new.previous_msgid = made_from if made_from != unit_text else None
+    new.previous_msgid = made_from
     return new
 
 
