@@ -156,3 +156,14 @@ def test_a_catalog_gettext_refuses_is_refused_at_its_line(small_copy, broken):
     bad_line = lines + 1 + next(i for i, line in enumerate(broken.splitlines(), 1)
                                 if line.count('"') % 2 or "msgstring" in line)
     assert f"ru.po:{bad_line}:1: malformed PO file" in result.output, result.output
+
+
+def test_a_translators_own_fuzzy_mark_stays(small_copy):
+    po = small_copy / "translations" / "ru.po"
+    catalog = polib.pofile(str(po))
+    catalog.find(KEY, by="msgctxt").flags = ["fuzzy"]  # "not sure": marked in Poedit
+    catalog.save(str(po))
+    result = CliRunner().invoke(main, ["i18n", "update", str(small_copy)])
+    assert "42 translated, 1 stale (fuzzy)" in result.output
+    message = polib.pofile(str(po)).find(KEY, by="msgctxt")
+    assert message.fuzzy and message.previous_msgid is None
