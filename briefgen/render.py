@@ -244,9 +244,9 @@ def listed_editions(slug: str, lang: str, editions: list[str], available: dict[s
         facts = {"complete": True, "html": True} if available is None or code == lang else available.get(code)
         if not facts:
             continue  # not built: never named, never linked
-        name = i18n.language_name(code)
-        if not facts.get("complete", True):
-            name += " " + loc.gettext("(partly translated)")
+        name = Markup(escape(i18n.language_name(code)))
+        if not facts.get("complete", True):  # said in this edition's language, inside the other's name
+            name += Markup(f' <span lang="{escape(lang)}">{escape(loc.gettext("(partly translated)"))}</span>')
         listed.append((code, name, f"{slug}.{code}.html" if facts.get("html") else None))
     return listed
 
