@@ -214,7 +214,10 @@ def i18n_export(lang, content_dir, version, out_file) -> None:
     from briefgen.translations import edition_status
     from briefgen.xliff import export
 
-    directory = content_dir or _brief_dirs(())[0]
+    found = [content_dir] if content_dir else _brief_dirs(())
+    if len(found) > 1:
+        raise click.UsageError(f"which brief? give its folder, e.g. briefgen i18n export --xliff {lang} {display_path(found[0])}")
+    directory = found[0]
     brief = load_brief(directory)
     plan_editions(brief, [lang])
     if lang == brief.source_language:
