@@ -247,6 +247,7 @@ def import_file(brief: Brief, path: Path) -> Imported:
     if not version:
         raise BriefgenError(problems=[at(root, "", f"not an XLIFF 1.2 or 2.0 document (root element {root.tag})")])
     targets = [code for code in brief.document.editions if code != brief.source_language]
+    lang = _edition_language(lang, targets)
     if lang not in targets:
         raise BriefgenError(problems=[at(root, "", f"target language '{lang}' is not a translation of {brief.slug} "
                                          f"({', '.join(targets) or 'none'}): add it with 'briefgen i18n add {lang}'"
@@ -293,6 +294,18 @@ def import_file(brief: Brief, path: Path) -> Imported:
         raise BriefgenError(problems=problems)
     status = write_language(brief, lang, imported)
     return Imported(lang, len(imported), fuzzy, status)
+
+
+def _edition_language(code: str | None, targets: list[str]) -> str | None:
+    """The edition a CAT tool's language code means: tools write regions ("ru-RU", "pt_BR")."""
+    if not code or code in targets:
+        return code
+    normal = code.replace("-", "_")
+    for candidate in (normal, normal.split("_")[0]):
+        matches = [t for t in targets if t.replace("-", "_").lower() == candidate.lower()]
+        if len(matches) == 1:
+            return matches[0]
+    return code
 
 
 @dataclass

@@ -77,7 +77,10 @@ def test_stale_unit_exported_for_review_and_imported_back(small_copy, tmp_path):
     assert run("i18n", "export", "--xliff", "ru", small_copy, "-o", out).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert 'state="needs-review-translation"' in text and "review it" in text
-    result = run("i18n", "import", out, small_copy)  # not confirmed in the CAT tool: still to review
+    # a CAT tool that writes the region ("ru-RU"), and did not confirm the unit: still to review
+    out.write_text(out.read_text(encoding="utf-8").replace('target-language="ru"', 'target-language="ru-RU"'),
+                   encoding="utf-8")
+    result = run("i18n", "import", out, small_copy)
     assert "1 marked for review" in result.output and "1 stale" in result.output
     text = text.replace('state="needs-review-translation">Задержания используются, чтобы *заставить замолчать* критиков.',
                         'state="translated">Задержания используются, чтобы *заставить замолчать* критиков и журналистов.')
