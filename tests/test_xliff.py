@@ -137,6 +137,11 @@ def test_hostile_xliff_gives_positioned_errors_and_writes_nothing(small_copy, tm
     assert re.search(r"ru\.xlf:\d+:\d+: brief:author: inline element <bpt> in the text", result.output), result.output
     assert po.read_bytes() == before
 
+    out.write_text(good.replace('target-language="ru"', 'target-language="de"'), encoding="utf-8")
+    result = run("i18n", "import", out, small_copy)
+    assert re.search(r"ru\.xlf:2:1: target language 'de' is not a translation of small-brief \(ru\): "
+                     r"add it with 'briefgen i18n add de'", result.output), result.output
+
     out.write_text(good.replace("<body>", "<body", 1), encoding="utf-8")
     result = run("i18n", "import", out, small_copy)
     assert result.exit_code == 1 and re.search(r"ru\.xlf:\d+:\d+: not well-formed XML", result.output)
