@@ -23,7 +23,8 @@ from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
-from briefgen.translations import EditionStatus, catalog_path, check_translations, edition_status, localize
+from briefgen.translations import (EditionStatus, catalog_path, catalog_problems, check_translations, edition_status,
+                                   localize, read_catalog)
 from briefgen.workers import PdfJob
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,11 @@ def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
         return editions
     unknown = [code for code in languages if code not in editions]
     if unknown:
-        raise BriefgenError(
-            f"{display_path(brief.root / 'brief.yaml')}: {', '.join(unknown)} is not among this brief's languages "
-            f"({', '.join(editions)}): add it to 'languages' in brief.yaml")
+        where = ("languages",) if brief.document.languages is not None else ("language",)
+        raise BriefgenError(problems=[brief.problem(
+            "brief", where, f"'{code}' is not among this brief's languages ({', '.join(editions)}): add it with "
+            f"'briefgen i18n add {code} {display_path(brief.root)}' (or write it into 'languages' here)", key=True)
+            for code in unknown])
     return [code for code in editions if code in languages]
 
 
@@ -67,8 +70,10 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     brief = load_brief(root, allow_remote=allow_remote)
     door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
-    statuses = {lang: edition_status(brief, lang) for lang in langs}
-    problems = [p for status in statuses.values() for p in check_translations(brief, status)]
+    catalogs = {lang: read_catalog(brief, lang) for lang in langs if lang != brief.source_language}
+    statuses = {lang: edition_status(brief, lang, catalogs.get(lang)) for lang in langs}
+    problems = [p for lang, catalog in catalogs.items() for p in catalog_problems(brief, lang, catalog)]
+    problems += [p for status in statuses.values() for p in check_translations(brief, status)]
     if strict:
         for status in statuses.values():
             problems.extend(incomplete_problems(brief, status))
@@ -76,6 +81,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         raise BriefgenError(problems=problems)
 
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
+    available = fingerprint.built_editions(out_dir, brief.slug, brief.document.editions, outputs,
+                                           {lang: not status.incomplete for lang, status in statuses.items()}, formats)
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
     manifest: dict[str, dict] = {}
@@ -83,21 +90,23 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         status = statuses[lang]
         counts = status.counts
         edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source)
+        listed = fingerprint.others(available, lang)
         facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
-                 "source": status.source, "complete": not status.incomplete}
+                 "source": status.source, "complete": not status.incomplete, "listed": listed}
         localized = None
         for fmt in formats:
             path = output_path(out_dir, brief.slug, lang, fmt)
             digest = fingerprint.edition_fingerprint(root, lang, fmt)
             if preview and fmt == "pdf":
                 digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
-            if not force and fingerprint.up_to_date(outputs, path, digest):
+            # "also available in" names the other editions as they are now
+            if not force and fingerprint.up_to_date(outputs, path, digest, listed):
                 edition.up_to_date.append(path)
                 continue
             localized = localized or localize(brief, lang, status)
             target = "screen" if fmt == "html" else "print"
             progress(f"{brief.slug} {lang}: rendering {fmt.upper()}")
-            html = render_html(localized, lang, status, target, brief.document.editions, door=door)
+            html = render_html(localized, lang, status, target, brief.document.editions, door=door, available=available)
             if fmt == "html":
                 write_atomic(path, html)
             else:

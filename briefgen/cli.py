@@ -41,19 +41,28 @@ def main(verbose: bool) -> None:
 def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
     """Validate briefs without rendering (all under content/ by default)."""
     from briefgen.content import load_brief
+    from briefgen.translations import check_catalogs
 
     problems = []
+    translated = []
     dirs = _brief_dirs(content_dirs)
     for directory in dirs:
         try:
-            load_brief(directory, allow_remote=allow_remote)
+            found, statuses = check_catalogs(load_brief(directory, allow_remote=allow_remote))
         except BriefgenError as error:
             if not error.problems:
                 raise
             problems.extend(error.problems)
+            continue
+        problems.extend(found)
+        translated += [f"{directory.name} {lang}: {status.percent:.0f} % translated"
+                       + (f" ({status.counts['stale']} stale, {status.counts['missing']} missing)" if status.incomplete else "")
+                       for lang, status in statuses.items()]
     if problems:
         raise BriefgenError(problems=problems)
     click.echo(f"{len(dirs)} brief{'s' if len(dirs) != 1 else ''} OK: {', '.join(display_path(d) for d in dirs)}")
+    for line in translated:  # valid is not complete: say how much of each edition is translated
+        click.echo(f"  {line}")
 
 
 @main.command()
@@ -140,16 +149,110 @@ def i18n() -> None:
 @click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 def i18n_update(content_dirs, languages) -> None:
-    """Extract the text units of the source language and merge them into each language's catalog."""
+    """Write the template (translations/<slug>.pot) and merge the text units into each language's catalog."""
+    from briefgen.build import plan_editions
     from briefgen.content import load_brief
+    from briefgen.pocatalog import template_path
     from briefgen.translations import catalog_path, update_catalogs
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
-        for lang, status in update_catalogs(brief, list(languages) or None).items():
+        statuses = update_catalogs(brief, plan_editions(brief, list(languages) or None))
+        click.echo(f"{display_path(template_path(brief.root))}: template, {sum(1 for _ in brief.units())} units")
+        for lang, status in statuses.items():
             counts = status.counts
             click.echo(f"{display_path(catalog_path(brief, lang))}: {counts['translated']} translated, "
                        f"{counts['stale']} stale (fuzzy), {counts['missing']} missing")
+
+
+@i18n.command("add")
+@click.argument("lang", metavar="LANG")
+@click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def i18n_add(lang, content_dirs) -> None:
+    """Add a language: write it into 'languages' of brief.yaml and make its catalog from the template."""
+    from briefgen.addlang import add_language
+    from briefgen.i18n import catalog_file, language_name
+    from briefgen.pocatalog import template_path
+
+    for directory in _brief_dirs(content_dirs):
+        added = add_language(directory, lang)
+        name = language_name(lang, "en")
+        if added.line:
+            click.echo(f"{display_path(added.brief_file)}:{added.line}: added {lang} ({name}) to 'languages'")
+        else:
+            click.echo(f"{display_path(added.brief_file)}: {lang} ({name}) is already among the languages")
+        if added.status is None:
+            continue
+        counts, words = added.status.counts, added.status.words
+        todo = counts["stale"] + counts["missing"]
+        click.echo(f"{display_path(added.catalog)}: {todo} of {len(added.status.units)} units to translate "
+                   f"({words['stale'] + words['missing']:,} source words)")
+        shown = display_path(directory)
+        click.echo("Next:\n"
+                   f"  - translate {display_path(added.catalog)} in Poedit, or in Weblate (template for new translations: "
+                   f"{display_path(template_path(directory))}),\n"
+                   f"    or in a CAT tool: briefgen i18n export --xliff {lang} {shown}, then briefgen i18n import FILE;\n"
+                   f"  - briefgen i18n status {shown} shows what is left;\n"
+                   f"  - briefgen build {shown} --lang {lang} builds the edition (untranslated parts in the source "
+                   "language, marked).")
+        if added.tool_catalog is None:
+            click.echo(f"briefgen's own strings (\"Page 3 of 12\", plural phrases) have no {name} catalog yet: they stay "
+                       f"in English until {display_path(catalog_file(lang))} is made (pybabel init, see the README).")
+
+
+@i18n.command("export")
+@click.option("--xliff", "lang", required=True, metavar="LANG", help="Export this language as XLIFF (for CAT tools).")
+@click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--version", "version", type=click.Choice(["1.2", "2.0"]), default="1.2", show_default=True,
+              help="XLIFF version.")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: output/<slug>/<slug>.<LANG>.xlf).")
+def i18n_export(lang, content_dir, version, out_file) -> None:
+    """Write a brief's units and their LANG translations as XLIFF 1.2 or 2.0 (unit ids are the stable keys)."""
+    from briefgen.build import plan_editions
+    from briefgen.content import load_brief
+    from briefgen.output import write_atomic
+    from briefgen.translations import edition_status
+    from briefgen.xliff import export
+
+    found = [content_dir] if content_dir else _brief_dirs(())
+    if len(found) > 1:
+        raise click.UsageError(f"which brief? give its folder, e.g. briefgen i18n export --xliff {lang} {display_path(found[0])}")
+    directory = found[0]
+    brief = load_brief(directory)
+    plan_editions(brief, [lang])
+    if lang == brief.source_language:
+        raise click.UsageError(f"{lang} is the source language of {brief.slug}: export a translation")
+    out_file = out_file or Path("output") / brief.slug / f"{brief.slug}.{lang}.xlf"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_file, export(brief, lang, version))
+    status = edition_status(brief, lang)
+    counts, words = status.counts, status.words
+    click.echo(f"{display_path(out_file)}: XLIFF {version}, {len(status.units)} units — {counts['stale']} to review, "
+               f"{counts['missing']} to translate ({words['stale'] + words['missing']:,} source words); bring it back "
+               f"with: briefgen i18n import {display_path(out_file)} {display_path(directory)}")
+
+
+@i18n.command("import")
+@click.argument("xliff_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def i18n_import(xliff_file, content_dir) -> None:
+    """Take the translations of an XLIFF 1.2 or 2.0 file into the brief's catalog (checked first; all or nothing)."""
+    from briefgen.content import load_brief
+    from briefgen.translations import catalog_path
+    from briefgen.xliff import file_info, import_file, parse
+
+    if content_dir is None:
+        original = file_info(parse(xliff_file)[0])[1]
+        if not original or not (DEFAULT_CONTENT / original / "brief.yaml").is_file():
+            raise click.UsageError(f"which brief? the file names '{original}'; give the brief folder after the file")
+        content_dir = DEFAULT_CONTENT / original
+    brief = load_brief(content_dir)
+    done = import_file(brief, xliff_file)
+    counts = done.status.counts
+    click.echo(f"{display_path(catalog_path(brief, done.lang))}: {done.units} units imported ({done.fuzzy} marked for "
+               f"review); {done.lang}: {done.status.percent:.0f} % — {counts['translated']} translated, "
+               f"{counts['stale']} stale, {counts['missing']} missing")
 
 
 @i18n.command("status")
@@ -157,21 +260,29 @@ def i18n_update(content_dirs, languages) -> None:
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @click.option("--units/--no-units", default=True, show_default=True, help="List the stale and missing units.")
 def i18n_status(content_dirs, languages, units) -> None:
-    """Per brief and language: translated / stale / missing, and which units."""
+    """Per brief and language: translated / stale / missing units and source words, which units, and
+    how much of briefgen's own strings the language has."""
     from briefgen.build import plan_editions
     from briefgen.content import load_brief
-    from briefgen.translations import edition_status
+    from briefgen.translations import edition_status, tool_strings_status
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
         for lang in plan_editions(brief, list(languages) or None):
             status = edition_status(brief, lang)
+            words = status.words
             if status.source:
-                click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units")
+                click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units, {sum(words.values()):,} words")
                 continue
             counts = status.counts
             click.echo(f"{brief.slug} {lang}: {status.percent:.0f} % — {counts['translated']} translated, "
                        f"{counts['stale']} stale, {counts['missing']} missing")
+            click.echo(f"  words: {words['translated']:,} translated, {words['stale']:,} stale, {words['missing']:,} missing "
+                       f"(source words; {words['stale'] + words['missing']:,} to translate)")
+            tool = tool_strings_status(lang)
+            click.echo(f"  briefgen's own strings ({display_path(tool.catalog)}): {tool.units['translated']} translated, "
+                       f"{tool.units['stale']} stale, {tool.units['missing']} missing; words: {tool.words['translated']:,} "
+                       f"translated, {tool.words['stale']:,} stale, {tool.words['missing']:,} missing")
             if units:
                 for item in status.incomplete:
                     yaml_file = brief.files[item.unit.file]

@@ -125,9 +125,36 @@ def record(out_dir: Path, slug: str, entries: dict[str, dict], languages: list[s
     write_atomic(manifest_path(out_dir, slug), json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False))
 
 
-def up_to_date(outputs: dict, path: Path, digest: str) -> bool:
-    """Whether output ``path`` exists and the manifest's ``outputs`` record it as made from ``digest``."""
-    return outputs.get(Path(path).name, {}).get("fingerprint") == digest and Path(path).is_file()
+def up_to_date(outputs: dict, path: Path, digest: str, listed: dict | None = None) -> bool:
+    """Whether output ``path`` exists and the manifest's ``outputs`` record it as made from ``digest``
+    (and, if given, naming the other editions ``listed``, as "also available in" does)."""
+    entry = outputs.get(Path(path).name, {})
+    if listed is not None and entry.get("listed", listed) != listed:
+        return False
+    return entry.get("fingerprint") == digest and Path(path).is_file()
+
+
+def built_editions(out_dir: Path, slug: str, codes: list[str], outputs: dict, now: dict[str, bool],
+                   formats) -> dict[str, dict]:
+    """The editions another edition may name: those built now (``now``: code → complete) and
+    those already on disk, each with whether it is complete and whether its HTML file exists
+    (only that is ever linked)."""
+    available = {}
+    for code in codes:
+        html = output_path(out_dir, slug, code, "html")
+        if code in now:
+            available[code] = {"complete": now[code], "html": "html" in formats or html.is_file()}
+            continue
+        built = [outputs[path.name] for path in (output_path(out_dir, slug, code, fmt) for fmt in FORMATS)
+                 if path.name in outputs and path.is_file()]
+        if built:
+            available[code] = {"complete": all(entry.get("complete") for entry in built), "html": html.is_file()}
+    return available
+
+
+def others(available: dict[str, dict], lang: str) -> dict[str, dict]:
+    """What the edition ``lang`` lists: the other available editions."""
+    return {code: facts for code, facts in available.items() if code != lang}
 
 
 @dataclass
@@ -158,12 +185,16 @@ def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bo
     if not langs:
         return None
     editions = []
+    now = {lang: all(outputs.get(output_path(out_dir, root.name, lang, fmt).name, {}).get("complete") for fmt in formats)
+           for lang in langs}
+    available = built_editions(out_dir, root.name, manifest.get("languages") or langs, outputs, now, formats)
     for lang in langs:
         paths = [output_path(out_dir, brief_slug(root), lang, fmt) for fmt in formats]
         entries = [outputs.get(path.name) for path in paths]
         if not all(entries) or (strict and not all(e.get("complete") for e in entries)):
             return None
-        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt)) for path, fmt in zip(paths, formats)):
+        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt), others(available, lang))
+                   for path, fmt in zip(paths, formats)):
             return None
         first = entries[0]
         editions.append(Edition(lang, first.get("percent", 100.0), first.get("stale", 0), first.get("missing", 0),
