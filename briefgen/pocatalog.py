@@ -22,6 +22,7 @@ not change is not written at all, so its header dates stay as they are and
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from babel.messages.catalog import Catalog
 from briefgen.content import TRANSLATIONS_DIR
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.output import write_atomic
+from briefgen.safefile import FileRefused, read_bounded
 
 #: Width at which long messages are wrapped (Poedit's and msgmerge's default is 79).
 WRAP_WIDTH = 79
@@ -52,13 +54,23 @@ def template_path(root: Path) -> Path:
     return root / TRANSLATIONS_DIR / f"{root.name}.pot"
 
 
-def read(path: Path) -> polib.POFile | None:
-    """The PO (or POT) file at ``path``, or None if there is none; a malformed one is a positioned error."""
+#: A catalog is read whole; the sample's Russian one is about 60 KB.
+MAX_CATALOG_BYTES = 20 * 1024 * 1024
+
+
+def read(path: Path, root: Path | None = None) -> polib.POFile | None:
+    """The PO (or POT) file at ``path``, or None if there is none; a malformed one is a positioned
+    error. With ``root`` (the brief's folder) it must lie inside it; it must be a regular file,
+    read with a bound on the bytes read (safefile.py)."""
     path = Path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_bounded(path, root, MAX_CATALOG_BYTES).decode("utf-8")
+    except FileRefused as refusal:
+        raise BriefgenError(problems=[Problem(display_path(path), 1, 1, "", f"this catalog {refusal}")]) from None
+    except OSError as error:
+        raise BriefgenError(problems=[Problem(display_path(path), 1, 1, "", f"cannot read catalog: {error.strerror}")]) from None
     except UnicodeDecodeError as error:
         raise BriefgenError(problems=[Problem(display_path(path), 1, 1, "", f"cannot read catalog: not UTF-8 ({error.reason}) — save it as UTF-8")]) from None
     problems = syntax_problems(text, display_path(path))

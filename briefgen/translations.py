@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polib
 
-from briefgen import i18n, markup, pocatalog
+from briefgen import i18n, limits, markup, pocatalog
 from briefgen.content import Brief, Unit, map_texts
 from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 from briefgen.model import DATA_FILES, Text
@@ -100,7 +100,7 @@ def catalog_path(brief: Brief, lang: str) -> Path:
 
 def read_catalog(brief: Brief, lang: str) -> polib.POFile | None:
     """The content catalog of ``lang``, or None if there is none yet."""
-    return pocatalog.read(catalog_path(brief, lang))
+    return pocatalog.read(catalog_path(brief, lang), brief.root)
 
 
 def _by_context(catalog: polib.POFile | None) -> dict[str, polib.POEntry]:
@@ -154,6 +154,14 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
             continue
         if error := control_character_error(item.translation):
             problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, error))
+            continue
+        if len(item.translation) > limits.MAX_TEXT_CHARS:  # the source's limits hold for its translations
+            problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key,
+                                    f"translation of {len(item.translation):,} characters, more than the "
+                                    f"{limits.MAX_TEXT_CHARS:,} allowed: split the source paragraph"))
+            continue
+        if too_much := markup.scan(item.translation).too_much:
+            problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, too_much))
             continue
         differences = markup_differences(item.unit.text, item.translation)
         if differences:
@@ -256,7 +264,7 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
     occurrences = _occurrences(brief, units)
     template = [pocatalog.entry(u.text, u.key, occurrences[u.key], template=True) for u in units]
     pot = pocatalog.template_path(brief.root)
-    pocatalog.write(pot, brief.slug, brief.source_language, template, pocatalog.read(pot),
+    pocatalog.write(pot, brief.slug, brief.source_language, template, pocatalog.read(pot, brief.root),
                     f"Template of the translations of the brief '{brief.slug}' (source language: "
                     f"{brief.source_language}).\nWritten by 'briefgen i18n update'; start a language with "
                     "'briefgen i18n add LANG'.", template=True)
