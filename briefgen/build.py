@@ -14,7 +14,8 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from briefgen import TEMPLATES_DIR, fingerprint, workers
+from briefgen import TEMPLATES_DIR, fingerprint, workers, workspace
+from briefgen.editioncheck import edition_roots, glyph_problems, tool_string_problems
 from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
@@ -49,6 +50,7 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
             for item in status.incomplete]
 
 
+@workspace.in_brief_workspace
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
                 allow_remote: bool = False, preview: bool = False,
@@ -65,26 +67,31 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
     brief = load_brief(root, allow_remote=allow_remote)
-    door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
+    door = Door([brief.root, TEMPLATES_DIR, *edition_roots()], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
     statuses = {lang: edition_status(brief, lang) for lang in langs}
     problems = [p for status in statuses.values() for p in check_translations(brief, status)]
+    tool_problems = {lang: tool_string_problems(brief, lang) for lang in langs}
     if strict:
         for status in statuses.values():
             problems.extend(incomplete_problems(brief, status))
+            problems.extend(tool_problems[status.lang])
     if problems:
         raise BriefgenError(problems=problems)
 
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
+    html_files: list[tuple[Path, str]] = []
     manifest: dict[str, dict] = {}
     for lang in langs:
         status = statuses[lang]
         counts = status.counts
-        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source)
+        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source,
+                          notes=[str(p) for p in tool_problems[lang]])
         facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
-                 "source": status.source, "complete": not status.incomplete}
+                 "source": status.source, "complete": not status.incomplete and not tool_problems[lang],
+                 "notes": edition.notes}
         localized = None
         for fmt in formats:
             path = output_path(out_dir, brief.slug, lang, fmt)
@@ -99,13 +106,18 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             progress(f"{brief.slug} {lang}: rendering {fmt.upper()}")
             html = render_html(localized, lang, status, target, brief.document.editions, door=door)
             if fmt == "html":
-                write_atomic(path, html)
+                html_files.append((path, html))
             else:
+                problems.extend(glyph_problems(brief, lang, html))
                 pdf_jobs.append(PdfJob(html, path, brief.root, door, draft=preview))
             edition.written.append(path)
             manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
 
+    if problems:  # a glyph no font has: nothing is written
+        raise BriefgenError(problems=problems)
+    for path, html in html_files:
+        write_atomic(path, html)
     html_written()
     _write_pdfs(pdf_jobs, brief, parallel)
     if manifest and not preview:  # something was rendered: the data may differ from the last snapshot

@@ -95,6 +95,8 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
             continue
         for edition in editions:
             click.echo(f"{directory.name} {edition.lang}: {_edition_summary(edition)}")
+            for note in edition.notes:
+                click.echo(f"  {note}")
     if problems:
         raise BriefgenError(problems=problems)
 

@@ -136,6 +136,7 @@ class Edition:
     source: bool = False
     written: list[Path] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # problems that do not stop a build without --strict
 
 
 def output_path(out_dir: Path, slug: str, lang: str, fmt: str) -> Path:
@@ -162,5 +163,5 @@ def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bo
             return None
         first = entries[0]
         editions.append(Edition(lang, first.get("percent", 100.0), first.get("stale", 0), first.get("missing", 0),
-                                first.get("source", False), up_to_date=paths))
+                                first.get("source", False), up_to_date=paths, notes=first.get("notes", [])))
     return editions

@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from briefgen import TEMPLATES_DIR, i18n, markup
+from briefgen import TEMPLATES_DIR, i18n, markup, workspace
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
 from briefgen.errors import BriefgenError
@@ -42,10 +43,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 @lru_cache(maxsize=None)
-def environment() -> jinja2.Environment:
-    """The Jinja environment (created once per process)."""
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment (created once per process and overrides folder): a workspace's
+    ``templates/`` (``overrides``) first, then the built-in templates, file by file."""
+    loaders = [jinja2.FileSystemLoader(str(overrides))] if overrides else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.ChoiceLoader(loaders + [jinja2.FileSystemLoader(str(TEMPLATES_DIR))]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -180,7 +183,8 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         raise ValueError(target)
     loc = Localizer(lang)
     state = RenderState(brief=brief, lang=lang, target=target, loc=loc, facts=Facts(brief, loc), door=door)
-    env = environment()
+    current = workspace.active()
+    env = environment(current.templates_dir)
     translations = loc.translations
     template = env.get_template(f"{brief.document.kind}.html.j2")
     # install_gettext_callables binds the edition's catalog for this render only
@@ -200,7 +204,23 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         fallback_count=len(fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
+        **brand_context(current, door),
     )
+
+
+def brand_context(current: workspace.Workspace, door: Door | None = None) -> dict:
+    """What the templates receive of the workspace's brand: ``brand`` and ``brand_logo`` (the
+    logo as a ``data:`` URI, checked like an image block's image by the door)."""
+    from briefgen.brand import cached_brand
+
+    brand = cached_brand(current)
+    logo = None
+    if brand.logo:
+        try:
+            logo = (door or Door(brand.files)).image(str(brand.logo), current.root).data_uri()
+        except ResourceRefused as error:
+            raise BriefgenError(f"{brand.file}: logo: {error}") from None
+    return {"brand": brand, "brand_logo": logo}
 
 
 def css_counter_label(label: str, target: str | None = None) -> Markup:

@@ -27,6 +27,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 from briefgen import markup
 from briefgen.content import TRANSLATIONS_DIR, Brief, Unit, map_texts
 from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
+from briefgen.languages import babel_id
 from briefgen.model import DATA_FILES, Text
 from briefgen.output import write_atomic
 
@@ -87,7 +88,7 @@ def read_catalog(brief: Brief, lang: str) -> Catalog | None:
         return None
     try:
         with path.open("rb") as handle:
-            return read_po(handle, locale=lang, abort_invalid=True)
+            return read_po(handle, locale=babel_id(lang), abort_invalid=True)
     except PoFileError as error:
         line = getattr(error, "lineno", 1) or 1
         raise BriefgenError(problems=[Problem(display_path(path), line, 1, "", f"malformed PO file: {error}")]) from None
@@ -182,7 +183,7 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
             if message.string and not message.fuzzy:
                 old_by_id.setdefault(message.id, message)
         date = getattr(brief.document, "date", None)  # an interview may have none
-        catalog = Catalog(locale=lang, project=brief.slug, version=str(date) if date else None,
+        catalog = Catalog(locale=babel_id(lang), project=brief.slug, version=str(date) if date else None,
                           language_team=None, fuzzy=False,
                           creation_date=old.creation_date if old else _dt.datetime.now(_dt.timezone.utc))
         catalog.header_comment = (f"# Translations of the brief '{brief.slug}' into {lang}.\n"
