@@ -34,7 +34,8 @@ CONFIG_NAME = "briefgen.toml"
 STATE_DIR_NAME = ".briefgen"
 LEDGER_NAME = "ledger.sqlite3"
 BRAND_NAME = "_brand.yml"
-DEFAULT_LANGUAGES = ("en",)
+#: The editions of a new brief outside any workspace (a workspace's briefgen.toml says its own).
+DEFAULT_LANGUAGES = ("en", "ru")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class Workspace:
 
     @property
     def default_languages(self) -> list[str]:
-        """``[build] languages``: the editions ``briefgen new`` writes into a brief (default: en)."""
+        """``[build] languages``: the editions ``briefgen new`` writes into a brief."""
         languages = self.section("build").get("languages")
         if isinstance(languages, list) and languages and all(isinstance(code, str) for code in languages):
             return list(languages)
