@@ -274,3 +274,32 @@ class _Reader:
             if family:
                 fonts[family] = tuple(faces)
         return fonts
+
+
+@dataclass(frozen=True)
+class EmailLogo:
+    """The logo as an inline part of the cover email (``cid:``)."""
+
+    body: bytes
+    subtype: str
+    cid: str
+    name: str | None
+
+
+def email_logo() -> EmailLogo | None:
+    """The active workspace's logo for the cover email's signature, checked like any image
+    (an SVG that refers to files or scripts is refused); None without a logo."""
+    from briefgen.door import Door, ResourceRefused
+    from briefgen.workspace import active
+
+    brand = cached_brand(active())
+    if brand.logo is None:
+        return None
+    try:
+        resource = Door([brand.logo]).image(str(brand.logo), brand.logo.parent)
+    except ResourceRefused as error:
+        raise BriefgenError(f"{brand.file}: logo: {error}") from None
+    import hashlib
+
+    digest = hashlib.sha256(resource.body).hexdigest()[:16]
+    return EmailLogo(resource.body, resource.media_type.split("/")[1], f"logo.{digest}@briefgen", brand.name)

@@ -26,6 +26,7 @@ from pathlib import Path
 import jinja2
 
 from briefgen import i18n, markup
+from briefgen.brand import email_logo
 from briefgen.i18n import N_
 from briefgen.recipients import Recipient
 
@@ -156,6 +157,8 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
         "edition_language": i18n.language_name(edition.lang, lang),
         "changes": edition.changes if lang == edition.lang else (),
     }
+    logo = email_logo()  # the brand's logo under the signature (brand.py)
+    context.update(logo_cid=logo.cid if logo else None, brand_name=logo.name if logo else None)
     env = _environment(lang)
     subject = env.get_template("subject.txt.j2").render(context).strip()
     message = EmailMessage(policy=_POLICY)
@@ -168,6 +171,8 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
     message["Message-ID"] = message_id(edition.fingerprint, recipient.email, sender.domain)
     message.set_content(env.get_template("body.txt.j2").render(context))
     message.add_alternative(env.get_template("body.html.j2").render(context), subtype="html")
+    if logo:
+        message.get_payload()[1].add_related(logo.body, maintype="image", subtype=logo.subtype, cid=f"<{logo.cid}>")
     message.add_attachment(edition.path.read_bytes(), maintype="application", subtype="pdf",
                            filename=edition.attachment_name, headers=[f"Content-Language: {edition.lang}"])
     message["Content-Language"] = lang  # after the parts: set_content() clears Content-* headers
