@@ -10,6 +10,18 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 echo "check-wheel: building the wheel"
 python3 -m pip wheel -q --no-deps --disable-pip-version-check -w "$WORK/dist" "$REPO" >/dev/null
+# every file of templates/ is in the wheel (as briefgen/templates/), and no compiled catalog
+python3 - "$REPO" "$WORK"/dist/briefgen-*.whl <<'PY'
+import sys, zipfile
+from pathlib import Path
+repo, wheel = Path(sys.argv[1]), sys.argv[2]
+names = set(zipfile.ZipFile(wheel).namelist())
+sources = {"briefgen/templates/" + str(p.relative_to(repo / "templates")) for p in (repo / "templates").rglob("*")
+           if p.is_file() and p.suffix not in (".mo", ".pyc") and "__pycache__" not in p.parts}
+assert not sources - names, f"missing from the wheel: {sorted(sources - names)}"
+assert not [n for n in names if n.endswith(".mo") or n.startswith(("tests/", "content/"))], "stray files in the wheel"
+print(f"check-wheel: {len(sources)} template files in the wheel")
+PY
 python3 -m venv --system-site-packages "$WORK/venv"
 VENV_PY="$WORK/venv/bin/python"
 "$VENV_PY" -m pip install -q --disable-pip-version-check --no-deps --force-reinstall "$WORK"/dist/briefgen-*.whl
