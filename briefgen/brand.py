@@ -81,6 +81,21 @@ class Brand:
 
         return list(dict.fromkeys([self.headings_family or DEFAULT_HEADINGS, COVERAGE_SANS]))
 
+    def stacks_for(self, lang: str) -> tuple[list[str], list[str]]:
+        """The text and heading families of an edition in ``lang``: the brand's families first,
+        unless they lack the language's script (PT has no Greek): then Noto comes first, so that
+        a word is never set half in one font and half in another."""
+        from briefgen.fonts import missing_glyphs
+        from briefgen.languages import script_sample
+
+        sample = script_sample(lang)
+        stacks = []
+        for stack in (self.base_stack, self.headings_stack):
+            first, *rest = stack
+            lacking = missing_glyphs(sample, {first: tuple(f.path for f in self.fonts.get(first, ()))})
+            stacks.append(rest + [first] if lacking and rest else stack)
+        return stacks[0], stacks[1]
+
     def families(self) -> dict[str, tuple[Path, ...]]:
         """Every family an edition is set in → its workspace font files (() for an installed family)."""
         return {family: tuple(face.path for face in self.fonts.get(family, ()))

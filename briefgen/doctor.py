@@ -105,17 +105,6 @@ def _workspace(workspace) -> list[Check]:
     return checks
 
 
-def language_sample(lang: str) -> str:
-    """Text that shows a language's script: its name, its months and weekdays (CLDR)."""
-    from babel.dates import get_day_names, get_month_names
-
-    from briefgen.i18n import language_name
-    from briefgen.languages import babel_locale
-
-    locale = babel_locale(lang)
-    return " ".join([language_name(lang), *get_month_names(locale=locale).values(), *get_day_names(locale=locale).values()])
-
-
 def languages_to_check(workspace) -> list[str]:
     """The workspace's languages, the briefs' languages and every language with a catalog."""
     from briefgen.languages import tag_problem
@@ -129,6 +118,7 @@ def languages_to_check(workspace) -> list[str]:
 def _fonts(workspace) -> list[Check]:
     from briefgen import fonts
     from briefgen.brand import Brand, load_brand
+    from briefgen.languages import script_sample
 
     try:
         brand = load_brand(workspace)
@@ -140,7 +130,7 @@ def _fonts(workspace) -> list[Check]:
     if absent:
         checks.append(Check(FAIL, "fonts", f"not installed: {', '.join(absent)}", SETUP))
     for lang in languages_to_check(workspace):
-        sample = language_sample(lang)
+        sample = script_sample(lang)
         covering = [family for family, files in families.items()
                     if not fonts.missing_glyphs(sample, {family: files})]
         if not covering:

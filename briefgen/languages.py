@@ -99,3 +99,12 @@ def catalog_names(tag: str) -> list[str]:
     elif locale.territory and locale.script:
         names += [f"{locale.language}-{locale.script}", f"{locale.language}_{locale.script}"]
     return list(dict.fromkeys(names))
+
+
+def script_sample(tag: str) -> str:
+    """Text that shows a language's script: its own name, its months and weekdays (CLDR)."""
+    from babel.dates import get_day_names, get_month_names
+
+    locale = babel_locale(tag)
+    return " ".join([locale.get_display_name(locale) or tag, *get_month_names(locale=locale).values(),
+                     *get_day_names(locale=locale).values()])

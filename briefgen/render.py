@@ -204,13 +204,14 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         fallback_count=len(fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
-        **brand_context(current, door),
+        **brand_context(current, door, lang),
     )
 
 
-def brand_context(current: workspace.Workspace, door: Door | None = None) -> dict:
-    """What the templates receive of the workspace's brand: ``brand`` and ``brand_logo`` (the
-    logo as a ``data:`` URI, checked like an image block's image by the door)."""
+def brand_context(current: workspace.Workspace, door: Door | None = None, lang: str = "en") -> dict:
+    """What the templates receive of the workspace's brand: ``brand``, ``brand_logo`` (the
+    logo as a ``data:`` URI, checked like an image block's image by the door) and the
+    families of an edition in ``lang`` (``base_stack``, ``headings_stack``)."""
     from briefgen.brand import cached_brand
 
     brand = cached_brand(current)
@@ -220,7 +221,8 @@ def brand_context(current: workspace.Workspace, door: Door | None = None) -> dic
             logo = (door or Door(brand.files)).image(str(brand.logo), current.root).data_uri()
         except ResourceRefused as error:
             raise BriefgenError(f"{brand.file}: logo: {error}") from None
-    return {"brand": brand, "brand_logo": logo}
+    base_stack, headings_stack = brand.stacks_for(lang)
+    return {"brand": brand, "brand_logo": logo, "base_stack": base_stack, "headings_stack": headings_stack}
 
 
 def css_counter_label(label: str, target: str | None = None) -> Markup:

@@ -78,6 +78,22 @@ def test_greek_is_set_in_noto_where_pt_has_no_greek(letter, tmp_path):
     assert "NotoSerif" in fonts.replace("-", "") and "DejaVu" not in fonts
 
 
+def test_a_greek_edition_is_set_in_noto_throughout(letter, tmp_path):
+    """PT has Ω, μ and π but not the rest of Greek: a Greek edition is set in Noto from the start,
+    so that no word is set half in one font and half in another."""
+    import pdfplumber
+
+    from briefgen.build import build_brief
+
+    edit(letter / "brief.yaml", "languages: [en, ru]", "languages: [en, el]")
+    build_brief(letter, languages=["el"], formats=("pdf",), out_dir=tmp_path / "out", parallel=False)
+    with pdfplumber.open(tmp_path / "out" / "letter" / "letter.el.pdf") as pdf:
+        chars = [c for page in pdf.pages for c in page.chars]
+    greek = [c for c in chars if "\u0370" <= c["text"] <= "\u03ff"]
+    assert greek, "the Greek date is in the edition"
+    assert {c["fontname"].split("+")[-1].split("-")[0] for c in chars} == {"Noto"}, {c["fontname"] for c in chars}
+
+
 def test_a_glyph_no_font_has_is_an_error_naming_the_text(letter, tmp_path):
     edit(letter / "brief.yaml", 'salutation: "Sir,"', 'salutation: "Sir 漢,"')
     result = CliRunner().invoke(main, ["build", str(letter), "--out", str(tmp_path / "out")])
