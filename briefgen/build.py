@@ -37,9 +37,12 @@ def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
         return editions
     unknown = [code for code in languages if code not in editions]
     if unknown:
+        from briefgen.languages import check_tags
+
+        misspelt = check_tags(unknown)  # --lang pt_BR: say how to write the tag
         raise BriefgenError(
             f"{display_path(brief.root / 'brief.yaml')}: {', '.join(unknown)} is not among this brief's languages "
-            f"({', '.join(editions)}): add it to 'languages' in brief.yaml")
+            f"({', '.join(editions)}): " + ("; ".join(misspelt) if misspelt else "add it to 'languages' in brief.yaml"))
     return [code for code in editions if code in languages]
 
 

@@ -96,6 +96,10 @@ class Workspace:
         path = self.root / "locale"
         return path if path.is_dir() else None
 
+    def watched(self) -> list[Path]:
+        """What the live preview watches besides the brief: the brand file, the overrides, the catalogs."""
+        return [path for path in (self.brand_file, self.templates_dir, self.locale_dir) if path is not None]
+
     def section(self, name: str) -> dict[str, Any]:
         """One table of ``briefgen.toml`` (empty if absent)."""
         value = self.config.get(name, {})

@@ -51,6 +51,13 @@ def test_a_misspelt_tag_is_a_positioned_error(letter):
     assert "brief.yaml:8:24: languages[2]: unknown language 'kz' ('kz' is a country code): did you mean 'kk'?" in result.output
 
 
+def test_a_misspelt_lang_option_gets_the_tag_to_write(letter, tmp_path):
+    result = CliRunner().invoke(main, ["build", str(letter), "-l", "pt_BR", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "pt_BR is not among this brief's languages (en, ru): 'pt_BR' is written with an underscore: write 'pt-BR'" \
+        in result.output
+
+
 def test_region_and_script_tags_are_written_as_such(letter, tmp_path):
     """pt-BR in <html lang>, the file names and the PDF's /Lang; sr-Latn's dates in Latin script."""
     from pypdf import PdfReader
