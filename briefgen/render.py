@@ -10,6 +10,7 @@ Markdown renderer, whose raw HTML is off.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -204,14 +205,17 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         fallback_count=len(fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
-        **brand_context(current, door, lang),
+        **brand_context(current, door, lang, target),
     )
 
 
-def brand_context(current: workspace.Workspace, door: Door | None = None, lang: str = "en") -> dict:
+def brand_context(current: workspace.Workspace, door: Door | None = None, lang: str = "en",
+                  target: str = "print") -> dict:
     """What the templates receive of the workspace's brand: ``brand``, ``brand_logo`` (the
-    logo as a ``data:`` URI, checked like an image block's image by the door) and the
-    families of an edition in ``lang`` (``base_stack``, ``headings_stack``)."""
+    logo as a ``data:`` URI, checked like an image block's image by the door), the families
+    of an edition in ``lang`` (``base_stack``, ``headings_stack``) and where each font file
+    is found (``font_src``: its ``file:`` URL, which WeasyPrint fetches through the door, in
+    print; the file itself as a ``data:`` URL on screen, so the HTML stays one file)."""
     from briefgen.brand import cached_brand
 
     brand = cached_brand(current)
@@ -222,7 +226,17 @@ def brand_context(current: workspace.Workspace, door: Door | None = None, lang: 
         except ResourceRefused as error:
             raise BriefgenError(f"{brand.file}: logo: {error}") from None
     base_stack, headings_stack = brand.stacks_for(lang)
-    return {"brand": brand, "brand_logo": logo, "base_stack": base_stack, "headings_stack": headings_stack}
+    font_src = {}
+    for faces in brand.fonts.values():
+        for face in faces:
+            if target == "print":
+                font_src[face.path] = face.path.as_uri()
+            else:
+                body = (door or Door(brand.files)).open_file(face.path).body
+                kind = face.path.suffix.lower().lstrip(".")
+                font_src[face.path] = f"data:font/{kind};base64,{base64.b64encode(body).decode('ascii')}"
+    return {"brand": brand, "brand_logo": logo, "base_stack": base_stack, "headings_stack": headings_stack,
+            "font_src": font_src}
 
 
 def css_counter_label(label: str, target: str | None = None) -> Markup:

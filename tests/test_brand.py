@@ -99,6 +99,15 @@ def test_primary_colour_and_workspace_font_set_the_title(branded):
     assert colours.most_common(1)[0] == ((32, 32, 32), colours[(32, 32, 32)]) and colours[(32, 32, 32)] > 500
 
 
+def test_the_html_edition_carries_the_workspace_font(branded):
+    import base64
+
+    folder, _, html = branded
+    found = re.search(r'@font-face \{ font-family: "Workspace Mono"; src: url\("data:font/ttf;base64,([^"]+)"\);',
+                      html.read_text(encoding="utf-8"))
+    assert found and base64.b64decode(found[1]) == (folder / "brand" / "fonts" / "WorkspaceMono.ttf").read_bytes()
+
+
 def test_template_override_takes_effect(branded):
     folder, pdf, html = branded
     assert '<p class="override-mark">Printed by Green Rights</p>' in html.read_text(encoding="utf-8")
