@@ -134,6 +134,27 @@ def test_the_samples_brand_is_the_built_in_look():
     assert brand.headings_stack == Brand().headings_stack and brand.base_stack == Brand().base_stack
 
 
+def test_the_samples_brand_renders_the_same_pages_as_no_brand(tmp_path):
+    """The letter sample built in a workspace with the samples' _brand.yml and in one without a
+    brand file: the pages, rasterised, are the same pixels."""
+    from briefgen.build import build_brief
+
+    pages = {}
+    for name, brand in (("with", (ROOT / "_brand.yml").read_text(encoding="utf-8")), ("without", None)):
+        workspace = tmp_path / name
+        (workspace / "content").mkdir(parents=True)
+        (workspace / "briefgen.toml").write_text("", encoding="utf-8")
+        if brand:
+            (workspace / "_brand.yml").write_text(brand, encoding="utf-8")
+        shutil.copytree(LETTER, workspace / "content" / "letter")
+        build_brief(workspace / "content" / "letter", languages=["en"], formats=("pdf",), out_dir=workspace / "output",
+                    parallel=False)
+        subprocess.run(["pdftoppm", "-r", "50", "-png", str(workspace / "output" / "letter" / "letter.en.pdf"),
+                        str(tmp_path / name)], check=True)
+        pages[name] = [path.read_bytes() for path in sorted(tmp_path.glob(f"{name}-*.png"))]
+    assert pages["with"] and pages["with"] == pages["without"]
+
+
 @pytest.mark.parametrize("text, expected", [
     ("colour:\n  primary: red\n", "_brand.yml:1:1: colour: unknown key 'colour': did you mean 'color'?"),
     ("logo: ../outside.png\n", "_brand.yml:1:7: logo: the logo '../outside.png' is outside the workspace"),
