@@ -93,11 +93,18 @@ def _needs_glyph(char: str) -> bool:
 
 _STYLE = re.compile(r"<(style|script)\b.*?</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
+#: Strings the style sheet prints: the running header, "Page 3 of 12" (``content: "…"``).
+_CONTENT = re.compile(r"""content:((?:\s*(?:"(?:[^"\\]|\\.)*"|[a-z-]+\([^)]*\)))+)""")
+_CSS_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)")
 
 
 def html_text(document: str) -> str:
-    """The text of an HTML document, without its style sheet and markup."""
-    return html.unescape(_TAG.sub(" ", _STYLE.sub(" ", document)))
+    """The text of an HTML document, without its markup, with the strings its style sheet prints."""
+    printed = [_CSS_ESCAPE.sub(lambda m: chr(int(m[1], 16)) if m[1] else m[2], string)
+               for style in re.findall(r"<style\b.*?</style>", document, re.S | re.I)
+               for value in _CONTENT.findall(style) for string in _CSS_STRING.findall(value)]
+    return html.unescape(_TAG.sub(" ", _STYLE.sub(" ", document))) + " " + " ".join(printed)
 
 
 def missing_glyphs(text: str, families: dict[str, tuple[Path, ...]]) -> dict[str, list[str]]:

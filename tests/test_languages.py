@@ -112,6 +112,21 @@ def test_a_glyph_no_font_has_is_an_error_naming_the_text(letter, tmp_path):
     assert not (tmp_path / "out" / "letter").exists() or not list((tmp_path / "out" / "letter").glob("letter.*"))
 
 
+def test_a_glyph_in_the_running_footer_is_checked_too(tmp_path):
+    """The page label is printed by the style sheet (content: …), from the tool's catalog."""
+    workspace = tmp_path / "ws"
+    shutil.copytree(LETTER, workspace / "content" / "letter")
+    (workspace / "briefgen.toml").write_text("", encoding="utf-8")
+    catalog = workspace / "locale" / "en" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                       'msgid "Page %(page)s of %(pages)s"\nmsgstr "頁 %(page)s / %(pages)s"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(workspace / "content" / "letter"), "-l", "en", "-f", "pdf"])
+    assert result.exit_code == 1
+    assert f"{catalog}:6:9: in “msgstr \"頁 %(page)s / %(pages)s\"”: '頁' (U+9801 CJK UNIFIED IDEOGRAPH-9801)" \
+        in result.output.replace(str(tmp_path.resolve()), str(tmp_path))
+
+
 def test_the_glyph_check_finds_what_fontconfig_would_fill_in():
     """The detector on its own: a character PT and Noto lack, but DejaVu has, is still missing."""
     from briefgen.brand import Brand
