@@ -234,28 +234,25 @@ class _Reader:
         return None
 
     def _logo(self, value) -> Path | None:
+        """``logo: file``, or ``logo: {images: {name: file}, small|medium|large: name or file}`` (the
+        largest given is used); a file may be ``{path: …, alt: …}`` or ``{light: …, dark: …}``
+        (a printed page is light)."""
         if value is None:
             return None
         path: tuple = ("logo",)
         if isinstance(value, dict):
             images = value.get("images") if isinstance(value.get("images"), dict) else {}
-            for size in ("large", "medium", "small"):
-                chosen = value.get(size)
-                if isinstance(chosen, dict):  # light/dark variants: print is light
-                    chosen = chosen.get("light") or chosen.get("dark")
-                    size = (size, "light")
-                if chosen:
-                    path = ("logo",) + (size if isinstance(size, tuple) else (size,))
-                    if isinstance(chosen, str) and chosen in images:
-                        image = images[chosen]
-                        path = ("logo", "images", chosen)
-                        chosen = image.get("path") if isinstance(image, dict) else image
-                    value = chosen
-                    break
-            else:
+            size = next((size for size in ("large", "medium", "small") if value.get(size)), None)
+            if size is None:
                 return None
+            path, value = path + (size,), value[size]
+            if isinstance(value, dict) and (value.get("light") or value.get("dark")):
+                variant = "light" if value.get("light") else "dark"
+                path, value = path + (variant,), value[variant]
+            if isinstance(value, str) and value in images:
+                path, value = ("logo", "images", value), images[value]
         if isinstance(value, dict):
-            value = value.get("path")
+            path, value = path + ("path",), value.get("path")
         return self._file(value, path, "logo", (".svg", ".png"))
 
     def _fonts(self, value, path: tuple) -> dict[str, tuple[FontFile, ...]]:

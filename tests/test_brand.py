@@ -179,6 +179,21 @@ def test_brand_errors_are_positioned(tmp_path, text, expected):
                for problem in error.value.problems), [str(p) for p in error.value.problems]
 
 
+@pytest.mark.parametrize("logo", [
+    "logo: brand/logo.png",
+    "logo:\n  images:\n    main: {path: brand/logo.png, alt: Green Rights}\n  small: brand/none.png\n  medium: main",
+    "logo:\n  large: {light: brand/logo.png, dark: brand/none.png}",
+])
+def test_the_logo_forms_of_brand_yml(tmp_path, logo):
+    from briefgen.brand import load_brand
+    from briefgen.workspace import find_workspace
+
+    (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
+    _logo(tmp_path / "brand" / "logo.png")
+    (tmp_path / "_brand.yml").write_text(logo + "\n", encoding="utf-8")
+    assert load_brand(find_workspace(tmp_path)).logo == (tmp_path / "brand" / "logo.png").resolve()
+
+
 def test_an_svg_logo_that_loads_a_file_is_refused(tmp_path):
     from briefgen.errors import BriefgenError
     from briefgen.render import brand_context
