@@ -108,3 +108,11 @@ def script_sample(tag: str) -> str:
     locale = babel_locale(tag)
     return " ".join([locale.get_display_name(locale) or tag, *get_month_names(locale=locale).values(),
                      *get_day_names(locale=locale).values()])
+
+
+def direction(tag: str) -> str:
+    """``rtl`` or ``ltr``: the writing direction of the language (CLDR), for ``<html dir>``."""
+    try:
+        return "rtl" if babel_locale(tag).character_order == "right-to-left" else "ltr"
+    except LanguageError:
+        return "ltr"

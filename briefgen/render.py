@@ -22,6 +22,7 @@ from markupsafe import Markup
 from briefgen import TEMPLATES_DIR, i18n, markup, workspace
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
+from briefgen.languages import direction
 from briefgen.errors import BriefgenError
 from briefgen.model import Footnote
 from briefgen.resolve import Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
@@ -62,6 +63,7 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
+    env.globals["direction"] = direction
     return env
 
 

@@ -30,6 +30,12 @@ def test_bcp47_tags_and_suggestions(tag, problem):
     assert tag_problem(tag) == problem
 
 
+def test_writing_direction_comes_from_cldr():
+    from briefgen.languages import direction
+
+    assert [direction(tag) for tag in ("en", "ar-EG", "he", "ur", "fa", "sr-Latn")] == ["ltr", "rtl", "rtl", "rtl", "rtl", "ltr"]
+
+
 def test_tags_map_to_babel_locales_and_catalog_folders():
     assert babel_id("pt-BR") == "pt_BR" and babel_id("sr-Latn") == "sr_Latn"
     assert catalog_names("de-CH") == ["de-CH", "de_CH", "de"]
