@@ -77,8 +77,8 @@ def test_region_and_script_tags_are_written_as_such(letter, tmp_path):
     assert '<html lang="sr-Latn"' in serbian and "oktobar 2017" in serbian
     assert PdfReader(out / "letter.pt-BR.pdf").trailer["/Root"]["/Lang"] == "pt-BR"
     # the tool's strings: a problem beside the edition, positioned at the tag
-    assert "brief.yaml:8:17: languages[1]: briefgen's own strings" in result.output
-    assert "not translated into Português (Brasil) (pt-BR)" in result.output
+    assert "brief.yaml:8:24: languages[2]: briefgen's own strings" in result.output
+    assert "not translated into Srpski (latinica) (sr-Latn)" in result.output
 
 
 def test_greek_is_set_in_noto_where_pt_has_no_greek(letter, tmp_path):

@@ -22,9 +22,9 @@ def run(args, cwd):
 
 @pytest.fixture(scope="module")
 def built_workspace(tmp_path_factory):
-    """An empty folder made a workspace (en + de), a new briefing started and built from inside its folder."""
+    """An empty folder made a workspace (en + tr: a language briefgen ships no catalog for), a new briefing started and built from inside its folder."""
     folder = tmp_path_factory.mktemp("ngo")
-    steps = [run(["init", "--name", "Example NGO", "-l", "en", "-l", "de"], folder),
+    steps = [run(["init", "--name", "Example NGO", "-l", "en", "-l", "tr"], folder),
              run(["new", "first"], folder),
              run(["build"], folder / "content" / "first")]
     return folder, steps
@@ -36,7 +36,7 @@ def test_init_writes_a_workspace_to_keep_in_git(built_workspace):
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith("output")) == \
         [".gitignore", "_brand.yml", "briefgen.toml", "content"]
     toml = (folder / "briefgen.toml").read_text(encoding="utf-8")
-    assert 'name = "Example NGO"' in toml and 'languages = ["en", "de"]' in toml
+    assert 'name = "Example NGO"' in toml and 'languages = ["en", "tr"]' in toml
     assert "[smtp]" in toml and "# host =" in toml and "[send]" in toml and "ledger" in toml
     assert {"output/", ".briefgen/"} <= set((folder / ".gitignore").read_text(encoding="utf-8").splitlines())
 
@@ -67,42 +67,45 @@ def test_new_and_build_find_the_workspace_from_a_subfolder(built_workspace):
     assert sorted(p.name for p in brief.iterdir()) == ["brief.yaml", "footnotes.yaml", "killed.yaml", "prisoners.yaml",
                                                       "prosecuted.yaml", "recommendations.yaml", "sanctions.yaml"]
     text = (brief / "brief.yaml").read_text(encoding="utf-8")
-    assert "\nlanguage: en " in text and "\nlanguages: [en, de] " in text
+    assert "\nlanguage: en " in text and "\nlanguages: [en, tr] " in text
     assert build.returncode == 0, build.stderr
     # run in content/first, the outputs still go to the workspace's output/
     out = folder / "output" / "first"
-    assert sorted(p.name for p in out.glob("first.*")) == ["first.de.html", "first.de.pdf", "first.en.html", "first.en.pdf"]
+    assert sorted(p.name for p in out.glob("first.*")) == ["first.en.html", "first.en.pdf", "first.tr.html", "first.tr.pdf"]
     english = pdf_text(out / "first.en.pdf")
     assert "1 political prisoner (First Prisoner)" in english
     assert "to call for the release of all political prisoners" in english
     # the third language's tool strings are missing: said at build time, beside the edition
-    assert "first de:" in build.stdout
-    assert "brief.yaml:8:" in build.stdout and "not translated into Deutsch (de)" in build.stdout
+    assert "first tr:" in build.stdout
+    assert "brief.yaml:8:" in build.stdout and "not translated into Türkçe (tr)" in build.stdout
     check = run(["check"], folder / "content")
     assert check.returncode == 0 and "1 brief OK" in check.stdout
 
 
 def test_strict_refuses_an_edition_without_the_tools_strings(built_workspace):
     folder, _ = built_workspace
-    strict = run(["build", "--strict", "-l", "de", "-f", "html"], folder)
+    strict = run(["build", "--strict", "-l", "tr", "-f", "html"], folder)
     assert strict.returncode == 1
-    assert "content/first/brief.yaml:8:" in strict.stderr and "not translated into Deutsch (de)" in strict.stderr
+    assert "content/first/brief.yaml:8:" in strict.stderr and "not translated into Türkçe (tr)" in strict.stderr
 
 
 def test_a_workspace_catalog_translates_the_tools_strings(built_workspace, tmp_path):
     folder, _ = built_workspace
-    catalog = folder / "locale" / "de" / "LC_MESSAGES" / "messages.po"
+    catalog = folder / "locale" / "tr" / "LC_MESSAGES" / "messages.po"
     catalog.parent.mkdir(parents=True)
     catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
                        'msgid "Parts of this document are not yet translated and are shown in the original language '
-                       '(%(language)s)."\nmsgstr "Teile dieses Dokuments sind noch nicht übersetzt (%(language)s)."\n',
+                       '(%(language)s)."\nmsgstr "Bu belgenin bazı bölümleri henüz çevrilmedi (%(language)s)."\n',
                        encoding="utf-8")
     try:
-        build = run(["build", "-l", "de", "-f", "html"], folder)
+        build = run(["build", "-l", "tr", "-f", "html"], folder)
         assert build.returncode == 0, build.stderr
-        html = (folder / "output" / "first" / "first.de.html").read_text(encoding="utf-8")
-        assert "Teile dieses Dokuments sind noch nicht übersetzt (Englisch)." in html
-        assert "86 of 87 are shown in English" in build.stdout
+        html = (folder / "output" / "first" / "first.tr.html").read_text(encoding="utf-8")
+        assert "Bu belgenin bazı bölümleri henüz çevrilmedi (İngilizce)." in html
+        from briefgen.i18n import tool_strings_missing
+
+        total = tool_strings_missing("tr")[1]  # the messages of templates/locale/messages.pot
+        assert f"{total - 1} of {total} are shown in English" in build.stdout
     finally:
         catalog.unlink()
 
