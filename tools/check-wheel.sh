@@ -9,7 +9,11 @@ REPO="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 echo "check-wheel: building the wheel"
-python3 -m pip wheel -q --no-deps --disable-pip-version-check -w "$WORK/dist" "$REPO" >/dev/null
+# from a clean copy of the sources: setuptools' build/ folder in the checkout could hold files since removed
+mkdir "$WORK/src"
+tar -C "$REPO" --exclude=./.git --exclude=./output --exclude=./.cache --exclude=./build --exclude='*.egg-info' \
+    --exclude=./.hypothesis --exclude=__pycache__ -cf - . | tar -C "$WORK/src" -xf -
+python3 -m pip wheel -q --no-deps --disable-pip-version-check -w "$WORK/dist" "$WORK/src" >/dev/null
 # every file of templates/ is in the wheel (as briefgen/templates/), and no compiled catalog
 python3 - "$REPO" "$WORK"/dist/briefgen-*.whl <<'PY'
 import sys, zipfile
