@@ -43,14 +43,43 @@ assert Path(sys.argv[1]).resolve() in Path(briefgen.TEMPLATES_DIR).resolve().par
 print(f"check-wheel: briefgen from {where.parent}")
 PY
 "$BRIEFGEN" init --name "Example NGO" --language en --language de
+# the organisation's brand (a logo and a colour) and one template override
+"$VENV_PY" -c 'from PIL import Image; Image.new("RGB", (90, 30), (10, 127, 63)).save("logo.png")'
+printf 'meta:\n  name: "Example NGO"\nlogo: logo.png\ncolor:\n  primary: "#0a7f3f"\n' > _brand.yml
+mkdir -p templates/partials
+cp "$("$VENV_PY" -c 'import briefgen; print(briefgen.TEMPLATES_DIR)')/partials/brand.html.j2" templates/partials/
+echo '<p class="override">Published by Example NGO</p>' >> templates/partials/brand.html.j2
 "$BRIEFGEN" new first-briefing
-(cd content/first-briefing && "$BRIEFGEN" build)
-test -s output/first-briefing/first-briefing.en.pdf
-test -s output/first-briefing/first-briefing.de.html
+(cd content/first-briefing && "$BRIEFGEN" build) | tee build.log
 grep -q '<html lang="de"' output/first-briefing/first-briefing.de.html
+"$VENV_PY" - <<'PY'
+import subprocess
+import pdfplumber
+from pypdf import PdfReader
+from briefgen import i18n
+log = open("build.log", encoding="utf-8").read()
+for lang in ("en", "de"):
+    pdf, html = (f"output/first-briefing/first-briefing.{lang}.{ext}" for ext in ("pdf", "html"))
+    page = open(html, encoding="utf-8").read()
+    text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert any(image.image.size == (90, 30) for image in PdfReader(pdf).pages[0].images), f"{lang}: no logo in the PDF"
+    assert '<header class="brand-logo"><img src="data:image/png;base64,' in page, f"{lang}: no logo in the HTML"
+    assert "Published by Example NGO" in page and "Published by Example NGO" in text, f"{lang}: override not used"
+    with pdfplumber.open(pdf) as document:
+        title = [c for c in document.pages[0].chars if c["size"] > 14]
+    assert title and {tuple(round(v * 255) for v in c["non_stroking_color"]) for c in title} == {(10, 127, 63)}, lang
+missing, total = i18n.tool_strings_missing("de")
+label = i18n.template_translations("de").gettext("Page %(page)s of %(pages)s") % {"page": 1, "pages": 1}
+if missing:  # until briefgen ships a complete German catalog, the build must say so
+    assert "not translated into Deutsch (de)" in log, log
+else:
+    assert label in text and label != "Page 1 of 1", label
+print(f"check-wheel: logo, colour and override in the PDF and HTML (en, de); German tool strings: "
+      f"{total - missing} of {total}")
+PY
 "$BRIEFGEN" check
 printf 'name,email,language,salutation\nAnna Example,anna@example.org,de,Ms\n' > recipients.csv
 "$BRIEFGEN" send content/first-briefing --recipients recipients.csv
 test -s output/first-briefing/outbox/001-anna@example.org.eml
 "$BRIEFGEN" doctor
-echo "check-wheel: init, new, build, check, send (dry run) and doctor work from the installed wheel"
+echo "check-wheel: init, a brand and an override, new, build, check, send (dry run) and doctor work from the installed wheel"
