@@ -97,20 +97,20 @@ def template_translations(lang: str) -> gettext.NullTranslations:
     first, the built-in one behind it). English is the language the templates are written
     in; a language with no catalog stays in English, which :func:`tool_strings_missing`
     reports (a build turns it into a problem)."""
-    return _translations(lang, tuple(catalog_files(lang)))
+    # keyed by the files' modification times too: the live preview sees an edited catalog
+    return _translations(lang, tuple((path, path.stat().st_mtime_ns) for path in catalog_files(lang)))
 
 
 @lru_cache(maxsize=None)
-def _translations(lang: str, files: tuple[Path, ...]) -> gettext.NullTranslations:
+def _translations(lang: str, files: tuple[tuple[Path, int], ...]) -> gettext.NullTranslations:
     chain: gettext.NullTranslations = gettext.NullTranslations()
-    for path in reversed(files):
+    for path, _ in reversed(files):
         compiled = Translations(fp=io.BytesIO(_compiled(path, lang)), domain=DOMAIN)
         compiled.add_fallback(chain)
         chain = compiled
     return chain
 
 
-@lru_cache(maxsize=None)
 def _compiled(path: Path, lang: str) -> bytes:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=babel_id(lang), domain=DOMAIN)
