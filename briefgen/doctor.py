@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -106,10 +107,14 @@ def _workspace(workspace) -> list[Check]:
 
 
 def languages_to_check(workspace) -> list[str]:
-    """The workspace's languages, the briefs' languages and every language with a catalog."""
+    """The workspace's languages, its briefs' languages and every language with a catalog."""
     from briefgen.languages import tag_problem
 
     found = list(workspace.default_languages)
+    for brief in sorted(workspace.content_dir.glob("*/brief.yaml")):
+        text = brief.read_text(encoding="utf-8", errors="replace")
+        for listed in re.findall(r"^languages:\s*\[([^\]]*)\]", text, re.M):  # no YAML parse: doctor stays quick
+            found += [code.strip().strip("'\"") for code in listed.split(",") if code.strip()]
     for folder in [TEMPLATES_DIR / "locale"] + ([workspace.locale_dir] if workspace.locale_dir else []):
         found += sorted(p.name.replace("_", "-") for p in folder.iterdir() if p.is_dir())
     return [lang for lang in dict.fromkeys(found) if tag_problem(lang) is None]

@@ -33,6 +33,8 @@ def test_doctor_shows_smtp_settings_but_never_the_password(tmp_path, monkeypatch
 def test_doctor_names_the_fix_for_what_fails(tmp_path, monkeypatch):
     (tmp_path / "briefgen.toml").write_text('[build]\nlanguages = ["en", "ja"]\n[smtp]\npasword = "x"\n', encoding="utf-8")
     (tmp_path / "_brand.yml").write_text('typography:\n  base: "No Such Family"\n', encoding="utf-8")
+    (tmp_path / "content" / "b").mkdir(parents=True)
+    (tmp_path / "content" / "b" / "brief.yaml").write_text("languages: [en, hy]\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["doctor"])
     assert result.exit_code == 1
@@ -40,6 +42,8 @@ def test_doctor_names_the_fix_for_what_fails(tmp_path, monkeypatch):
     assert "FAIL  fonts: not installed: No Such Family" in out and "fix: sh tools/setup-debian.sh" in out
     # Japanese: no font of the edition has kana or kanji
     assert "FAIL  fonts ja: no font of No Such Family, Noto Serif, PT Sans, Noto Sans has" in out
+    # a brief's language: Armenian, which none of the edition's fonts has either
+    assert "FAIL  fonts hy: no font of No Such Family, Noto Serif, PT Sans, Noto Sans has" in out
     assert "FAIL  SMTP: briefgen.toml:4:1: smtp.pasword: unknown setting 'pasword'" in out
     assert "check" in out.splitlines()[-1] and "failed" in out.splitlines()[-1]
 
