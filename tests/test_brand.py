@@ -232,3 +232,28 @@ def test_the_logo_signs_the_cover_email(tmp_path, monkeypatch):
     assert f'src="cid:{logo.cid}"' in html and 'alt="Green Rights"' in html
     assert len(related) == 1 and related[0].get_content() == logo.body
     assert message.get_body(("plain",)).get_content().startswith("Dear Ms Anna,")
+
+
+def test_the_live_preview_rebuilds_when_the_brand_changes(small_copy, tmp_path):
+    import threading
+    import time
+
+    from briefgen.serve import Preview
+
+    (tmp_path / "_brand.yml").write_text('color:\n  primary: "#0a7f3f"\n', encoding="utf-8")
+    state = Preview(small_copy, tmp_path / "out", lang="en")
+    state.rebuild()
+    page = tmp_path / "out" / "small-brief" / "small-brief.en.html"
+    assert "h1.title, h2, .kind-label { color: #0a7f3f; }" in page.read_text(encoding="utf-8")
+    watcher = threading.Thread(target=state.watch, daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.3)  # let the watcher start before the file changes
+        edit(tmp_path / "_brand.yml", "#0a7f3f", "#aa3300")
+        deadline = time.monotonic() + 20
+        while "#aa3300" not in page.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the preview did not rebuild"
+            time.sleep(0.1)
+    finally:
+        state.stop.set()
+        watcher.join(timeout=5)
