@@ -128,10 +128,19 @@ def message_id(edition_fingerprint: str, address: str, domain: str) -> str:
 _POLICY = policy.default.clone(cte_type="7bit")
 
 
-@lru_cache(maxsize=None)
 def _environment(lang: str) -> jinja2.Environment:
+    """The email templates (a workspace's ``templates/email/`` first) with ``lang``'s catalogs."""
+    from briefgen.workspace import active
+
+    overrides = active().templates_dir
+    return _email_environment(lang, overrides / "email" if overrides else None, i18n.template_translations(lang))
+
+
+@lru_cache(maxsize=None)
+def _email_environment(lang: str, overrides, translations) -> jinja2.Environment:
+    builtin = jinja2.FileSystemLoader(str(i18n.TEMPLATES_DIR / "email"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(i18n.TEMPLATES_DIR / "email")),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(overrides)), builtin] if overrides else [builtin]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -139,7 +148,7 @@ def _environment(lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(i18n.template_translations(lang), newstyle=True)
+    env.install_gettext_translations(translations, newstyle=True)
     return env
 
 

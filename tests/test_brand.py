@@ -232,6 +232,14 @@ def test_the_logo_signs_the_cover_email(tmp_path, monkeypatch):
     assert f'src="cid:{logo.cid}"' in html and 'alt="Green Rights"' in html
     assert len(related) == 1 and related[0].get_content() == logo.body
     assert message.get_body(("plain",)).get_content().startswith("Dear Ms Anna,")
+    # the workspace's templates/email/ overrides the email's templates too
+    (tmp_path / "templates" / "email").mkdir(parents=True)
+    (tmp_path / "templates" / "email" / "logo.html.j2").write_text('<p>Signed with {{ brand_name }}</p>\n',
+                                                                    encoding="utf-8")
+    message = compose(Recipient(name="Anna", email="anna@example.org", language="en", salutation="Ms"), edition,
+                      Address("Org", "advocacy", "example.org"))
+    html = message.get_body(("html",)).get_content()
+    assert "<p>Signed with Green Rights</p>" in html and "cid:" not in html
 
 
 def test_the_live_preview_rebuilds_when_the_brand_changes(small_copy, tmp_path):
