@@ -14,7 +14,8 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from briefgen import TEMPLATES_DIR, fingerprint, workers
+from briefgen import TEMPLATES_DIR, fingerprint, workers, workspace
+from briefgen.editioncheck import edition_roots, glyph_problems, tool_string_problems
 from briefgen.changes import keep_snapshot
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
@@ -37,10 +38,14 @@ def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
         return editions
     unknown = [code for code in languages if code not in editions]
     if unknown:
+        from briefgen.languages import check_tags
+
+        misspelt = check_tags(unknown)  # --lang pt_BR: say how to write the tag
         where = ("languages",) if brief.document.languages is not None else ("language",)
         raise BriefgenError(problems=[brief.problem(
             "brief", where, f"'{code}' is not among this brief's languages ({', '.join(editions)}): add it with "
-            f"'briefgen i18n add {code} {display_path(brief.root)}' (or write it into 'languages' here)", key=True)
+            f"'briefgen i18n add {code} {display_path(brief.root)}' (or write it into 'languages' here)"
+            + (f"; {'; '.join(misspelt)}" if misspelt else ""), key=True)
             for code in unknown])
     return [code for code in editions if code in languages]
 
@@ -52,6 +57,7 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
             for item in status.incomplete]
 
 
+@workspace.in_brief_workspace
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
                 allow_remote: bool = False, preview: bool = False,
@@ -68,15 +74,17 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
     brief = load_brief(root, allow_remote=allow_remote)
-    door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
+    door = Door([brief.root, TEMPLATES_DIR, *edition_roots()], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
     catalogs = {lang: read_catalog(brief, lang) for lang in langs if lang != brief.source_language}
     statuses = {lang: edition_status(brief, lang, catalogs.get(lang)) for lang in langs}
     problems = [p for lang, catalog in catalogs.items() for p in catalog_problems(brief, lang, catalog)]
     problems += [p for status in statuses.values() for p in check_translations(brief, status)]
+    tool_problems = {lang: tool_string_problems(brief, lang) for lang in langs}
     if strict:
         for status in statuses.values():
             problems.extend(incomplete_problems(brief, status))
+            problems.extend(tool_problems[status.lang])
     if problems:
         raise BriefgenError(problems=problems)
 
@@ -85,14 +93,17 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
                                            {lang: not status.incomplete for lang, status in statuses.items()}, formats)
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
+    html_files: list[tuple[Path, str]] = []
     manifest: dict[str, dict] = {}
     for lang in langs:
         status = statuses[lang]
         counts = status.counts
-        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source)
+        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source,
+                          notes=[str(p) for p in tool_problems[lang]])
         listed = fingerprint.others(available, lang)
         facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
-                 "source": status.source, "complete": not status.incomplete, "listed": listed}
+                 "source": status.source, "complete": not status.incomplete and not tool_problems[lang],
+                 "listed": listed, "notes": edition.notes}
         localized = None
         for fmt in formats:
             path = output_path(out_dir, brief.slug, lang, fmt)
@@ -108,13 +119,18 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             progress(f"{brief.slug} {lang}: rendering {fmt.upper()}")
             html = render_html(localized, lang, status, target, brief.document.editions, door=door, available=available)
             if fmt == "html":
-                write_atomic(path, html)
+                html_files.append((path, html))
             else:
+                problems.extend(glyph_problems(brief, lang, html))
                 pdf_jobs.append(PdfJob(html, path, brief.root, door, draft=preview))
             edition.written.append(path)
             manifest[path.name] = {"fingerprint": digest, **facts}
         editions.append(edition)
 
+    if problems:  # a glyph no font has: nothing is written
+        raise BriefgenError(problems=problems)
+    for path, html in html_files:
+        write_atomic(path, html)
     html_written()
     _write_pdfs(pdf_jobs, brief, parallel)
     if manifest and not preview:  # something was rendered: the data may differ from the last snapshot

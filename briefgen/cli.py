@@ -11,17 +11,30 @@ import click
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
 
-DEFAULT_CONTENT = Path("content")
 
 
 def _brief_dirs(dirs: tuple[Path, ...]) -> list[Path]:
-    """The brief folders given, or every folder under content/ holding a brief.yaml."""
+    """The brief folders given, or every folder under the workspace's content/ holding a brief.yaml
+    (the workspace is found by walking up from the working directory, as git does)."""
     if dirs:
         return [Path(os.path.normpath(directory)) for directory in dirs]  # content/x/sub/.. is the brief x
-    found = sorted(path.parent for path in DEFAULT_CONTENT.glob("*/brief.yaml"))
+    from briefgen.workspace import find_workspace
+
+    content = find_workspace().content_dir
+    found = sorted(path.parent for path in content.glob("*/brief.yaml"))
     if not found:
-        raise click.UsageError(f"no briefs under {DEFAULT_CONTENT}/ — give a brief folder, e.g. briefgen build content/my-brief")
+        raise click.UsageError(f"no briefs under {display_path(content)}/ — give a brief folder, e.g. briefgen build "
+                               f"content/my-brief, or start one: briefgen new my-brief")
     return found
+
+
+def _out(out_dir: Path | None, brief_dir: Path) -> Path:
+    """``--out``, or the ``output/`` folder of the brief's workspace."""
+    if out_dir is not None:
+        return out_dir
+    from briefgen.workspace import workspace_of_brief
+
+    return workspace_of_brief(brief_dir).output_dir
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,8 +84,8 @@ def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
               help="Output format (repeatable; default: both).")
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE",
               help="Build only this language (repeatable; default: every language of the brief).")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder that receives <slug>/<slug>.<lang>.<format>.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder that receives <slug>/<slug>.<lang>.<format> [default: the workspace's output/].")
 @click.option("--strict", is_flag=True, help="Refuse to build an edition with missing or stale translations.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
 @click.option("--allow-remote", is_flag=True,
@@ -82,7 +95,9 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
     from briefgen.fingerprint import FORMATS, unchanged_editions
 
     problems = []
+    chosen_out = out_dir
     for directory in _brief_dirs(content_dirs):
+        out_dir = _out(chosen_out, directory)
         editions = None if force or allow_remote else unchanged_editions(directory, tuple(formats) or FORMATS, list(languages) or None,
                                                           out_dir, strict)
         try:
@@ -105,6 +120,8 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
             continue
         for edition in editions:
             click.echo(f"{directory.name} {edition.lang}: {_edition_summary(edition)}")
+            for note in edition.notes:
+                click.echo(f"  {note}")
     if problems:
         raise BriefgenError(problems=problems)
 
@@ -129,13 +146,15 @@ def _edition_summary(edition) -> str:
 @click.argument("slug")
 @click.option("-k", "--kind", type=click.Choice(["briefing", "interview", "letter"]), default="briefing",
               show_default=True, help="What kind of document to start.")
-@click.option("-p", "--parent", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CONTENT,
-              show_default=True, help="Folder that receives the new <slug>/ folder.")
-def new(slug: str, kind: str, parent: Path) -> None:
-    """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG."""
+@click.option("-p", "--parent", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder that receives the new <slug>/ folder [default: the workspace's content/].")
+def new(slug: str, kind: str, parent: Path | None) -> None:
+    """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG, with the
+    workspace's default languages."""
     from briefgen.skeleton import create_brief
+    from briefgen.workspace import find_workspace
 
-    folder = create_brief(slug, kind, parent)
+    folder = create_brief(slug, kind, parent or find_workspace().content_dir)
     files = ", ".join(sorted(p.name for p in folder.iterdir()))
     click.echo(f"{display_path(folder)}: new {kind} ({files}) — fill it in, then: briefgen build {display_path(folder)}")
 
@@ -295,8 +314,8 @@ def i18n_status(content_dirs, languages, units) -> None:
 @click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous",
               help="Compare with the edition of this date (YYYY-MM-DD), or with the previous one built.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Language of the list (default: the brief's source language).")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where the builds (and their snapshots) are.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the builds (and their snapshots) are [default: the workspace's output/].")
 def changes(content_dir, since, lang, out_dir) -> None:
     """What changed in the data since an earlier edition: prisoners, sanctions, recommendations, counts."""
     from briefgen.changes import describe_changes
@@ -306,7 +325,7 @@ def changes(content_dir, since, lang, out_dir) -> None:
 
     brief = load_brief(content_dir)
     lang = lang or brief.source_language
-    base, found = describe_changes(brief, out_dir, lang, since)
+    base, found = describe_changes(brief, _out(out_dir, content_dir), lang, since)
     from briefgen.model import PartialDate
 
     loc = Localizer(lang)
@@ -323,20 +342,52 @@ def changes(content_dir, since, lang, out_dir) -> None:
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Preview only this language.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output/.preview"), show_default=True,
-              help="Where the preview builds are written (apart from the editions that `send` mails).")
+              default=None,
+              help="Where the preview builds are written, apart from the editions that `send` mails "
+                   "[default: the workspace's output/.preview].")
 def serve(content_dir, port, lang, out_dir) -> None:
     """Preview a brief on 127.0.0.1: rebuilds on save and reloads the open page."""
     from briefgen.serve import serve as run
 
     directory = content_dir or _brief_dirs(())[0]
     try:
-        run(directory, out_dir, "127.0.0.1", port, lang,
+        run(directory, out_dir or _out(None, directory) / ".preview", "127.0.0.1", port, lang,
             ready=lambda url: click.echo(f"Previewing {display_path(directory)} at {url} — Ctrl-C to stop"))
     except KeyboardInterrupt:
         click.echo("stopped")
     except OSError as error:
         raise BriefgenError(f"cannot listen on 127.0.0.1:{port}: {error.strerror} — try --port {port + 1}") from None
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--name", "organisation", default="Our organisation", show_default=True,
+              help="The organisation's name (briefgen.toml and _brand.yml).")
+@click.option("-l", "--language", "languages", multiple=True, metavar="TAG",
+              help="A default language of new briefs, BCP 47 (repeatable; default: en).")
+def init(folder: Path, organisation: str, languages: tuple[str, ...]) -> None:
+    """Make FOLDER (default: here) a workspace: briefgen.toml, _brand.yml, .gitignore, content/."""
+    from briefgen.init import create_workspace
+
+    written = create_workspace(folder, organisation, list(languages) or None)
+    click.echo(f"{display_path(folder.resolve()) or '.'}: workspace ({', '.join(p.name for p in written)}, content/) — "
+               "next: briefgen new my-first-brief")
+
+
+@main.command()
+def doctor() -> None:
+    """Check this machine and workspace: Python, WeasyPrint, Pango, fonts per language, SMTP, optional parts."""
+    from briefgen.doctor import FAIL, run_checks
+
+    checks = run_checks()
+    for check in checks:
+        click.echo(f"{check.state:4}  {check.name}: {check.detail}")
+        if check.fix:
+            click.echo(f"      fix: {check.fix}")
+    failed = [check for check in checks if check.state == FAIL]
+    if failed:
+        raise BriefgenError(f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed (see the fixes above)")
+    click.echo("everything briefgen needs is here")
 
 
 # ---------------------------------------------------------------- send (issue #4)
@@ -354,10 +405,10 @@ def serve(content_dir, port, lang, out_dir) -> None:
 @click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
 @click.option("--changes", "changes_since", metavar="EDITION_DATE|previous",
               help="List in the cover email what changed since that edition (see `briefgen changes`).")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="The build's output folder (holds the editions, the outbox and the ledger).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The build's output folder, with the editions and the outbox [default: the workspace's output/].")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="SMTP settings, TOML or YAML with an [smtp] table (default: ./briefgen.toml if present).")
+              help="SMTP settings, TOML or YAML with an [smtp] table (default: the workspace's briefgen.toml).")
 @click.option("--smtp-host", help="SMTP server [BRIEFGEN_SMTP_HOST].")
 @click.option("--smtp-port", type=int, help="Port (default 587 for starttls, 465 for ssl) [BRIEFGEN_SMTP_PORT].")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
@@ -383,6 +434,7 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
     from briefgen.mailconfig import PASSWORD_ENV, load_settings
     from briefgen.recipients import load_recipients
 
+    out_dir = _out(out_dir, content_dir)
     if show_status:
         recipients = load_recipients(recipients_file) if recipients_file else None
         _show_status(sending.status(content_dir, out_dir, recipients))

@@ -116,9 +116,13 @@ def live(catalog: polib.POFile | None) -> list[polib.POEntry]:
 
 def plural_forms(lang: str) -> str:
     """The ``Plural-Forms`` header value of ``lang`` (from CLDR, as Babel writes it)."""
+    from babel.core import UnknownLocaleError
+
+    from briefgen.languages import babel_id
+
     try:
-        return Catalog(locale=lang).plural_forms
-    except ValueError:
+        return Catalog(locale=babel_id(lang)).plural_forms
+    except (ValueError, UnknownLocaleError):
         return "nplurals=2; plural=(n != 1);"
 
 

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import base64
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from briefgen import TEMPLATES_DIR, i18n, markup
+from briefgen import TEMPLATES_DIR, i18n, markup, workspace
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
+from briefgen.languages import direction
 from briefgen.errors import BriefgenError
 from briefgen.model import Footnote
 from briefgen.resolve import Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
@@ -44,10 +47,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 @lru_cache(maxsize=None)
-def environment() -> jinja2.Environment:
-    """The Jinja environment (created once per process)."""
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment (created once per process and overrides folder): a workspace's
+    ``templates/`` (``overrides``) first, then the built-in templates, file by file."""
+    loaders = [jinja2.FileSystemLoader(str(overrides))] if overrides else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.ChoiceLoader(loaders + [jinja2.FileSystemLoader(str(TEMPLATES_DIR))]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -62,6 +67,7 @@ def environment() -> jinja2.Environment:
     env.globals["lang_attr"] = lang_attr
     env.globals["language_name"] = i18n.language_name
     env.globals["translated_first"] = translated_first
+    env.globals["direction"] = direction
     return env
 
 
@@ -223,7 +229,8 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         raise ValueError(target)
     loc = Localizer(lang)
     state = RenderState(brief=brief, lang=lang, target=target, loc=loc, facts=Facts(brief, loc), door=door)
-    env = environment()
+    current = workspace.active()
+    env = environment(current.templates_dir)
     translations = loc.translations
     template = env.get_template(f"{brief.document.kind}.html.j2")
     # install_gettext_callables binds the edition's catalog for this render only
@@ -245,6 +252,7 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         fallback_chapters=fallback_chapters(brief, fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
+        **brand_context(current, door, lang, target),
     )
 
 
@@ -270,6 +278,36 @@ def fallback_chapters(brief: Brief, units) -> list[tuple[str, object]]:
               if item.unit.key.startswith(("brief:chapters/", "brief:annexes/"))}
     chapters = [*getattr(brief.document, "chapters", []), *getattr(brief.document, "annexes", [])]
     return [(chapter.id, chapter.title) for chapter in chapters if chapter.id in wanted]
+
+
+def brand_context(current: workspace.Workspace, door: Door | None = None, lang: str = "en",
+                  target: str = "print") -> dict:
+    """What the templates receive of the workspace's brand: ``brand``, ``brand_logo`` (the
+    logo as a ``data:`` URI, checked like an image block's image by the door), the families
+    of an edition in ``lang`` (``base_stack``, ``headings_stack``) and where each font file
+    is found (``font_src``: its ``file:`` URL, which WeasyPrint fetches through the door, in
+    print; the file itself as a ``data:`` URL on screen, so the HTML stays one file)."""
+    from briefgen.brand import cached_brand
+
+    brand = cached_brand(current)
+    logo = None
+    if brand.logo:
+        try:
+            logo = (door or Door(brand.files)).image(str(brand.logo), current.root).data_uri()
+        except ResourceRefused as error:
+            raise BriefgenError(f"{brand.file}: logo: {error}") from None
+    base_stack, headings_stack = brand.stacks_for(lang)
+    font_src = {}
+    for faces in brand.fonts.values():
+        for face in faces:
+            if target == "print":
+                font_src[face.path] = face.path.as_uri()
+            else:
+                body = (door or Door(brand.files)).open_file(face.path).body
+                kind = face.path.suffix.lower().lstrip(".")
+                font_src[face.path] = f"data:font/{kind};base64,{base64.b64encode(body).decode('ascii')}"
+    return {"brand": brand, "brand_logo": logo, "base_stack": base_stack, "headings_stack": headings_stack,
+            "font_src": font_src}
 
 
 def css_counter_label(label: str, target: str | None = None) -> Markup:
