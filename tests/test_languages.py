@@ -60,8 +60,8 @@ def test_a_misspelt_tag_is_a_positioned_error(letter):
 def test_a_misspelt_lang_option_gets_the_tag_to_write(letter, tmp_path):
     result = CliRunner().invoke(main, ["build", str(letter), "-l", "pt_BR", "--out", str(tmp_path / "out")])
     assert result.exit_code == 1
-    assert "pt_BR is not among this brief's languages (en, ru): 'pt_BR' is written with an underscore: write 'pt-BR'" \
-        in result.output
+    assert "brief.yaml:8:1: languages: 'pt_BR' is not among this brief's languages (en, ru)" in result.output
+    assert "; 'pt_BR' is written with an underscore: write 'pt-BR'" in result.output
 
 
 def test_region_and_script_tags_are_written_as_such(letter, tmp_path):

@@ -179,7 +179,7 @@ def test_add_language_keeps_comments_and_layout(small_copy, tmp_path):
     assert result.exit_code == 0, result.output
     assert "brief.yaml:6: added kk (Kazakh) to 'languages'" in result.output
     assert "43 of 43 units to translate (" in result.output and "briefgen i18n export --xliff kk" in result.output
-    assert "no Kazakh catalog yet" in result.output
+    assert "catalog yet" not in result.output  # briefgen ships its own strings in Kazakh
     assert "languages:          # editions\n  - en\n  - ru   # Russian, done\n  - kk\n" in brief.read_text(encoding="utf-8")
     assert (small_copy / "translations" / "kk.po").is_file()
     # flow style, and no 'languages' at all
