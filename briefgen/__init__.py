@@ -4,5 +4,10 @@ from pathlib import Path
 
 __version__ = "0.1.0"
 
-#: Jinja templates, stylesheets, the tool's catalogs, the email and `new` skeletons.
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: Jinja templates, stylesheets, the tool's catalogs, the email, `new` and `init` skeletons:
+#: inside the installed package (a wheel carries them as briefgen/templates/), else the
+#: source tree's top-level templates/ (a checkout, an editable install).
+TEMPLATES_DIR = (_PACKAGE_DIR / "templates" if (_PACKAGE_DIR / "templates").is_dir()
+                 else _PACKAGE_DIR.parent / "templates")

@@ -141,7 +141,12 @@ def edition_view(brief: Brief, audience: str, lang: str) -> Brief:
     if getattr(doc, "overview", None):
         chapters = {chapter.id for chapter in [*doc.chapters, *doc.annexes]}
         changes["document"] = doc.model_copy(update={"overview": [o for o in doc.overview if o.chapter in chapters]})
-    return Brief(**{**brief.__dict__, **changes})
+    fields = {name: value for name, value in brief.__dict__.items() if name != "source_brief"}
+    view = Brief(**{**fields, **changes})
+    source = getattr(brief, "source_brief", None)
+    if source is not None:  # what a passage shown in the source language draws its facts from: the same view
+        view.source_brief = edition_view(source, audience, source.source_language)
+    return view
 
 
 @dataclass(frozen=True)

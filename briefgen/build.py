@@ -14,8 +14,9 @@ import logging
 from pathlib import Path
 from typing import Callable
 
-from briefgen import TEMPLATES_DIR, fingerprint, workers
+from briefgen import TEMPLATES_DIR, fingerprint, workers, workspace
 from briefgen.audience import RestrictedText, all_restricted_strings, edition_view, has_restricted, restricted_strings
+from briefgen.editioncheck import edition_roots, glyph_problems, tool_string_problems
 from briefgen.changes import keep_snapshot, snapshot_leaks
 from briefgen.content import Brief, load_brief, locate_resource, remote_images
 from briefgen.door import Door
@@ -25,7 +26,8 @@ from briefgen.leaks import find_leaks, html_leaks, leak_problems
 from briefgen.output import write_atomic
 from briefgen.pdf import RefusedResource  # the module loads WeasyPrint only when it renders
 from briefgen.render import render_html
-from briefgen.translations import EditionStatus, catalog_path, check_translations, edition_status, localize
+from briefgen.translations import (EditionStatus, catalog_path, catalog_problems, check_translations, edition_status,
+                                   localize, read_catalog)
 from briefgen.workers import PdfJob
 
 log = logging.getLogger(__name__)
@@ -38,9 +40,15 @@ def plan_editions(brief: Brief, languages: list[str] | None) -> list[str]:
         return editions
     unknown = [code for code in languages if code not in editions]
     if unknown:
-        raise BriefgenError(
-            f"{display_path(brief.root / 'brief.yaml')}: {', '.join(unknown)} is not among this brief's languages "
-            f"({', '.join(editions)}): add it to 'languages' in brief.yaml")
+        from briefgen.languages import check_tags
+
+        misspelt = check_tags(unknown)  # --lang pt_BR: say how to write the tag
+        where = ("languages",) if brief.document.languages is not None else ("language",)
+        raise BriefgenError(problems=[brief.problem(
+            "brief", where, f"'{code}' is not among this brief's languages ({', '.join(editions)}): add it with "
+            f"'briefgen i18n add {code} {display_path(brief.root)}' (or write it into 'languages' here)"
+            + (f"; {'; '.join(misspelt)}" if misspelt else ""), key=True)
+            for code in unknown])
     return [code for code in editions if code in languages]
 
 
@@ -51,6 +59,7 @@ def incomplete_problems(brief: Brief, status: EditionStatus) -> list[Problem]:
             for item in status.incomplete]
 
 
+@workspace.in_brief_workspace
 def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: list[str] | None = None,
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
                 allow_remote: bool = False, preview: bool = False, audiences: dict | None = None,
@@ -72,13 +81,17 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     formats = tuple(f for f in FORMATS if f in formats)
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
     brief = load_brief(root, allow_remote=allow_remote)
-    door = Door([brief.root, TEMPLATES_DIR], remote_images(brief) if allow_remote else ())
+    door = Door([brief.root, TEMPLATES_DIR, *edition_roots()], remote_images(brief) if allow_remote else ())
     langs = plan_editions(brief, languages)
-    statuses = {lang: edition_status(brief, lang) for lang in langs}
-    problems = [p for status in statuses.values() for p in check_translations(brief, status)]
+    catalogs = {lang: read_catalog(brief, lang) for lang in langs if lang != brief.source_language}
+    statuses = {lang: edition_status(brief, lang, catalogs.get(lang)) for lang in langs}
+    problems = [p for lang, catalog in catalogs.items() for p in catalog_problems(brief, lang, catalog)]
+    problems += [p for status in statuses.values() for p in check_translations(brief, status)]
+    tool_problems = {lang: tool_string_problems(brief, lang) for lang in langs}
     if strict:
         for status in statuses.values():
             problems.extend(incomplete_problems(brief, status))
+            problems.extend(tool_problems[status.lang])
     if problems:
         raise BriefgenError(problems=problems)
     split = has_restricted(brief)
@@ -87,6 +100,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
         pairs = [pair for pair in pairs if pair == next(p for p in pairs if p[0] == pair[0])]
 
     outputs = fingerprint.read_manifest(out_dir, brief.slug).get("outputs", {})
+    available = fingerprint.built_editions(out_dir, brief.slug, brief.document.editions, outputs,
+                                           {lang: not status.incomplete for lang, status in statuses.items()}, formats)
     editions: list[Edition] = []
     pdf_jobs: list[PdfJob] = []
     html_files: list[tuple[Path, str]] = []
@@ -95,23 +110,27 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     for lang in langs:
         status = statuses[lang]
         counts = status.counts
-        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source)
+        edition = Edition(lang, status.percent, counts["stale"], counts["missing"], status.source,
+                          notes=[str(p) for p in tool_problems[lang]])
+        listed = fingerprint.others(available, lang)
         facts = {"percent": round(status.percent, 1), "stale": counts["stale"], "missing": counts["missing"],
-                 "source": status.source, "complete": not status.incomplete}
+                 "source": status.source, "complete": not status.incomplete and not tool_problems[lang],
+                 "listed": listed, "notes": edition.notes}
         localized = None
         for fmt, audience in pairs:
             path = output_path(out_dir, brief.slug, lang, fmt, audience)
             digest = fingerprint.edition_fingerprint(root, lang, fmt)
             if preview and fmt == "pdf":
                 digest = "preview:" + digest  # an untagged preview PDF is never taken for an edition
-            if not force and fingerprint.up_to_date(outputs, path, digest):
+            # "also available in" names the other editions as they are now
+            if not force and fingerprint.up_to_date(outputs, path, digest, listed):
                 edition.up_to_date.append(path)
                 continue
             localized = localized or localize(brief, lang, status)
             view = edition_view(localized, audience, lang)
             target = "screen" if fmt == "html" else "print"
             progress(f"{brief.slug} {lang}: rendering {fmt.upper()}{' (restricted)' if audience == 'restricted' else ''}")
-            html = render_html(view, lang, status, target, brief.document.editions, door=door,
+            html = render_html(view, lang, status, target, brief.document.editions, door=door, available=available,
                                restricted=split and audience == "restricted")
             if split and audience == "public":
                 public[path] = restricted_strings(brief) + restricted_strings(localized)
@@ -119,15 +138,16 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
             if fmt == "html":
                 html_files.append((path, html))
             else:
+                problems.extend(glyph_problems(brief, lang, html))
                 pdf_jobs.append(PdfJob(html, path, brief.root, door, draft=preview))
             edition.written.append(path)
             manifest[path.name] = {"fingerprint": digest, "audience": audience, **facts}
         editions.append(edition)
 
     if split and manifest and not preview:  # the snapshot behind `changes` is searched too, before any write
-        problems = snapshot_leaks(brief, all_restricted_strings(brief, statuses), statuses)
-        if problems:
-            raise BriefgenError(problems=problems)
+        problems.extend(snapshot_leaks(brief, all_restricted_strings(brief, statuses), statuses))
+    if problems:  # a glyph no font has, restricted text in the snapshot: nothing is written
+        raise BriefgenError(problems=problems)
     for path, html in html_files:
         write_atomic(path, html)
     html_written()

@@ -11,17 +11,30 @@ import click
 from briefgen import __version__
 from briefgen.errors import BriefgenError, display_path
 
-DEFAULT_CONTENT = Path("content")
 
 
 def _brief_dirs(dirs: tuple[Path, ...]) -> list[Path]:
-    """The brief folders given, or every folder under content/ holding a brief.yaml."""
+    """The brief folders given, or every folder under the workspace's content/ holding a brief.yaml
+    (the workspace is found by walking up from the working directory, as git does)."""
     if dirs:
         return [Path(os.path.normpath(directory)) for directory in dirs]  # content/x/sub/.. is the brief x
-    found = sorted(path.parent for path in DEFAULT_CONTENT.glob("*/brief.yaml"))
+    from briefgen.workspace import find_workspace
+
+    content = find_workspace().content_dir
+    found = sorted(path.parent for path in content.glob("*/brief.yaml"))
     if not found:
-        raise click.UsageError(f"no briefs under {DEFAULT_CONTENT}/ — give a brief folder, e.g. briefgen build content/my-brief")
+        raise click.UsageError(f"no briefs under {display_path(content)}/ — give a brief folder, e.g. briefgen build "
+                               f"content/my-brief, or start one: briefgen new my-brief")
     return found
+
+
+def _out(out_dir: Path | None, brief_dir: Path) -> Path:
+    """``--out``, or the ``output/`` folder of the brief's workspace."""
+    if out_dir is not None:
+        return out_dir
+    from briefgen.workspace import workspace_of_brief
+
+    return workspace_of_brief(brief_dir).output_dir
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,19 +54,28 @@ def main(verbose: bool) -> None:
 def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
     """Validate briefs without rendering (all under content/ by default)."""
     from briefgen.content import load_brief
+    from briefgen.translations import check_catalogs
 
     problems = []
+    translated = []
     dirs = _brief_dirs(content_dirs)
     for directory in dirs:
         try:
-            load_brief(directory, allow_remote=allow_remote)
+            found, statuses = check_catalogs(load_brief(directory, allow_remote=allow_remote))
         except BriefgenError as error:
             if not error.problems:
                 raise
             problems.extend(error.problems)
+            continue
+        problems.extend(found)
+        translated += [f"{directory.name} {lang}: {status.percent:.0f} % translated"
+                       + (f" ({status.counts['stale']} stale, {status.counts['missing']} missing)" if status.incomplete else "")
+                       for lang, status in statuses.items()]
     if problems:
         raise BriefgenError(problems=problems)
     click.echo(f"{len(dirs)} brief{'s' if len(dirs) != 1 else ''} OK: {', '.join(display_path(d) for d in dirs)}")
+    for line in translated:  # valid is not complete: say how much of each edition is translated
+        click.echo(f"  {line}")
 
 
 @main.command()
@@ -62,8 +84,8 @@ def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
               help="Output format (repeatable; default: both).")
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE",
               help="Build only this language (repeatable; default: every language of the brief).")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Folder that receives <slug>/<slug>.<lang>.<format>.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder that receives <slug>/<slug>.<lang>.<format> [default: the workspace's output/].")
 @click.option("--strict", is_flag=True, help="Refuse to build an edition with missing or stale translations.")
 @click.option("--force", is_flag=True, help="Rebuild every output, even those that are up to date.")
 @click.option("--allow-remote", is_flag=True,
@@ -77,7 +99,9 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
     from briefgen.workspace import workspace_of_brief
 
     problems = []
+    chosen_out = out_dir
     for directory in _brief_dirs(content_dirs):
+        out_dir = _out(chosen_out, directory)
         audiences = ({fmt: tuple(audience) for fmt in FORMATS} if audience
                      else workspace_of_brief(directory).audiences())
         editions = None if force or allow_remote else unchanged_editions(directory, tuple(formats) or FORMATS, list(languages) or None,
@@ -102,6 +126,8 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
             continue
         for edition in editions:
             click.echo(f"{directory.name} {edition.lang}: {_edition_summary(edition)}")
+            for note in edition.notes:
+                click.echo(f"  {note}")
     if problems:
         raise BriefgenError(problems=problems)
 
@@ -126,13 +152,15 @@ def _edition_summary(edition) -> str:
 @click.argument("slug")
 @click.option("-k", "--kind", type=click.Choice(["briefing", "interview", "letter"]), default="briefing",
               show_default=True, help="What kind of document to start.")
-@click.option("-p", "--parent", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_CONTENT,
-              show_default=True, help="Folder that receives the new <slug>/ folder.")
-def new(slug: str, kind: str, parent: Path) -> None:
-    """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG."""
+@click.option("-p", "--parent", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder that receives the new <slug>/ folder [default: the workspace's content/].")
+def new(slug: str, kind: str, parent: Path | None) -> None:
+    """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG, with the
+    workspace's default languages."""
     from briefgen.skeleton import create_brief
+    from briefgen.workspace import find_workspace
 
-    folder = create_brief(slug, kind, parent)
+    folder = create_brief(slug, kind, parent or find_workspace().content_dir)
     files = ", ".join(sorted(p.name for p in folder.iterdir()))
     click.echo(f"{display_path(folder)}: new {kind} ({files}) — fill it in, then: briefgen build {display_path(folder)}")
 
@@ -146,16 +174,110 @@ def i18n() -> None:
 @click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 def i18n_update(content_dirs, languages) -> None:
-    """Extract the text units of the source language and merge them into each language's catalog."""
+    """Write the template (translations/<slug>.pot) and merge the text units into each language's catalog."""
+    from briefgen.build import plan_editions
     from briefgen.content import load_brief
+    from briefgen.pocatalog import template_path
     from briefgen.translations import catalog_path, update_catalogs
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
-        for lang, status in update_catalogs(brief, list(languages) or None).items():
+        statuses = update_catalogs(brief, plan_editions(brief, list(languages) or None))
+        click.echo(f"{display_path(template_path(brief.root))}: template, {sum(1 for _ in brief.units())} units")
+        for lang, status in statuses.items():
             counts = status.counts
             click.echo(f"{display_path(catalog_path(brief, lang))}: {counts['translated']} translated, "
                        f"{counts['stale']} stale (fuzzy), {counts['missing']} missing")
+
+
+@i18n.command("add")
+@click.argument("lang", metavar="LANG")
+@click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def i18n_add(lang, content_dirs) -> None:
+    """Add a language: write it into 'languages' of brief.yaml and make its catalog from the template."""
+    from briefgen.addlang import add_language
+    from briefgen.i18n import catalog_file, language_name
+    from briefgen.pocatalog import template_path
+
+    for directory in _brief_dirs(content_dirs):
+        added = add_language(directory, lang)
+        name = language_name(lang, "en")
+        if added.line:
+            click.echo(f"{display_path(added.brief_file)}:{added.line}: added {lang} ({name}) to 'languages'")
+        else:
+            click.echo(f"{display_path(added.brief_file)}: {lang} ({name}) is already among the languages")
+        if added.status is None:
+            continue
+        counts, words = added.status.counts, added.status.words
+        todo = counts["stale"] + counts["missing"]
+        click.echo(f"{display_path(added.catalog)}: {todo} of {len(added.status.units)} units to translate "
+                   f"({words['stale'] + words['missing']:,} source words)")
+        shown = display_path(directory)
+        click.echo("Next:\n"
+                   f"  - translate {display_path(added.catalog)} in Poedit, or in Weblate (template for new translations: "
+                   f"{display_path(template_path(directory))}),\n"
+                   f"    or in a CAT tool: briefgen i18n export --xliff {lang} {shown}, then briefgen i18n import FILE;\n"
+                   f"  - briefgen i18n status {shown} shows what is left;\n"
+                   f"  - briefgen build {shown} --lang {lang} builds the edition (untranslated parts in the source "
+                   "language, marked).")
+        if added.tool_catalog is None:
+            click.echo(f"briefgen's own strings (\"Page 3 of 12\", plural phrases) have no {name} catalog yet: they stay "
+                       f"in English until {display_path(catalog_file(lang))} is made (pybabel init, see the README).")
+
+
+@i18n.command("export")
+@click.option("--xliff", "lang", required=True, metavar="LANG", help="Export this language as XLIFF (for CAT tools).")
+@click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--version", "version", type=click.Choice(["1.2", "2.0"]), default="1.2", show_default=True,
+              help="XLIFF version.")
+@click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: output/<slug>/<slug>.<LANG>.xlf).")
+def i18n_export(lang, content_dir, version, out_file) -> None:
+    """Write a brief's units and their LANG translations as XLIFF 1.2 or 2.0 (unit ids are the stable keys)."""
+    from briefgen.build import plan_editions
+    from briefgen.content import load_brief
+    from briefgen.output import write_atomic
+    from briefgen.translations import edition_status
+    from briefgen.xliff import export
+
+    found = [content_dir] if content_dir else _brief_dirs(())
+    if len(found) > 1:
+        raise click.UsageError(f"which brief? give its folder, e.g. briefgen i18n export --xliff {lang} {display_path(found[0])}")
+    directory = found[0]
+    brief = load_brief(directory)
+    plan_editions(brief, [lang])
+    if lang == brief.source_language:
+        raise click.UsageError(f"{lang} is the source language of {brief.slug}: export a translation")
+    out_file = out_file or Path("output") / brief.slug / f"{brief.slug}.{lang}.xlf"
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out_file, export(brief, lang, version))
+    status = edition_status(brief, lang)
+    counts, words = status.counts, status.words
+    click.echo(f"{display_path(out_file)}: XLIFF {version}, {len(status.units)} units — {counts['stale']} to review, "
+               f"{counts['missing']} to translate ({words['stale'] + words['missing']:,} source words); bring it back "
+               f"with: briefgen i18n import {display_path(out_file)} {display_path(directory)}")
+
+
+@i18n.command("import")
+@click.argument("xliff_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def i18n_import(xliff_file, content_dir) -> None:
+    """Take the translations of an XLIFF 1.2 or 2.0 file into the brief's catalog (checked first; all or nothing)."""
+    from briefgen.content import load_brief
+    from briefgen.translations import catalog_path
+    from briefgen.xliff import file_info, import_file, parse
+
+    if content_dir is None:
+        original = file_info(parse(xliff_file)[0])[1]
+        if not original or not (DEFAULT_CONTENT / original / "brief.yaml").is_file():
+            raise click.UsageError(f"which brief? the file names '{original}'; give the brief folder after the file")
+        content_dir = DEFAULT_CONTENT / original
+    brief = load_brief(content_dir)
+    done = import_file(brief, xliff_file)
+    counts = done.status.counts
+    click.echo(f"{display_path(catalog_path(brief, done.lang))}: {done.units} units imported ({done.fuzzy} marked for "
+               f"review); {done.lang}: {done.status.percent:.0f} % — {counts['translated']} translated, "
+               f"{counts['stale']} stale, {counts['missing']} missing")
 
 
 @i18n.command("status")
@@ -163,21 +285,29 @@ def i18n_update(content_dirs, languages) -> None:
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 @click.option("--units/--no-units", default=True, show_default=True, help="List the stale and missing units.")
 def i18n_status(content_dirs, languages, units) -> None:
-    """Per brief and language: translated / stale / missing, and which units."""
+    """Per brief and language: translated / stale / missing units and source words, which units, and
+    how much of briefgen's own strings the language has."""
     from briefgen.build import plan_editions
     from briefgen.content import load_brief
-    from briefgen.translations import edition_status
+    from briefgen.translations import edition_status, tool_strings_status
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
         for lang in plan_editions(brief, list(languages) or None):
             status = edition_status(brief, lang)
+            words = status.words
             if status.source:
-                click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units")
+                click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units, {sum(words.values()):,} words")
                 continue
             counts = status.counts
             click.echo(f"{brief.slug} {lang}: {status.percent:.0f} % — {counts['translated']} translated, "
                        f"{counts['stale']} stale, {counts['missing']} missing")
+            click.echo(f"  words: {words['translated']:,} translated, {words['stale']:,} stale, {words['missing']:,} missing "
+                       f"(source words; {words['stale'] + words['missing']:,} to translate)")
+            tool = tool_strings_status(lang)
+            click.echo(f"  briefgen's own strings ({display_path(tool.catalog)}): {tool.units['translated']} translated, "
+                       f"{tool.units['stale']} stale, {tool.units['missing']} missing; words: {tool.words['translated']:,} "
+                       f"translated, {tool.words['stale']:,} stale, {tool.words['missing']:,} missing")
             if units:
                 for item in status.incomplete:
                     yaml_file = brief.files[item.unit.file]
@@ -190,8 +320,8 @@ def i18n_status(content_dirs, languages, units) -> None:
 @click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous",
               help="Compare with the edition of this date (YYYY-MM-DD), or with the previous one built.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Language of the list (default: the brief's source language).")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="Where the builds (and their snapshots) are.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the builds (and their snapshots) are [default: the workspace's output/].")
 def changes(content_dir, since, lang, out_dir) -> None:
     """What changed in the data since an earlier edition: prisoners, sanctions, recommendations, counts."""
     from briefgen.changes import describe_changes
@@ -201,7 +331,7 @@ def changes(content_dir, since, lang, out_dir) -> None:
 
     brief = load_brief(content_dir)
     lang = lang or brief.source_language
-    base, found = describe_changes(brief, out_dir, lang, since)
+    base, found = describe_changes(brief, _out(out_dir, content_dir), lang, since)
     from briefgen.model import PartialDate
 
     loc = Localizer(lang)
@@ -218,20 +348,52 @@ def changes(content_dir, since, lang, out_dir) -> None:
 @click.option("--port", default=8000, show_default=True, help="Port on 127.0.0.1.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Preview only this language.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("output/.preview"), show_default=True,
-              help="Where the preview builds are written (apart from the editions that `send` mails).")
+              default=None,
+              help="Where the preview builds are written, apart from the editions that `send` mails "
+                   "[default: the workspace's output/.preview].")
 def serve(content_dir, port, lang, out_dir) -> None:
     """Preview a brief on 127.0.0.1: rebuilds on save and reloads the open page."""
     from briefgen.serve import serve as run
 
     directory = content_dir or _brief_dirs(())[0]
     try:
-        run(directory, out_dir, "127.0.0.1", port, lang,
+        run(directory, out_dir or _out(None, directory) / ".preview", "127.0.0.1", port, lang,
             ready=lambda url: click.echo(f"Previewing {display_path(directory)} at {url} — Ctrl-C to stop"))
     except KeyboardInterrupt:
         click.echo("stopped")
     except OSError as error:
         raise BriefgenError(f"cannot listen on 127.0.0.1:{port}: {error.strerror} — try --port {port + 1}") from None
+
+
+@main.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--name", "organisation", default="Our organisation", show_default=True,
+              help="The organisation's name (briefgen.toml and _brand.yml).")
+@click.option("-l", "--language", "languages", multiple=True, metavar="TAG",
+              help="A default language of new briefs, BCP 47 (repeatable; default: en).")
+def init(folder: Path, organisation: str, languages: tuple[str, ...]) -> None:
+    """Make FOLDER (default: here) a workspace: briefgen.toml, _brand.yml, .gitignore, content/."""
+    from briefgen.init import create_workspace
+
+    written = create_workspace(folder, organisation, list(languages) or None)
+    click.echo(f"{display_path(folder.resolve()) or '.'}: workspace ({', '.join(p.name for p in written)}, content/) — "
+               "next: briefgen new my-first-brief")
+
+
+@main.command()
+def doctor() -> None:
+    """Check this machine and workspace: Python, WeasyPrint, Pango, fonts per language, SMTP, optional parts."""
+    from briefgen.doctor import FAIL, run_checks
+
+    checks = run_checks()
+    for check in checks:
+        click.echo(f"{check.state:4}  {check.name}: {check.detail}")
+        if check.fix:
+            click.echo(f"      fix: {check.fix}")
+    failed = [check for check in checks if check.state == FAIL]
+    if failed:
+        raise BriefgenError(f"{len(failed)} check{'s' if len(failed) != 1 else ''} failed (see the fixes above)")
+    click.echo("everything briefgen needs is here")
 
 
 # ---------------------------------------------------------------- send (issue #4)
@@ -249,10 +411,10 @@ def serve(content_dir, port, lang, out_dir) -> None:
 @click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
 @click.option("--changes", "changes_since", metavar="EDITION_DATE|previous",
               help="List in the cover email what changed since that edition (see `briefgen changes`).")
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="The build's output folder (holds the editions, the outbox and the ledger).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The build's output folder, with the editions and the outbox [default: the workspace's output/].")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="SMTP settings, TOML or YAML with an [smtp] table (default: ./briefgen.toml if present).")
+              help="SMTP settings, TOML or YAML with an [smtp] table (default: the workspace's briefgen.toml).")
 @click.option("--smtp-host", help="SMTP server [BRIEFGEN_SMTP_HOST].")
 @click.option("--smtp-port", type=int, help="Port (default 587 for starttls, 465 for ssl) [BRIEFGEN_SMTP_PORT].")
 @click.option("--smtp-security", type=click.Choice(["starttls", "ssl", "none"]),
@@ -278,6 +440,7 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
     from briefgen.mailconfig import PASSWORD_ENV, load_settings
     from briefgen.recipients import load_recipients
 
+    out_dir = _out(out_dir, content_dir)
     if show_status:
         recipients = load_recipients(recipients_file) if recipients_file else None
         _show_status(sending.status(content_dir, out_dir, recipients))

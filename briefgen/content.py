@@ -312,13 +312,10 @@ def _check_chapters(brief: Brief, doc: Briefing, allow_remote: bool = False) -> 
 
 
 def _check_language(brief: Brief, path: YamlPath, code: str) -> list[Problem]:
-    from babel import Locale, UnknownLocaleError
+    from briefgen.languages import tag_problem
 
-    try:
-        Locale.parse(code)
-    except (UnknownLocaleError, ValueError):
-        return [brief.problem("brief", path, f"unknown language '{code}': write a code such as 'en' or 'ru'")]
-    return []
+    problem = tag_problem(code)
+    return [brief.problem("brief", path, problem)] if problem else []
 
 
 def text_resource_errors(found: markup.Scan) -> list[str]:

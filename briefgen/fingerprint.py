@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -65,13 +66,16 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _template_files(lang: str) -> list[Path]:
+def _template_files(lang: str, base: Path = TEMPLATES_DIR) -> list[Path]:
+    from briefgen.languages import catalog_names
+
+    names = set(catalog_names(lang))
     files = []
-    for path in TEMPLATES_DIR.rglob("*"):
+    for path in base.rglob("*"):
         if not path.is_file():
             continue
-        parts = path.relative_to(TEMPLATES_DIR).parts
-        if parts[0] == "locale" and len(parts) > 2 and parts[1] != lang:
+        parts = path.relative_to(base).parts
+        if parts[0] == "locale" and len(parts) > 2 and parts[1] not in names:
             continue  # another language's catalog does not change this edition
         if parts[0] in SEND_ONLY:
             continue  # the cover email's templates
@@ -93,11 +97,40 @@ def _content_files(brief_dir: Path, lang: str) -> list[Path]:
     return files
 
 
+#: Values in _brand.yml that name files the edition loads (a logo, fonts).
+_BRAND_FILE = re.compile(r"""[:\-]\s*["']?([^"'\s#]+\.(?:svg|png|ttf|otf|woff2?))["']?\s*(?:#.*)?$""", re.I | re.M)
+
+
+def _workspace_files(brief_dir: Path, lang: str) -> tuple[Path, list[Path]]:
+    """The workspace's files that change an edition: its template overrides, its own catalog of
+    ``lang``, its brand file and the files the brand names (found without parsing the YAML)."""
+    from briefgen.workspace import workspace_of_brief
+
+    workspace = workspace_of_brief(brief_dir)
+    files = []
+    if workspace.templates_dir:
+        files += _template_files(lang, workspace.templates_dir)
+    if workspace.locale_dir:
+        from briefgen.languages import catalog_names
+
+        files += [workspace.locale_dir / name / "LC_MESSAGES" / "messages.po" for name in catalog_names(lang)]
+    if workspace.brand_file:
+        files.append(workspace.brand_file)
+        for name in _BRAND_FILE.findall(workspace.brand_file.read_text(encoding="utf-8")):
+            path = (workspace.root / name).resolve()
+            if path.is_file() and workspace.root.resolve() in path.parents:
+                files.append(path)
+    return workspace.root.resolve(), sorted(set(f.resolve() for f in files if f.is_file()))
+
+
 def edition_fingerprint(brief_dir: Path, lang: str, fmt: str) -> str:
     """The fingerprint of ``<slug>.<lang>.<fmt>`` as it would be built now."""
     brief_dir = Path(brief_dir)
     digest = hashlib.sha256(f"{fmt}\0{lang}\0{tool_fingerprint()}\0".encode())
     _hash_files(digest, _template_files(lang), TEMPLATES_DIR)
+    digest.update(b"\1workspace\1")
+    root, files = _workspace_files(brief_dir, lang)
+    _hash_files(digest, files, root)
     digest.update(b"\1content\1")
     _hash_files(digest, _content_files(brief_dir, lang), brief_dir)
     return digest.hexdigest()
@@ -129,9 +162,36 @@ def record(out_dir: Path, slug: str, entries: dict[str, dict], languages: list[s
     write_atomic(manifest_path(out_dir, slug), json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False))
 
 
-def up_to_date(outputs: dict, path: Path, digest: str) -> bool:
-    """Whether output ``path`` exists and the manifest's ``outputs`` record it as made from ``digest``."""
-    return outputs.get(Path(path).name, {}).get("fingerprint") == digest and Path(path).is_file()
+def up_to_date(outputs: dict, path: Path, digest: str, listed: dict | None = None) -> bool:
+    """Whether output ``path`` exists and the manifest's ``outputs`` record it as made from ``digest``
+    (and, if given, naming the other editions ``listed``, as "also available in" does)."""
+    entry = outputs.get(Path(path).name, {})
+    if listed is not None and entry.get("listed", listed) != listed:
+        return False
+    return entry.get("fingerprint") == digest and Path(path).is_file()
+
+
+def built_editions(out_dir: Path, slug: str, codes: list[str], outputs: dict, now: dict[str, bool],
+                   formats) -> dict[str, dict]:
+    """The editions another edition may name: those built now (``now``: code → complete) and
+    those already on disk, each with whether it is complete and whether its HTML file exists
+    (only that is ever linked)."""
+    available = {}
+    for code in codes:
+        html = output_path(out_dir, slug, code, "html")
+        if code in now:
+            available[code] = {"complete": now[code], "html": "html" in formats or html.is_file()}
+            continue
+        built = [outputs[path.name] for path in (output_path(out_dir, slug, code, fmt) for fmt in FORMATS)
+                 if path.name in outputs and path.is_file()]
+        if built:
+            available[code] = {"complete": all(entry.get("complete") for entry in built), "html": html.is_file()}
+    return available
+
+
+def others(available: dict[str, dict], lang: str) -> dict[str, dict]:
+    """What the edition ``lang`` lists: the other available editions."""
+    return {code: facts for code, facts in available.items() if code != lang}
 
 
 @dataclass
@@ -145,6 +205,7 @@ class Edition:
     source: bool = False
     written: list[Path] = field(default_factory=list)
     up_to_date: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # problems that do not stop a build without --strict
 
 
 #: The audience of each format when neither briefgen.toml's ``[build] audiences`` nor
@@ -183,14 +244,18 @@ def unchanged_editions(root: Path, formats, languages, out_dir: Path, strict: bo
         return None
     pairs = audience_outputs(formats, audiences, manifest["restricted_content"])
     editions = []
+    now = {lang: all(outputs.get(output_path(out_dir, root.name, lang, fmt).name, {}).get("complete") for fmt in formats)
+           for lang in langs}
+    available = built_editions(out_dir, root.name, manifest.get("languages") or langs, outputs, now, formats)
     for lang in langs:
         paths = [output_path(out_dir, brief_slug(root), lang, fmt, audience) for fmt, audience in pairs]
         entries = [outputs.get(path.name) for path in paths]
         if not all(entries) or (strict and not all(e.get("complete") for e in entries)):
             return None
-        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt)) for path, (fmt, _) in zip(paths, pairs)):
+        if not all(up_to_date(outputs, path, edition_fingerprint(root, lang, fmt), others(available, lang))
+                   for path, (fmt, _) in zip(paths, pairs)):
             return None
         first = entries[0]
         editions.append(Edition(lang, first.get("percent", 100.0), first.get("stale", 0), first.get("missing", 0),
-                                first.get("source", False), up_to_date=paths))
+                                first.get("source", False), up_to_date=paths, notes=first.get("notes", [])))
     return editions

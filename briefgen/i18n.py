@@ -3,8 +3,11 @@
 The strings briefgen itself prints ("Contents", "Page 3 of 12", plural
 phrases such as "16 political prisoners") live in gettext catalogs under
 ``templates/locale/<lang>/LC_MESSAGES/messages.po``, maintained with Babel's
-``pybabel extract/update`` (see babel.cfg). They are compiled in memory when
-first needed, so no compiled ``.mo`` file is ever committed or stale.
+``pybabel extract/update`` (see babel.cfg); a workspace may add or reword them in
+its own ``locale/<lang>/LC_MESSAGES/messages.po``, which comes first (the built-in
+catalog still answers what it lacks). They are compiled in memory when first
+needed, so no compiled ``.mo`` file is ever committed or stale. Languages are
+BCP 47 tags (see languages.py).
 Dates, numbers and lists are formatted from Babel's CLDR data.
 """
 
@@ -26,7 +29,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from briefgen import TEMPLATES_DIR
+from briefgen import TEMPLATES_DIR, workspace
+from briefgen.languages import babel_id, babel_locale, catalog_names
 from briefgen.model import PartialDate
 
 log = logging.getLogger(__name__)
@@ -41,7 +45,7 @@ FORMAT_LOCALES = {"en": "en_GB"}
 
 def formatting_locale(lang: str) -> Locale:
     """The CLDR locale used to format dates and numbers for ``lang``."""
-    return Locale.parse(FORMAT_LOCALES.get(lang, lang))
+    return Locale.parse(FORMAT_LOCALES[lang]) if lang in FORMAT_LOCALES else babel_locale(lang)
 
 
 def N_(message: str) -> str:
@@ -58,33 +62,85 @@ def language_name(lang: str, in_language: str | None = None) -> str:
     """A language's name: its own, capitalised, as in a language switcher ("English",
     "Русский"), or as said inside a sentence in ``in_language`` ("английский", "русский")."""
     if in_language:
-        return Locale.parse(lang).get_display_name(in_language) or lang
-    name = Locale.parse(lang).get_display_name(lang) or lang
+        return babel_locale(lang).get_display_name(babel_id(in_language)) or lang
+    name = babel_locale(lang).get_display_name(babel_locale(lang)) or lang
     return name[:1].upper() + name[1:]
 
 
+def catalog_dirs() -> tuple[Path, ...]:
+    """Where the tool's catalogs are looked for, first match first: the active workspace's
+    ``locale/``, then the built-in ``templates/locale/``."""
+    own = workspace.active().locale_dir
+    return (own, LOCALE_DIR) if own else (LOCALE_DIR,)
+
+
+def catalog_files(lang: str, dirs: tuple[Path, ...] | None = None) -> list[Path]:
+    """The catalogs of the tool's strings for ``lang``, in the order they are asked."""
+    found = []
+    for folder in dirs or catalog_dirs():
+        for name in catalog_names(lang):
+            path = folder / name / "LC_MESSAGES" / f"{DOMAIN}.po"
+            if path.is_file():
+                found.append(path)
+                break
+    return found
+
+
 def catalog_file(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    """The first catalog of ``lang`` (the built-in one's place when there is none)."""
+    files = catalog_files(lang)
+    return files[0] if files else LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def template_translations(lang: str) -> gettext.NullTranslations:
+    """The compiled gettext catalogs of briefgen's own strings for ``lang`` (the workspace's
+    first, the built-in one behind it). English is the language the templates are written
+    in; a language with no catalog stays in English, which :func:`tool_strings_missing`
+    reports (a build turns it into a problem)."""
+    # keyed by the files' modification times too: the live preview sees an edited catalog
+    return _translations(lang, tuple((path, path.stat().st_mtime_ns) for path in catalog_files(lang)))
 
 
 @lru_cache(maxsize=None)
-def template_translations(lang: str) -> gettext.NullTranslations:
-    """The compiled gettext catalog of briefgen's own strings for ``lang``.
+def _translations(lang: str, files: tuple[tuple[Path, int], ...]) -> gettext.NullTranslations:
+    chain: gettext.NullTranslations = gettext.NullTranslations()
+    for path, _ in reversed(files):
+        compiled = Translations(fp=io.BytesIO(_compiled(path, lang)), domain=DOMAIN)
+        compiled.add_fallback(chain)
+        chain = compiled
+    return chain
 
-    English is the language the templates are written in; a language with no
-    catalog falls back to English (and says so in the log).
-    """
-    path = catalog_file(lang)
-    if not path.is_file():
-        if lang != "en":
-            log.warning("no template catalog for %r: the tool's own strings stay in English", lang)
-        return gettext.NullTranslations()
+
+def _compiled(path: Path, lang: str) -> bytes:
     with path.open("rb") as handle:
-        catalog = read_po(handle, locale=lang, domain=DOMAIN)
+        catalog = read_po(handle, locale=babel_id(lang), domain=DOMAIN)
     compiled = io.BytesIO()
     write_mo(compiled, catalog, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(fp=compiled, domain=DOMAIN)
+    return compiled.getvalue()
+
+
+@lru_cache(maxsize=None)
+def _template_ids() -> frozenset[str]:
+    """The msgids of the tool's strings (``templates/locale/messages.pot``)."""
+    with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as handle:
+        return frozenset(message.id if isinstance(message.id, str) else message.id[0]
+                         for message in read_po(handle) if message.id)
+
+
+def tool_strings_missing(lang: str) -> tuple[int, int]:
+    """(missing, total): how many of the tool's strings no catalog of ``lang`` translates."""
+    ids = _template_ids()
+    if babel_locale(lang).language == "en":
+        return 0, len(ids)
+    translated: set[str] = set()
+    for path in catalog_files(lang):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=babel_id(lang)):
+                key = message.id if isinstance(message.id, str) else message.id[0] if message.id else ""
+                strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+                if key and not message.fuzzy and all(strings):
+                    translated.add(key)
+    return len(ids - translated), len(ids)
 
 
 def format_date(value: _dt.date | PartialDate, lang: str) -> str:

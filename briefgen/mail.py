@@ -26,6 +26,7 @@ from pathlib import Path
 import jinja2
 
 from briefgen import i18n, markup
+from briefgen.brand import email_logo
 from briefgen.i18n import N_
 from briefgen.recipients import Recipient
 
@@ -129,10 +130,19 @@ def message_id(edition_fingerprint: str, address: str, domain: str) -> str:
 _POLICY = policy.default.clone(cte_type="7bit")
 
 
-@lru_cache(maxsize=None)
 def _environment(lang: str) -> jinja2.Environment:
+    """The email templates (a workspace's ``templates/email/`` first) with ``lang``'s catalogs."""
+    from briefgen.workspace import active
+
+    overrides = active().templates_dir
+    return _email_environment(lang, overrides / "email" if overrides else None, i18n.template_translations(lang))
+
+
+@lru_cache(maxsize=None)
+def _email_environment(lang: str, overrides, translations) -> jinja2.Environment:
+    builtin = jinja2.FileSystemLoader(str(i18n.TEMPLATES_DIR / "email"))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(i18n.TEMPLATES_DIR / "email")),
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(overrides)), builtin] if overrides else [builtin]),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -140,7 +150,7 @@ def _environment(lang: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(i18n.template_translations(lang), newstyle=True)
+    env.install_gettext_translations(translations, newstyle=True)
     return env
 
 
@@ -158,6 +168,8 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
         "edition_language": i18n.language_name(edition.lang, lang),
         "changes": edition.changes if lang == edition.lang else (),
     }
+    logo = email_logo()  # the brand's logo under the signature (brand.py)
+    context.update(logo_cid=logo.cid if logo else None, brand_name=logo.name if logo else None)
     env = _environment(lang)
     subject = env.get_template("subject.txt.j2").render(context).strip()
     message = EmailMessage(policy=_POLICY)
@@ -170,6 +182,8 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
     message["Message-ID"] = message_id(edition.fingerprint, recipient.email, sender.domain)
     message.set_content(env.get_template("body.txt.j2").render(context))
     message.add_alternative(env.get_template("body.html.j2").render(context), subtype="html")
+    if logo:
+        message.get_payload()[1].add_related(logo.body, maintype="image", subtype=logo.subtype, cid=f"<{logo.cid}>")
     message.add_attachment(edition.path.read_bytes(), maintype="application", subtype="pdf",
                            filename=edition.attachment_name, headers=[f"Content-Language: {edition.lang}"])
     message["Content-Language"] = lang  # after the parts: set_content() clears Content-* headers

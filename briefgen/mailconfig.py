@@ -1,7 +1,8 @@
 """SMTP settings: a config file, environment variables and options, in rising order of precedence.
 
-The config file is ``briefgen.toml`` in the working directory (or any TOML or
-YAML file given with ``--config``), with an ``[smtp]`` table::
+The config file is the workspace's ``briefgen.toml`` (found by walking up from the
+working directory, see workspace.py; or any TOML or YAML file given with
+``--config``), with an ``[smtp]`` table::
 
     [smtp]
     host = "smtp.example.org"
@@ -119,13 +120,15 @@ def _line_of(text: str, key: str) -> int:
 
 def load_settings(config: Path | None = None, options: Mapping[str, object] | None = None,
                   environ: Mapping[str, str] | None = None) -> SmtpSettings:
-    """The settings from ``config`` (or ./briefgen.toml when it exists), then the environment, then options."""
+    """The settings from ``config`` (or the workspace's briefgen.toml), then the environment, then options."""
     import os
 
     environ = os.environ if environ is None else environ
     values: dict[str, object] = {}
-    if config is None and DEFAULT_CONFIG.is_file():
-        config = DEFAULT_CONFIG
+    if config is None:
+        from briefgen.workspace import find_workspace
+
+        config = find_workspace().config_path
     if config is not None:
         values.update(_read_config(Path(config)))
     values.update({key: environ[name] for key, name in ENVIRONMENT.items() if environ.get(name)})

@@ -117,8 +117,10 @@ class Scan:
         return [link for link in self.links if not safe_link(link)]
 
 
+@lru_cache(maxsize=8192)
 def scan(text: str) -> Scan:
-    """Find the footnote calls, placeholders and link targets of ``text`` in order."""
+    """Find the footnote calls, placeholders and link targets of ``text`` in order (remembered:
+    validation and the translation checks scan the same source texts; treat the result as read-only)."""
     from briefgen.limits import MAX_INLINE_MARKS, inline_problem
 
     found = Scan()

@@ -94,8 +94,11 @@ def _check_url(value: str) -> str:
 
 
 def _check_language(value: str) -> str:
-    if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", value):
-        raise PydanticCustomError("language", "expected a language code such as 'en' or 'ru', not '{value}'", {"value": value})
+    from briefgen.languages import tag_problem
+
+    problem = tag_problem(value)
+    if problem:
+        raise PydanticCustomError("language", "{problem}", {"problem": problem})
     return value
 
 

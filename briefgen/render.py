@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import base64
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 
-from briefgen import TEMPLATES_DIR, i18n, markup
+from briefgen import TEMPLATES_DIR, i18n, markup, workspace
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
+from briefgen.languages import direction
 from briefgen.errors import BriefgenError
 from briefgen.model import Footnote
 from briefgen.resolve import Facts, FootnoteNumbering, Localizer, describe_sentence, text_html
@@ -44,10 +47,12 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
 
 @lru_cache(maxsize=None)
-def environment() -> jinja2.Environment:
-    """The Jinja environment (created once per process)."""
+def environment(overrides: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment (created once per process and overrides folder): a workspace's
+    ``templates/`` (``overrides``) first, then the built-in templates, file by file."""
+    loaders = [jinja2.FileSystemLoader(str(overrides))] if overrides else []
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.ChoiceLoader(loaders + [jinja2.FileSystemLoader(str(TEMPLATES_DIR))]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -61,6 +66,8 @@ def environment() -> jinja2.Environment:
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
     env.globals["language_name"] = i18n.language_name
+    env.globals["translated_first"] = translated_first
+    env.globals["direction"] = direction
     env.globals["withheld"] = lambda name: getattr(name, "withheld", False)  # an anonymous person, not named here
     env.globals["anonymous"] = lambda name: getattr(name, "anonymous", False)  # never in metadata
     return env
@@ -73,6 +80,14 @@ def build_time() -> str:
     moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
               else _dt.datetime.now(_dt.timezone.utc))
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def translated_first(*texts):
+    """The first of ``texts`` shown in the edition's language, else the first given: a running
+    header cannot carry a ``lang``, so a translated short title is preferred to a title in the
+    source language."""
+    given = [text for text in texts if text]
+    return next((text for text in given if not getattr(text, "fallback", False)), given[0] if given else "")
 
 
 def css_string(value: str) -> Markup:
@@ -113,12 +128,23 @@ class RenderState(markup.InlineContext):
     facts: Facts
     numbering: FootnoteNumbering = field(default_factory=FootnoteNumbering)
     door: Door | None = None
+    #: while a unit shown in the source language is rendered: its facts, in that language
+    speaking: Facts | None = None
 
     def inline(self, text) -> Markup:
-        html = markup.render(str(text), self, quotes=QUOTES.get(self.lang))
-        if getattr(text, "fallback", False):
+        """A text unit as HTML. A unit that fell back to the source language is rendered entirely
+        as source-language text: its placeholders (dates, counts, plurals, name lists) from the
+        untranslated data in that language, its quotation marks that language's, in an element
+        carrying its ``lang``."""
+        if getattr(text, "fallback", False) and self.speaking is None:
+            source = getattr(self.brief, "source_brief", self.brief)
+            self.speaking = Facts(source, Localizer(text.lang))
+            try:
+                html = markup.render(str(text), self, quotes=QUOTES.get(text.lang))
+            finally:
+                self.speaking = None
             return Markup(f'<span lang="{escape(text.lang)}" class="untranslated">{html}</span>')
-        return Markup(html)
+        return Markup(markup.render(str(text), self, quotes=QUOTES.get(self.speaking.loc.lang if self.speaking else self.lang)))
 
     def footnote_call(self, footnote_id: str) -> str:
         if footnote_id not in self.brief.footnotes.footnotes:
@@ -126,8 +152,14 @@ class RenderState(markup.InlineContext):
         number, first = self.numbering.call(footnote_id)
         if self.target == "print":
             if first:
-                body = self.footnote_body(footnote_id)
-                return f'<span class="footnote" id="fn-{number}" data-note="{escape(footnote_id)}">{body}</span>'
+                # the note belongs to the edition, even when called from a passage in the source language
+                speaking, self.speaking = self.speaking, None
+                try:
+                    body = self.footnote_body(footnote_id)
+                finally:
+                    self.speaking = speaking
+                lang = f' lang="{escape(self.lang)}"' if speaking else ""
+                return f'<span class="footnote" id="fn-{number}"{lang} data-note="{escape(footnote_id)}">{body}</span>'
             return f'<sup class="footnote-repeat"><a href="#fn-{number}">{number}</a></sup>'
         anchor = f'fnref-{number}' if first else f'fnref-{number}-{footnote_id}-{id(object())}'
         label = escape(self.loc.gettext("Note %(number)s") % {"number": number})
@@ -135,7 +167,7 @@ class RenderState(markup.InlineContext):
                 f'aria-label="{label}">{number}</a></sup>')
 
     def placeholder(self, name: str) -> str:
-        return str(self.facts.value(name))
+        return str((self.speaking or self.facts).value(name))
 
     def footnote_body(self, footnote_id: str) -> Markup:
         note: Footnote = self.brief.footnotes.footnotes[footnote_id]
@@ -189,16 +221,22 @@ def _join_sentences(parts: list[str]) -> str:
 
 
 def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, editions: list[str],
-                door: Door | None = None, restricted: bool = False) -> str:
+                door: Door | None = None, available: dict[str, dict] | None = None, restricted: bool = False) -> str:
     """The HTML document of ``brief`` (already localized into ``lang`` and made the view of
     one audience, see briefgen/audience.py) for ``target``; images come through ``door``
     (by default one serving the brief's folder). ``restricted`` marks a restricted edition
-    that differs from the public one: it says so at its top."""
+    that differs from the public one: it says so at its top.
+
+    ``available`` says which other editions exist ({code: {"complete": bool, "html": bool}}):
+    only those are listed ("also available in", the language switcher), a partial one is
+    marked as such, and only an HTML file that exists is linked. Without it every edition
+    of ``editions`` is taken as built and complete."""
     if target not in TARGETS:
         raise ValueError(target)
     loc = Localizer(lang)
     state = RenderState(brief=brief, lang=lang, target=target, loc=loc, facts=Facts(brief, loc), door=door)
-    env = environment()
+    current = workspace.active()
+    env = environment(current.templates_dir)
     translations = loc.translations
     template = env.get_template(f"{brief.document.kind}.html.j2")
     # install_gettext_callables binds the edition's catalog for this render only
@@ -213,14 +251,70 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         loc=loc,
         facts=state.facts,
         numbering=state.numbering,
-        editions=[(code, i18n.language_name(code), f"{brief.slug}.{code}.html") for code in editions],
+        editions=listed_editions(brief.slug, lang, editions, available, loc),
         source_language_name=i18n.language_name(brief.source_language, lang),
         fallback_count=len(fallback_units),
         built=build_time(),
         restricted_edition=restricted,
+        fallback_chapters=fallback_chapters(brief, fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
         page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
+        **brand_context(current, door, lang, target),
     )
+
+
+def listed_editions(slug: str, lang: str, editions: list[str], available: dict[str, dict] | None,
+                    loc: Localizer) -> list[tuple[str, str, str | None]]:
+    """(code, name, link or None) of this edition and the other editions that exist; a partial
+    one's name says so, in this edition's language."""
+    listed = []
+    for code in editions:
+        facts = {"complete": True, "html": True} if available is None or code == lang else available.get(code)
+        if not facts:
+            continue  # not built: never named, never linked
+        name = Markup(escape(i18n.language_name(code)))
+        if not facts.get("complete", True):  # said in this edition's language, inside the other's name
+            name += Markup(f' <span lang="{escape(lang)}">{escape(loc.gettext("(partly translated)"))}</span>')
+        listed.append((code, name, f"{slug}.{code}.html" if facts.get("html") else None))
+    return listed
+
+
+def fallback_chapters(brief: Brief, units) -> list[tuple[str, object]]:
+    """(id, title) of the chapters and annexes holding passages shown in the source language, in order."""
+    wanted = {item.unit.key.split("/")[1] for item in units
+              if item.unit.key.startswith(("brief:chapters/", "brief:annexes/"))}
+    chapters = [*getattr(brief.document, "chapters", []), *getattr(brief.document, "annexes", [])]
+    return [(chapter.id, chapter.title) for chapter in chapters if chapter.id in wanted]
+
+
+def brand_context(current: workspace.Workspace, door: Door | None = None, lang: str = "en",
+                  target: str = "print") -> dict:
+    """What the templates receive of the workspace's brand: ``brand``, ``brand_logo`` (the
+    logo as a ``data:`` URI, checked like an image block's image by the door), the families
+    of an edition in ``lang`` (``base_stack``, ``headings_stack``) and where each font file
+    is found (``font_src``: its ``file:`` URL, which WeasyPrint fetches through the door, in
+    print; the file itself as a ``data:`` URL on screen, so the HTML stays one file)."""
+    from briefgen.brand import cached_brand
+
+    brand = cached_brand(current)
+    logo = None
+    if brand.logo:
+        try:
+            logo = (door or Door(brand.files)).image(str(brand.logo), current.root).data_uri()
+        except ResourceRefused as error:
+            raise BriefgenError(f"{brand.file}: logo: {error}") from None
+    base_stack, headings_stack = brand.stacks_for(lang)
+    font_src = {}
+    for faces in brand.fonts.values():
+        for face in faces:
+            if target == "print":
+                font_src[face.path] = face.path.as_uri()
+            else:
+                body = (door or Door(brand.files)).open_file(face.path).body
+                kind = face.path.suffix.lower().lstrip(".")
+                font_src[face.path] = f"data:font/{kind};base64,{base64.b64encode(body).decode('ascii')}"
+    return {"brand": brand, "brand_logo": logo, "base_stack": base_stack, "headings_stack": headings_stack,
+            "font_src": font_src}
 
 
 def css_counter_label(label: str, target: str | None = None) -> Markup:

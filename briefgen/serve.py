@@ -86,10 +86,14 @@ class Preview:
         self._bump()
 
     def watch(self) -> None:
-        """Rebuild whenever the brief or the templates change, until stopped."""
+        """Rebuild whenever the brief, the templates or the workspace's brand, overrides or
+        catalogs change, until stopped."""
         from watchfiles import watch
 
-        for _ in watch(self.brief_dir, TEMPLATES_DIR, stop_event=self.stop, debounce=100, step=30,
+        from briefgen.workspace import workspace_of_brief
+
+        extra = workspace_of_brief(self.brief_dir).watched()
+        for _ in watch(self.brief_dir, TEMPLATES_DIR, *extra, stop_event=self.stop, debounce=100, step=30,
                        watch_filter=lambda change, path: not Path(path).name.startswith(".")):
             self.rebuild()
 

@@ -1,8 +1,11 @@
 """``briefgen new``: a ready-to-fill brief folder for each kind.
 
 The skeletons are YAML files under ``templates/new/<kind>/`` whose comments
-explain each field; ``${date}`` becomes today's date and ``${folder}`` the new
-folder. Each skeleton is a valid brief that builds as it is.
+explain each field; ``${date}`` becomes today's date, ``${folder}`` the new
+folder, ``${language}`` and ``${languages}`` the workspace's default languages
+(``[build] languages`` in briefgen.toml; ``[en, ru]`` outside a workspace). Each
+skeleton is a valid brief that builds as it is; a briefing comes with every data
+file it can use (prisoners, prosecuted, killed, sanctions, recommendations).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ SKELETONS_DIR = TEMPLATES_DIR / "new"
 
 
 def create_brief(slug: str, kind: str = "briefing", parent: Path = Path("content"),
-                 today: _dt.date | None = None) -> Path:
+                 today: _dt.date | None = None, languages: list[str] | None = None) -> Path:
     """Write the skeleton of ``kind`` into ``parent/slug``; return the new folder.
 
     Refuses a slug that cannot name the outputs and a folder that already exists.
@@ -33,8 +36,15 @@ def create_brief(slug: str, kind: str = "briefing", parent: Path = Path("content
     folder = Path(parent) / slug
     if folder.exists():
         raise BriefgenError(f"{display_path(folder)} already exists: choose another name, or remove the folder first")
-    values = {"date": (today or _dt.date.today()).isoformat(), "folder": display_path(folder)}
+    if languages is None:
+        from briefgen.workspace import find_workspace
+
+        languages = find_workspace(folder.parent if folder.parent.exists() else None).default_languages
+    values = {"date": (today or _dt.date.today()).isoformat(), "folder": display_path(folder),
+              "language": languages[0], "languages": "[" + ", ".join(languages) + "]"}
     files = sorted((SKELETONS_DIR / kind).glob("*.yaml"))
+    if not files:
+        raise BriefgenError(f"the skeletons of '{kind}' are missing from {SKELETONS_DIR}: reinstall briefgen")
     folder.mkdir(parents=True)
     for source in files:
         text = Template(source.read_text(encoding="utf-8")).substitute(values)

@@ -9,28 +9,38 @@ Weblate on it. A unit is
 * *stale* when the source text changed since (its msgid differs), or it is fuzzy;
 * *missing* when the catalog has no translation for it.
 
-The merge is keyed on msgctxt (our stable key) rather than Babel's own
-``Catalog.update``, which fuzzy-matches on msgid across the whole file and
-could tie a changed paragraph to the translation of another one.
+The merge is keyed on msgctxt (our stable key) rather than msgmerge's or
+Babel's fuzzy matching on msgid across the whole file, which could tie a
+changed paragraph to the translation of another one. The files themselves are
+read and written by pocatalog.py (polib), so that gettext's tools accept them.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+import polib
 
-from briefgen import markup
-from briefgen.content import TRANSLATIONS_DIR, Brief, Unit, map_texts
+from briefgen import i18n, limits, markup, pocatalog
+from briefgen.content import Brief, Unit, map_texts
 from briefgen.errors import BriefgenError, Problem, control_character_error, display_path
 from briefgen.model import DATA_FILES, Text
-from briefgen.output import write_atomic
 
 STATES = ("translated", "stale", "missing")
+#: A word as translators count them: letters or digits, with inner hyphens and apostrophes.
+WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+FORMAT_DIRECTIVE = re.compile(r"%\(\w+\)[sd]")
+
+
+def count_words(text: str) -> int:
+    """Source words of a text unit, as translators bill them: Markdown, footnote calls and
+    placeholders (filled from the data, never translated) are not words."""
+    return len(WORD.findall(markup.PLACEHOLDER.sub(" ", markup.plain(text))))
 
 
 class LocalText(Text):
@@ -72,36 +82,32 @@ class EditionStatus:
         return 100.0 if not total else 100.0 * self.counts["translated"] / total
 
     @property
+    def words(self) -> Counter:
+        """Source words per state."""
+        words: Counter = Counter()
+        for item in self.units:
+            words[item.state] += count_words(item.unit.text)
+        return words
+
+    @property
     def incomplete(self) -> list[UnitStatus]:
         return [u for u in self.units if u.state != "translated"]
 
 
 def catalog_path(brief: Brief, lang: str) -> Path:
-    return brief.root / TRANSLATIONS_DIR / f"{lang}.po"
+    return pocatalog.catalog_path(brief.root, lang)
 
 
-def read_catalog(brief: Brief, lang: str) -> Catalog | None:
+def read_catalog(brief: Brief, lang: str) -> polib.POFile | None:
     """The content catalog of ``lang``, or None if there is none yet."""
-    path = catalog_path(brief, lang)
-    if not path.is_file():
-        return None
-    try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=lang, abort_invalid=True)
-    except PoFileError as error:
-        line = getattr(error, "lineno", 1) or 1
-        raise BriefgenError(problems=[Problem(display_path(path), line, 1, "", f"malformed PO file: {error}")]) from None
-    except (UnicodeDecodeError, ValueError) as error:
-        raise BriefgenError(problems=[Problem(display_path(path), 1, 1, "", f"cannot read catalog: {error}")]) from None
+    return pocatalog.read(catalog_path(brief, lang), brief.root)
 
 
-def _by_context(catalog: Catalog | None) -> dict[str, Message]:
-    if catalog is None:
-        return {}
-    return {m.context: m for m in catalog if m.id and m.context}
+def _by_context(catalog: polib.POFile | None) -> dict[str, polib.POEntry]:
+    return {m.msgctxt: m for m in pocatalog.live(catalog) if m.msgctxt}
 
 
-def edition_status(brief: Brief, lang: str, catalog: Catalog | None = None) -> EditionStatus:
+def edition_status(brief: Brief, lang: str, catalog: polib.POFile | None = None) -> EditionStatus:
     """Each unit's state in ``lang``; reads the catalog unless given."""
     units = list(brief.units())
     if lang == brief.source_language:
@@ -110,13 +116,31 @@ def edition_status(brief: Brief, lang: str, catalog: Catalog | None = None) -> E
     status = EditionStatus(lang, False)
     for unit in units:
         message = messages.get(unit.key)
-        if message is None or not message.string:
-            status.units.append(UnitStatus(unit, "missing", None, getattr(message, "lineno", None)))
-        elif message.id != unit.text or message.fuzzy:
-            status.units.append(UnitStatus(unit, "stale", message.string, message.lineno))
+        if message is None or not message.msgstr:
+            status.units.append(UnitStatus(unit, "missing", None, getattr(message, "linenum", None)))
+        elif message.msgid != unit.text or message.fuzzy:
+            status.units.append(UnitStatus(unit, "stale", message.msgstr, message.linenum))
         else:
-            status.units.append(UnitStatus(unit, "translated", message.string, message.lineno))
+            status.units.append(UnitStatus(unit, "translated", message.msgstr, message.linenum))
     return status
+
+
+def markup_differences(source_text: str, translation: str) -> list[tuple[str, str]]:
+    """How a translation fails to keep the source's footnote calls, placeholders and links (or adds an
+    image): (what differs, the details) pairs, empty when it keeps them all."""
+    found = []
+    source, target = markup.scan(source_text), markup.scan(translation)
+    for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),
+                              ("placeholders", source.placeholders, target.placeholders, lambda x: "{" + x + "}"),
+                              ("links", source.links, target.links, str),
+                              ("images", source.images, target.images, lambda x: f"![…]({x})")):
+        if Counter(a) != Counter(b):
+            lacking = [write(x) for x in (Counter(a) - Counter(b)).elements()]
+            extra = [write(x) for x in (Counter(b) - Counter(a)).elements()]
+            detail = "; ".join(filter(None, [f"missing {', '.join(lacking)}" if lacking else "",
+                                            f"not in the source {', '.join(extra)}" if extra else ""]))
+            found.append((f"{what} differ from the source", f": {detail}"))
+    return found
 
 
 def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
@@ -131,21 +155,85 @@ def check_translations(brief: Brief, status: EditionStatus) -> list[Problem]:
         if error := control_character_error(item.translation):
             problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, error))
             continue
-        source, target = markup.scan(item.unit.text), markup.scan(item.translation)
-        for what, a, b, write in (("footnote calls", source.footnotes, target.footnotes, lambda x: f"[^{x}]"),
-                                  ("placeholders", source.placeholders, target.placeholders, lambda x: "{" + x + "}"),
-                                  ("links", source.links, target.links, str),
-                                  ("images", source.images, target.images, lambda x: f"![…]({x})")):
-            if Counter(a) != Counter(b):
-                lacking = [write(x) for x in (Counter(a) - Counter(b)).elements()]
-                extra = [write(x) for x in (Counter(b) - Counter(a)).elements()]
-                detail = "; ".join(filter(None, [f"missing {', '.join(lacking)}" if lacking else "",
-                                                f"not in the source {', '.join(extra)}" if extra else ""]))
-                where = brief.problem(item.unit, message="").file
-                line = brief.files[item.unit.file].position(item.unit.yaml_path)[0]
-                problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key,
-                                        f"{what} differ from the source ({where}:{line}): {detail}"))
+        if len(item.translation) > limits.MAX_TEXT_CHARS:  # the source's limits hold for its translations
+            problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key,
+                                    f"translation of {len(item.translation):,} characters, more than the "
+                                    f"{limits.MAX_TEXT_CHARS:,} allowed: split the source paragraph"))
+            continue
+        if too_much := markup.scan(item.translation).too_much:
+            problems.append(Problem(shown, item.po_line or 1, 1, item.unit.key, too_much))
+            continue
+        differences = markup_differences(item.unit.text, item.translation)
+        if differences:
+            where = brief.files[item.unit.file].shown
+            line = brief.files[item.unit.file].position(item.unit.yaml_path)[0]
+            problems.extend(Problem(shown, item.po_line or 1, 1, item.unit.key, f"{error} ({where}:{line}){detail}")
+                            for error, detail in differences)
     return problems
+
+
+@dataclass
+class ToolStrings:
+    """How much of briefgen's own strings (templates/locale) a language has."""
+
+    lang: str
+    catalog: Path
+    units: Counter     # messages per state
+    words: Counter     # source words per state
+
+
+def tool_strings_status(lang: str) -> ToolStrings:
+    """briefgen's own strings in ``lang`` against templates/locale/messages.pot: translated,
+    stale (fuzzy) or missing, as messages and words (a plural pair counts its two forms)."""
+    template = pocatalog.read(i18n.LOCALE_DIR / "messages.pot")
+    path = i18n.catalog_file(lang)
+    catalog = {(m.msgctxt, m.msgid): m for m in pocatalog.live(pocatalog.read(path))}
+    units, words = Counter(), Counter()
+    for message in pocatalog.live(template):
+        found = catalog.get((message.msgctxt, message.msgid))
+        done = found is not None and (found.msgstr or any(found.msgstr_plural.values()))
+        state = "translated" if done and not found.fuzzy else "stale" if done else "missing"
+        units[state] += 1
+        words[state] += sum(count_words(FORMAT_DIRECTIVE.sub(" ", text)) for text in (message.msgid, message.msgid_plural) if text)
+    return ToolStrings(lang, path, units, words)
+
+
+def catalog_problems(brief: Brief, lang: str, catalog: polib.POFile | None) -> list[Problem]:
+    """Messages of a catalog that are tied to no unit: their msgctxt (the unit's key) is missing or
+    is not a briefgen key — conversion tools such as po2xliff/xliff2po drop or replace it, and such
+    a unit then counts as untranslated; saying so keeps that visible."""
+    shown = display_path(catalog_path(brief, lang))
+    texts = {u.text for u in brief.units()}
+    problems = []
+    for message in pocatalog.live(catalog):
+        if pocatalog.is_key(message.msgctxt):
+            continue
+        what = f"msgctxt '{message.msgctxt}' is not a text key" if message.msgctxt else "message has no msgctxt"
+        fix = ("run 'briefgen i18n update' to give it back its key (matched by its source text)" if message.msgid in texts
+               else "its source text is not in the brief: delete it or run 'briefgen i18n update'")
+        problems.append(Problem(shown, message.linenum, 1, message.msgid[:40],
+                                f"{what} (a conversion tool such as po2xliff/xliff2po lost the key), so it "
+                                f"counts as untranslated: {fix}; for CAT tools use 'briefgen i18n export --xliff {lang}'"))
+    return problems
+
+
+def check_catalogs(brief: Brief, languages: list[str] | None = None) -> tuple[list[Problem], dict[str, EditionStatus]]:
+    """Every problem of the brief's catalogs (malformed files, messages without keys, translations
+    that lose a footnote call, placeholder or link), and each translation's status."""
+    problems: list[Problem] = []
+    statuses = {}
+    for lang in languages or brief.document.editions:
+        if lang == brief.source_language:
+            continue
+        try:
+            catalog = read_catalog(brief, lang)
+        except BriefgenError as error:
+            problems.extend(error.problems)
+            continue
+        statuses[lang] = edition_status(brief, lang, catalog)
+        problems.extend(catalog_problems(brief, lang, catalog))
+        problems.extend(check_translations(brief, statuses[lang]))
+    return problems, statuses
 
 
 def localize(brief: Brief, lang: str, status: EditionStatus) -> Brief:
@@ -164,60 +252,78 @@ def localize(brief: Brief, lang: str, status: EditionStatus) -> Brief:
         if model is not None:
             changes["document" if stem == "brief" else stem] = map_texts(stem, model, replace)
     localized = Brief(**{**brief.__dict__, **changes})
+    localized.source_brief = brief  # what a passage shown in the source language draws its facts from
     return localized
 
 
 def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[str, EditionStatus]:
-    """Bring each translation catalog in line with the source: add new units, mark changed ones
-    fuzzy (keeping the old translation and the old source as ``#| msgid``), make removed ones obsolete."""
-    results = {}
+    """Bring the template and each translation catalog in line with the source: add new units,
+    mark changed ones fuzzy (keeping the old translation and the old source as ``#| msgid``), make
+    removed ones obsolete. A file whose messages would not change is left as it is."""
     units = list(brief.units())
+    occurrences = _occurrences(brief, units)
+    template = [pocatalog.entry(u.text, u.key, occurrences[u.key], template=True) for u in units]
+    pot = pocatalog.template_path(brief.root)
+    pocatalog.write(pot, brief.slug, brief.source_language, template, pocatalog.read(pot, brief.root),
+                    f"Template of the translations of the brief '{brief.slug}' (source language: "
+                    f"{brief.source_language}).\nWritten by 'briefgen i18n update'; start a language with "
+                    "'briefgen i18n add LANG'.", template=True)
+    results = {}
     for lang in languages or brief.document.editions:
-        if lang == brief.source_language:
-            continue
-        old = read_catalog(brief, lang)
-        old_by_context = _by_context(old)
-        old_by_id = {}
-        for message in old_by_context.values():
-            if message.string and not message.fuzzy:
-                old_by_id.setdefault(message.id, message)
-        date = getattr(brief.document, "date", None)  # an interview may have none
-        catalog = Catalog(locale=lang, project=brief.slug, version=str(date) if date else None,
-                          language_team=None, fuzzy=False,
-                          creation_date=old.creation_date if old else _dt.datetime.now(_dt.timezone.utc))
-        catalog.header_comment = (f"# Translations of the brief '{brief.slug}' into {lang}.\n"
-                                  "# msgctxt is the text's stable key; edit msgstr only. Written by 'briefgen i18n update'.")
-        for unit in units:
-            line = brief.files[unit.file].position(unit.yaml_path)[0]
-            location = [(f"{unit.file}.yaml", line)]
-            previous = old_by_context.get(unit.key)
-            message = Message(unit.text, context=unit.key, locations=location)
-            if previous is not None and previous.string:
-                message.string = previous.string
-                message.user_comments = previous.user_comments
-                if previous.id != unit.text:
-                    message.flags.add("fuzzy")
-                    message.previous_id = [previous.previous_id[0] if previous.fuzzy and previous.previous_id else previous.id]
-                elif previous.fuzzy:
-                    message.flags.add("fuzzy")
-                    message.previous_id = list(previous.previous_id or [])
-            elif unit.text in old_by_id:  # the same text moved to a new key
-                message.string = old_by_id[unit.text].string
-            catalog[unit.text] = message  # keyed by (msgid, msgctxt) inside Babel
-        current = {u.key for u in units}
-        for context, message in old_by_context.items():
-            if context not in current and message.string:
-                catalog.obsolete[(message.id, context)] = message
-        path = catalog_path(brief, lang)
-        _write_catalog(path, catalog)
-        results[lang] = edition_status(brief, lang, catalog=read_catalog(brief, lang))
+        if lang != brief.source_language:
+            results[lang] = write_language(brief, lang)
     return results
 
 
-def _write_catalog(path: Path, catalog: Catalog) -> None:
-    import io
+def _occurrences(brief: Brief, units: list[Unit]) -> dict[str, tuple[str, int]]:
+    """Each unit's ``#:`` reference: its file and line."""
+    return {u.key: (f"{u.file}.yaml", brief.files[u.file].position(u.yaml_path)[0]) for u in units}
 
-    buffer = io.BytesIO()
-    write_po(buffer, catalog, width=100, include_previous=True, sort_output=False, omit_header=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, buffer.getvalue())
+
+def write_language(brief: Brief, lang: str, imported: dict[str, polib.POEntry] | None = None) -> EditionStatus:
+    """Merge the units into ``lang``'s catalog and write it (if anything changed); ``imported``
+    messages (by key, from an XLIFF file) replace the catalog's translations."""
+    units = list(brief.units())
+    occurrences = _occurrences(brief, units)
+    old = read_catalog(brief, lang)
+    entries = merge(units, occurrences, old)
+    for index, message in enumerate(entries):
+        if imported and message.msgctxt in imported and not message.obsolete:
+            entries[index] = imported[message.msgctxt]
+            entries[index].occurrences = message.occurrences
+            entries[index].tcomment = message.tcomment
+    pocatalog.write(catalog_path(brief, lang), brief.slug, lang, entries, old,
+                    f"Translations of the brief '{brief.slug}' into {lang}.\n"
+                    "msgctxt is the text's stable key; edit msgstr only. Written by 'briefgen i18n update'.")
+    return edition_status(brief, lang, catalog=read_catalog(brief, lang))
+
+
+def merge(units: list[Unit], occurrences: dict[str, tuple[str, int]], old: polib.POFile | None) -> list[polib.POEntry]:
+    """The messages of a catalog for ``units``, carrying over ``old``'s translations by key.
+
+    A message whose key is gone, or was lost (conversion tools such as po2xliff/xliff2po drop
+    msgctxt), is matched by its source text; what is left becomes obsolete."""
+    # a unit that comes back finds its obsolete message again
+    keyed = {e.msgctxt: e for e in (old or []) if e.obsolete and e.msgctxt}
+    keyed.update((e.msgctxt, e) for e in pocatalog.live(old) if pocatalog.is_key(e.msgctxt))
+    current = {u.key for u in units}
+    texts = {u.text for u in units}
+    by_text: dict[str, polib.POEntry] = {}
+    for message in pocatalog.live(old):
+        if message.msgstr and not message.fuzzy:
+            by_text.setdefault(message.msgid, message)
+    adopted = set()
+    entries = []
+    for unit in units:
+        previous = keyed.get(unit.key)
+        if previous is None or previous.msgid != unit.text or not previous.msgstr:
+            if previous is not None and previous.msgid != unit.text and previous.msgid in texts:
+                previous = None  # its text moved to another key (a list item inserted before it)
+            # the same text translated under another key (or none: po2xliff/xliff2po drop msgctxt)
+            previous = by_text.get(unit.text, previous)
+        if previous is not None and previous.msgstr:
+            adopted.add(id(previous))
+        entries.append(pocatalog.entry(unit.text, unit.key, occurrences[unit.key], previous))
+    left = [e for e in pocatalog.live(old) if e.msgctxt not in current and id(e) not in adopted and e.msgstr]
+    kept = [e for e in (old or []) if e.obsolete and e.msgctxt not in current]
+    return entries + [pocatalog.obsolete(e) for e in kept + left]

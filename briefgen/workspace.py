@@ -20,15 +20,22 @@ look upwards from the working directory.
 from __future__ import annotations
 
 import tomllib
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator, TypeVar
 
+from briefgen import TEMPLATES_DIR
 from briefgen.errors import BriefgenError, Problem, display_path
 
 CONFIG_NAME = "briefgen.toml"
 STATE_DIR_NAME = ".briefgen"
 LEDGER_NAME = "ledger.sqlite3"
+BRAND_NAME = "_brand.yml"
+#: The editions of a new brief outside any workspace (a workspace's briefgen.toml says its own).
+DEFAULT_LANGUAGES = ("en", "ru")
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,47 @@ class Workspace:
     @property
     def output_dir(self) -> Path:
         return self.root / "output"
+
+    @property
+    def organisation(self) -> str | None:
+        """``[organisation] name``, if set."""
+        name = self.section("organisation").get("name")
+        return name if isinstance(name, str) and name.strip() else None
+
+    @property
+    def default_languages(self) -> list[str]:
+        """``[build] languages``: the editions ``briefgen new`` writes into a brief."""
+        languages = self.section("build").get("languages")
+        if isinstance(languages, list) and languages and all(isinstance(code, str) for code in languages):
+            return list(languages)
+        return list(DEFAULT_LANGUAGES)
+
+    @property
+    def brand_file(self) -> Path | None:
+        """``_brand.yml`` (brand.yml: name, logo, colours, fonts), if the workspace has one."""
+        path = self.root / BRAND_NAME
+        return path if path.is_file() else None
+
+    @property
+    def templates_dir(self) -> Path | None:
+        """``templates/``: files that take precedence over the built-in templates of the same
+        name. None when absent, or when it *is* the built-in folder (the project's own
+        checkout, whose root is the samples' workspace)."""
+        path = self.root / "templates"
+        if not path.is_dir() or path.resolve() == TEMPLATES_DIR.resolve():
+            return None
+        return path
+
+    @property
+    def locale_dir(self) -> Path | None:
+        """``locale/<lang>/LC_MESSAGES/messages.po``: the workspace's own catalogs of the tool's
+        strings, for languages briefgen lacks or to reword its strings."""
+        path = self.root / "locale"
+        return path if path.is_dir() else None
+
+    def watched(self) -> list[Path]:
+        """What the live preview watches besides the brief: the brand file, the overrides, the catalogs."""
+        return [path for path in (self.brand_file, self.templates_dir, self.locale_dir) if path is not None]
 
     def section(self, name: str) -> dict[str, Any]:
         """One table of ``briefgen.toml`` (empty if absent)."""
@@ -130,3 +178,35 @@ def workspace_of_brief(brief_dir: Path) -> Workspace:
         return Workspace(config_path.parent, config_path, read_config(config_path))
     parent = brief_dir.parent
     return Workspace(parent.parent if parent.name == "content" else parent)
+
+
+_ACTIVE: ContextVar[Workspace | None] = ContextVar("briefgen_workspace", default=None)
+
+
+def active() -> Workspace:
+    """The workspace of the build in progress (see :func:`activated`), else the one holding
+    the working directory. Rendering and the tool's catalogs read their overrides from it."""
+    return _ACTIVE.get() or find_workspace()
+
+
+@contextmanager
+def activated(workspace: Workspace) -> Iterator[Workspace]:
+    """Make ``workspace`` the one :func:`active` returns while the block runs."""
+    token = _ACTIVE.set(workspace)
+    try:
+        yield workspace
+    finally:
+        _ACTIVE.reset(token)
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_brief_workspace(function: F) -> F:
+    """Run ``function(brief_dir, …)`` with the brief's workspace :func:`activated`: its template
+    overrides, catalogs and brand apply to everything rendered inside."""
+    @wraps(function)
+    def wrapper(brief_dir, *args, **kwargs):
+        with activated(workspace_of_brief(Path(brief_dir))):
+            return function(brief_dir, *args, **kwargs)
+    return wrapper  # type: ignore[return-value]

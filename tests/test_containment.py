@@ -95,3 +95,34 @@ def test_output_paths_cannot_leave_the_output_folder(tmp_path):
     for slug in ("..", ".", "a/../..", ""):
         with pytest.raises(ValueError):
             output_path(tmp_path, slug, "en", "pdf")
+
+
+def test_a_catalog_linked_from_outside_or_a_fifo_is_refused(small_copy, tmp_path):
+    elsewhere = tmp_path / "elsewhere.po"
+    elsewhere.write_bytes((small_copy / "translations" / "ru.po").read_bytes())
+    (small_copy / "translations" / "ru.po").unlink()
+    os.symlink(elsewhere, small_copy / "translations" / "ru.po")
+    result = check(small_copy)
+    assert result.exit_code == 1, result.output
+    assert "ru.po:1:1: this catalog is a link to" in result.output and "outside the brief's folder" in result.output
+    (small_copy / "translations" / "ru.po").unlink()
+    os.mkfifo(small_copy / "translations" / "ru.po")
+    done = run_check(small_copy)
+    assert done.returncode == 1 and "ru.po:1:1: this catalog is a FIFO, not a regular file" in done.stderr, done.stderr
+
+
+def test_translations_are_held_to_the_same_limits(small_copy):
+    import polib
+
+    path = small_copy / "translations" / "ru.po"
+    catalog = polib.pofile(str(path))
+    entry = next(e for e in catalog if e.msgstr and not e.obsolete and "[^" not in e.msgid and "{" not in e.msgid)
+    entry.msgstr = "a**b**" * 400
+    catalog.save()
+    result = check(small_copy)
+    assert result.exit_code == 1, result.output
+    assert "ru.po:" in result.output and "400 inline marks" in result.output, result.output
+    entry.msgstr = "слово " * 5000
+    catalog.save()
+    result = check(small_copy)
+    assert result.exit_code == 1 and "translation of 30,000 characters, more than the 20,000 allowed" in result.output, result.output

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Everything briefgen needs on a fresh Debian/Ubuntu machine: fonts made for
-# Latin and Cyrillic, HarfBuzz's subsetter (small PDFs), poppler (tests read
+# Latin and Cyrillic (PT) and Noto for the scripts PT lacks (Greek …), HarfBuzz's subsetter (small PDFs), poppler (tests read
 # PDFs back), Chromium (the HTML editions are tested in a real browser, driven
 # by Playwright), axe-core from the npm registry (accessibility rules for that
 # browser test), GNU gettext (msgfmt checks the catalogs), and the Python package with its test extras.
@@ -10,8 +10,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    fonts-paratype fonts-dejavu-core libharfbuzz-subset0 poppler-utils gettext \
-    libpango-1.0-0 libpangoft2-1.0-0 chromium >/dev/null
+    fonts-paratype fonts-noto-core fonts-dejavu-core libharfbuzz-subset0 poppler-utils \
+    libpango-1.0-0 libpangoft2-1.0-0 chromium gettext python3-venv >/dev/null
 # axe-core's one script, pinned, into the ignored .cache/ (the tests fetch nothing themselves)
 AXE_VERSION=4.14.1
 if [ "$(cat .cache/axe-core/VERSION 2>/dev/null)" != "$AXE_VERSION" ]; then
