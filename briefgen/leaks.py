@@ -59,7 +59,9 @@ def needles(text: str) -> list[str]:
 
 def html_text(source: str) -> str:
     """The text of an HTML document with its attribute values (alt, title, content of meta)."""
-    attributes = " ".join(html.unescape(value) for value in re.findall(r'=\s*"([^"]*)"', source))
+    # inlined images (data: URIs) are no text: a short name could be found by chance in megabytes of base64
+    attributes = " ".join(html.unescape(value) for value in re.findall(r'=\s*"([^"]*)"', source)
+                          if not value.startswith("data:"))
     body = re.sub(r"<style\b.*?</style>", " ", source, flags=re.S | re.I)
     # inline elements end in the middle of a word ("<strong>Ab</strong>c"): only block ends make a space
     body = re.sub(r"</?(p|div|li|td|th|tr|h\d|br|section|header|footer|nav|aside|title|meta)\b[^>]*>", " ", body, flags=re.I)
