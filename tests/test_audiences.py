@@ -379,3 +379,24 @@ def test_the_cover_email_check_finds_a_restricted_text(restricted_brief):
     (problem,) = raised.value.problems
     assert problem.file.endswith("prisoners.yaml") and (problem.line, problem.path) == (22, "prisoners[3].name")
     assert problem.message.startswith('restricted text "Данияр Дельта" would be in the cover emails')
+
+
+def test_a_written_public_pdf_holding_a_restricted_text_is_removed(restricted_brief, tmp_path):
+    """The check after a PDF is written (the last line behind the HTML's): on a copy of a real public
+    PDF, taken to hold a restricted text (its title), the file is removed and the text reported."""
+    from briefgen.audience import RestrictedText
+    from briefgen.build import _check_public
+    from briefgen.content import load_brief
+    from briefgen.errors import BriefgenError
+
+    folder, out, *_ = restricted_brief
+    pdf = tmp_path / "small-brief.en.pdf"
+    shutil.copy(out / "small-brief" / "small-brief.en.pdf", pdf)
+    brief = load_brief(folder)
+    _check_public(brief, pdf, {pdf: [RestrictedText("Erlan Epsilon", "prisoners", ("prisoners", 4, "name", "name"))]})
+    assert pdf.is_file()  # nothing restricted in it
+    with pytest.raises(BriefgenError) as raised:
+        _check_public(brief, pdf, {pdf: [RestrictedText("Test briefing on detentions", "brief", ("title",))]})
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.path) == (4, "title") and "(removed)" in problem.message
+    assert not pdf.exists()
