@@ -7,6 +7,7 @@ outputs made to contain a restricted text."""
 from __future__ import annotations
 
 import email
+import html
 import json
 import shutil
 import subprocess
@@ -85,8 +86,6 @@ def public_texts(out: Path, slug: str) -> dict[str, str]:
         if ".restricted." in path.name or path.suffix not in (".html", ".pdf"):
             continue
         if path.suffix == ".html":
-            import html
-
             texts[path.name] = html.unescape(path.read_text(encoding="utf-8"))
         else:
             texts[path.name] = pdf_text(path) + "\n" + pdf_metadata(path)
@@ -184,8 +183,8 @@ def test_public_editions_of_a_brief_leave_restricted_details_out(restricted_brie
     assert "4 политических заключённых" in texts["small-brief.ru.pdf"]
     assert "блогер из Актобе (имя не называется)" in texts["small-brief.ru.html"]
     # footnote numbers run on without the restricted note's: 1–3 in public, the fourth only in the restricted edition
-    html = (out / "small-brief" / "small-brief.en.html").read_text(encoding="utf-8")
-    assert [n for n in range(1, 6) if f'id="fn-{n}"' in html] == [1, 2, 3]
+    page = (out / "small-brief" / "small-brief.en.html").read_text(encoding="utf-8")
+    assert [n for n in range(1, 6) if f'id="fn-{n}"' in page] == [1, 2, 3]
     restricted = " ".join(pdf_text(out / "small-brief" / "small-brief.en.restricted.pdf").split())
     assert "4. Source: Gulnara Zeta, a guard at the colony." in restricted
 
