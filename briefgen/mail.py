@@ -16,7 +16,6 @@ import datetime as _dt
 import hashlib
 import re
 from dataclasses import dataclass
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -26,6 +25,8 @@ from pathlib import Path
 import jinja2
 
 from briefgen import i18n, markup
+from briefgen.errors import BriefgenError, Problem, display_path
+from briefgen.headers import FILE_POLICY, SMTP_POLICY, Intended, address_header, check_message, unsafe
 from briefgen.i18n import N_
 from briefgen.recipients import Recipient
 
@@ -75,11 +76,12 @@ class EditionInfo:
         return f"{name[:80].rstrip()} ({self.lang.upper()}).pdf"
 
 
-def describe_edition(brief, lang: str, path: Path, fingerprint: str) -> EditionInfo:
-    """The :class:`EditionInfo` of ``brief`` (a validated :class:`briefgen.content.Brief`) in ``lang``."""
+def describe_edition(brief, lang: str, path: Path, fingerprint: str, status=None) -> EditionInfo:
+    """The :class:`EditionInfo` of ``brief`` (a validated :class:`briefgen.content.Brief`) in ``lang``
+    (``status``: its :class:`briefgen.translations.EditionStatus`, read if not given)."""
     from briefgen.translations import edition_status, localize
 
-    doc = localize(brief, lang, edition_status(brief, lang)).document
+    doc = localize(brief, lang, status or edition_status(brief, lang)).document
     plain = lambda text: markup.plain(str(text)) if text else ""  # noqa: E731
     contact = doc.contact
     return EditionInfo(
@@ -123,8 +125,8 @@ def message_id(edition_fingerprint: str, address: str, domain: str) -> str:
 
 
 #: 7-bit transfer encodings (quoted-printable or base64, whichever is shorter), so that no server
-#: needs 8BITMIME; the message is written out with CRLF line ends (policy.SMTP) when sent or saved
-_POLICY = policy.default.clone(cte_type="7bit")
+#: needs 8BITMIME; the message is written out with CRLF line ends (SMTP) when sent, LF when saved
+_POLICY = FILE_POLICY
 
 
 @lru_cache(maxsize=None)
@@ -142,8 +144,27 @@ def _environment(lang: str) -> jinja2.Environment:
     return env
 
 
-def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to: Address | None = None, date: _dt.datetime | None = None) -> EmailMessage:
-    """The cover email for ``recipient`` with ``edition`` attached."""
+@dataclass(frozen=True)
+class Cover:
+    """A composed cover email and what its headers must read back as."""
+
+    message: EmailMessage
+    intended: Intended
+
+    def as_bytes(self, smtp: bool = True) -> bytes:
+        """The message as sent (CRLF, ``smtp``) or saved (LF), checked to read back as intended."""
+        data = self.message.as_bytes(policy=SMTP_POLICY if smtp else FILE_POLICY)
+        check_message(data, self.intended)
+        return data
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def build(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to: Address | None = None,
+          date: _dt.datetime | None = None) -> Cover:
+    """The cover email for ``recipient`` with ``edition`` attached, and the headers it must have."""
     lang = email_language(recipient.language)
     fallback = edition.lang != recipient.language
     context = {
@@ -157,13 +178,19 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
         "changes": edition.changes if lang == edition.lang else (),
     }
     env = _environment(lang)
-    subject = env.get_template("subject.txt.j2").render(context).strip()
+    subject = _one_line(env.get_template("subject.txt.j2").render(context))
+    names = {"From": (_one_line(sender.display_name), sender.addr_spec),
+             "To": (_one_line(recipient.name), recipient.email),
+             "Reply-To": (_one_line(reply_to.display_name), reply_to.addr_spec) if reply_to else None}
+    for header, value in (("Subject", subject), *((h, v[0]) for h, v in names.items() if v)):
+        if problem := unsafe(value):  # every source was checked where it was written: this is the last guard
+            raise BriefgenError(f"{header} of the email to {recipient.email}: {problem}")
     message = EmailMessage(policy=_POLICY)
-    message["Subject"] = re.sub(r"\s+", " ", subject)
-    message["From"] = sender
-    message["To"] = Address(display_name=recipient.name, addr_spec=recipient.email)
-    if reply_to:
-        message["Reply-To"] = reply_to
+    message["Subject"] = subject
+    for header, value in names.items():
+        if value is not None:
+            # written and folded here: Python's folder leaves a long word on one over-long line
+            message.set_raw(header, address_header(*value, header))
     message["Date"] = format_datetime(date or _dt.datetime.now(_dt.timezone.utc))
     message["Message-ID"] = message_id(edition.fingerprint, recipient.email, sender.domain)
     message.set_content(env.get_template("body.txt.j2").render(context))
@@ -171,4 +198,39 @@ def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_t
     message.add_attachment(edition.path.read_bytes(), maintype="application", subtype="pdf",
                            filename=edition.attachment_name, headers=[f"Content-Language: {edition.lang}"])
     message["Content-Language"] = lang  # after the parts: set_content() clears Content-* headers
-    return message
+    return Cover(message, Intended(subject, names["From"], names["To"], names["Reply-To"], edition.attachment_name))
+
+
+def compose(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to: Address | None = None,
+            date: _dt.datetime | None = None) -> EmailMessage:
+    """The cover email for ``recipient`` with ``edition`` attached."""
+    return build(recipient, edition, sender, reply_to, date).message
+
+
+#: the values of a brief that reach a header: the subject (title), the attachment's name (short title),
+#: From (the contact's name)
+HEADER_UNITS = ("brief:title", "brief:short_title", "brief:contact/name")
+
+
+def header_problems(brief, lang: str, status) -> list[Problem]:
+    """Where a value of ``brief``'s edition in ``lang`` that would reach a mail header is unsafe
+    (see :func:`briefgen.headers.unsafe`): at its line in the YAML file, or in the PO file that
+    translates it."""
+    from briefgen.translations import catalog_path
+
+    problems = []
+    for item in status.units:
+        if item.unit.key not in HEADER_UNITS:
+            continue
+        translated = item.state == "translated" and not status.source
+        problem = unsafe(markup.plain(str(item.translation if translated else item.unit.text)))
+        if problem is None:
+            continue
+        if translated:
+            problems.append(Problem(display_path(catalog_path(brief, lang)), item.po_line or 1, 1, item.unit.key, problem))
+        else:
+            problems.append(brief.problem(item.unit, message=problem))
+    contact = getattr(brief.document, "contact", None)
+    if contact is not None and contact.email and (problem := unsafe(contact.email)):
+        problems.append(brief.problem("brief", ("contact", "email"), problem))
+    return problems

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from email import policy
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable
@@ -20,7 +19,7 @@ from typing import Callable
 from briefgen import delivery, fingerprint, i18n
 from briefgen.errors import BriefgenError, display_path
 from briefgen.ledger import DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, ledger_path
-from briefgen.mail import EditionInfo, compose, describe_edition, message_id
+from briefgen.mail import Cover, EditionInfo, build, describe_edition, header_problems, message_id
 from briefgen.mailconfig import SmtpSettings
 from briefgen.recipients import Recipient, load_recipients, select
 
@@ -66,8 +65,8 @@ class Plan:
     def ledger_path(self) -> Path:
         return ledger_path(self.out_dir, self.slug)
 
-    def message(self, item: Planned):
-        return compose(item.recipient, item.edition, self.sender, self.reply_to)
+    def message(self, item: Planned) -> Cover:
+        return build(item.recipient, item.edition, self.sender, self.reply_to)
 
 
 @dataclass
@@ -98,7 +97,7 @@ def stale_editions(brief_dir: Path, out_dir: Path, langs) -> list[str]:
 
 def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output"), *, groups=(), countries=(),
             settings: SmtpSettings = SmtpSettings(), retry_unknown: bool = False,
-            resend_updated: bool = False, changes_since: str | None = None) -> Plan:
+            resend_updated: bool = False, changes_since: str | None = None, allow_incomplete: bool = False) -> Plan:
     """Check everything and decide, per recipient, what this run does; raise before anything is sent."""
     from briefgen.content import load_brief
 
@@ -110,8 +109,12 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         raise BriefgenError(f"no recipient in {display_path(recipients_file)} matches "
                             f"{' / '.join((*groups, *countries))}: the file has {', '.join(known) or 'none'}")
     brief = load_brief(brief_dir)
-    editions = brief.document.editions
-    lang_of = {r.key: (r.language if r.language in editions else brief.source_language) for r in recipients}
+    statuses = edition_statuses(brief, {r.language for r in recipients})
+    lang_of = {r.key: edition_for(r.language, brief, statuses, allow_incomplete) for r in recipients}
+    problems = [p for lang in sorted({brief.source_language, *lang_of.values()})
+                for p in header_problems(brief, lang, statuses[lang])]
+    if problems:
+        raise BriefgenError(problems=problems)
     stale = stale_editions(brief_dir, out_dir, lang_of.values())
     if stale:
         command = f"briefgen build {display_path(brief_dir)}"
@@ -122,13 +125,13 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     infos = {}
     for lang in sorted(set(lang_of.values())):
         path = fingerprint.output_path(out_dir, brief.slug, lang, "pdf")
-        infos[lang] = describe_edition(brief, lang, path, manifest[path.name]["fingerprint"])
+        infos[lang] = describe_edition(brief, lang, path, manifest[path.name]["fingerprint"], statuses[lang])
         if changes_since:
             infos[lang] = _with_changes(infos[lang], brief, out_dir, changes_since)
 
     sender = settings.sender
     if sender is None:
-        source = describe_edition(brief, brief.source_language, Path(), "")
+        source = describe_edition(brief, brief.source_language, Path(), "", statuses[brief.source_language])
         if not source.contact_email:
             raise BriefgenError("no from address: give --from, set BRIEFGEN_FROM, write from = in briefgen.toml's "
                                 "[smtp] table, or give the brief a contact email")
@@ -144,6 +147,23 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         if ledger:
             ledger.close()
     return Plan(brief.slug, brief_dir, out_dir, sender, settings.reply_to, items)
+
+
+def edition_statuses(brief, languages) -> dict:
+    """How complete the brief's edition is in the source language and in each of ``languages`` it has."""
+    from briefgen.translations import edition_status
+
+    wanted = {brief.source_language} | (set(languages) & set(brief.document.editions))
+    return {lang: edition_status(brief, lang) for lang in sorted(wanted)}
+
+
+def edition_for(language: str, brief, statuses: dict, allow_incomplete: bool = False) -> str:
+    """The edition a reader of ``language`` is sent: their own if the brief has it and it is wholly
+    translated (or ``allow_incomplete``), else the source language's."""
+    status = statuses.get(language)
+    if status is None or (status.percent < 100 and not allow_incomplete):
+        return brief.source_language
+    return language
 
 
 def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> EditionInfo:
@@ -186,7 +206,7 @@ def write_outbox(plan: Plan) -> list[Path]:
         safe = "".join(c if c.isalnum() or c in "@.-_" else "_" for c in item.recipient.email.lower())
         path = plan.outbox / f"{number:03d}-{safe}.eml"
         # LF line ends on disk: what mail programs and Python's email parser read back most plainly
-        write_atomic(path, plan.message(item).as_bytes(policy=policy.default))
+        write_atomic(path, plan.message(item).as_bytes(smtp=False))
         paths.append(path)
     return paths
 
@@ -205,7 +225,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
 
     def outgoing():
         for item in plan.to_send:
-            yield delivery.Outgoing(item.recipient.email, plan.message(item).as_bytes(policy=policy.SMTP), item)
+            yield delivery.Outgoing(item.recipient.email, plan.message(item).as_bytes(smtp=True), item)
 
     with Ledger(plan.ledger_path) as ledger:
         def on_attempt(out):

@@ -79,9 +79,9 @@ def test_a_missing_or_misspelt_column_and_a_non_utf8_file(tmp_path):
     shown = display_path(path)
     assert problems_of(path) == [
         f"{shown}:1:1: column 'email' is missing: the header needs name, email, language, salutation "
-        "(and optionally group, country, committee)",
+        "(and optionally surname, family_name, group, country, committee)",
         f"{shown}:1:1: column 'salutation' is missing: the header needs name, email, language, salutation "
-        "(and optionally group, country, committee)",
+        "(and optionally surname, family_name, group, country, committee)",
         f"{shown}:1:6: unknown column 'e-mail': did you mean 'email'?",
     ]
     latin1 = tmp_path / "latin1.csv"
