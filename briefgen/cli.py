@@ -365,6 +365,10 @@ def _size(size: int) -> str:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from briefgen.headers import for_terminal
+
+    # names come from files others wrote: an escape sequence could erase or rewrite rows of the terminal
+    rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in (header, *rows):
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
