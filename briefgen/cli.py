@@ -242,8 +242,12 @@ def serve(content_dir, port, lang, out_dir) -> None:
 @click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
 @click.option("--changes", "changes_since", metavar="EDITION_DATE|previous",
               help="List in the cover email what changed since that edition (see `briefgen changes`).")
+@click.option("--ledger-lost", is_flag=True,
+              help="The ledger lost sends (missing, emptied, damaged, replaced): go on with it as it is, knowing that "
+                   "those it forgot may get a second copy.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
-              show_default=True, help="The build's output folder (holds the editions, the outbox and the ledger).")
+              show_default=True, help="The build's output folder (holds the editions and the outbox; the ledger "
+                                      "is the workspace's).")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="SMTP settings, TOML or YAML with an [smtp] table (default: ./briefgen.toml if present).")
 @click.option("--smtp-host", help="SMTP server [BRIEFGEN_SMTP_HOST].")
@@ -261,7 +265,7 @@ def serve(content_dir, port, lang, out_dir) -> None:
               help="Tries per message on a transient failure (4xx, dropped connection).")
 @click.option("--backoff", type=float, default=2.0, hidden=True, help="Seconds before the first retry; doubled each time.")
 def send(content_dir, recipients_file, really_send, groups, countries, show_status, retry_unknown, resend_updated,
-         changes_since, out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
+         changes_since, ledger_lost, out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
          per_minute, attempts, backoff) -> None:
     """Email the PDF editions of a brief, each recipient in their language (dry run unless --send)."""
     import os
@@ -282,7 +286,9 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         "reply_to": reply_to, "cafile": smtp_cafile, "timeout": smtp_timeout, "per_minute": per_minute})
     plan = sending.prepare(content_dir, recipients_file, out_dir, groups=groups, countries=countries,
                            settings=settings, retry_unknown=retry_unknown, resend_updated=resend_updated,
-                           changes_since=changes_since)
+                           changes_since=changes_since, ledger_lost=ledger_lost)
+    for note in plan.notes:
+        click.echo(note, err=True)
     _show_plan(plan)
     count = len(plan.to_send)
     plural = "message" if count == 1 else "messages"
@@ -317,7 +323,7 @@ def _show_plan(plan) -> None:
 
     rows = [(f"{item.recipient.name} <{item.recipient.email}>",
              item.recipient.language + (f" → {item.edition.lang}" if item.fallback else ""),
-             item.edition.attachment_name, _size(item.edition.path.stat().st_size),
+             item.edition.attachment_name, _size(len(item.edition.data) or item.edition.path.stat().st_size),
              "" if item.action == SEND else item.action) for item in plan.items]
     _table(("recipient", "language", "attachment", "size", "note"), rows)
 
@@ -326,8 +332,13 @@ def _show_report(plan, report) -> None:
     from briefgen.send import HAS_EARLIER, HAS_IT, UNKNOWN
 
     click.echo(f"sent {len(report.sent)} of {len(plan.to_send)}")
+    for item, response in report.taken:
+        click.echo(f"skipped: {item.recipient.email}: {response}")
+    if report.taken:
+        click.echo(f"{len(report.taken)} recipient(s) were being sent this edition by another run at the same time "
+                   "and were skipped")
     for item, response in report.rejected:
-        click.echo(f"rejected: {item.recipient.email}: {response} — fix or remove the address", err=True)
+        click.echo(f"rejected: {item.recipient.email}: {response}", err=True)
     for item, response in report.deferred:
         click.echo(f"not sent (will be tried again): {item.recipient.email}: {response}", err=True)
     unknown = [(item, response) for item, response in report.unknown]
@@ -347,6 +358,8 @@ def _show_report(plan, report) -> None:
         raise BriefgenError(report.stopped)
     if report.rejected or report.deferred:
         raise BriefgenError(f"{len(report.rejected) + len(report.deferred)} message(s) not delivered (listed above)")
+    if unknown:
+        raise BriefgenError(f"{len(unknown)} outcome(s) unknown: " + ", ".join(item.recipient.email for item, _ in unknown))
 
 
 def _show_status(lines) -> None:

@@ -69,6 +69,16 @@ class _Reply(Exception):
         return f"{self.code} {self.text} (after {self.stage})"
 
 
+def rejection(error: "_Reply") -> str:
+    """The server's permanent refusal, said plainly: a message too big is not a bad address."""
+    enhanced = error.text.split(" ", 1)[0]
+    if error.code == 552 and error.stage != "RCPT TO" or enhanced in ("5.3.4", "5.2.3"):
+        return f"{error} — message too big for this server: it takes smaller messages (the PDF is attached to each)"
+    if error.stage == "RCPT TO" and error.code in (550, 551, 553) or enhanced.startswith("5.1."):
+        return f"{error} — bad address: fix or remove the address"
+    return f"{error} — refused by the server"
+
+
 class _Unknown(Exception):
     """The connection failed after the message data was handed over."""
 
@@ -164,7 +174,8 @@ def deliver(items: Iterable[Outgoing], settings: SmtpSettings, password: str | N
             sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
     """Send ``items`` one by one over one connection (re-opened when it drops).
 
-    ``on_attempt`` is called before each transaction, ``on_handover`` just
+    ``on_attempt`` is called before each transaction (returning False skips
+    the message: the caller's claim failed), ``on_handover`` just
     before the data is sent, ``on_outcome`` with the result; a message that
     gets no outcome was not sent. Raises :class:`ConnectionLost` when the
     server stays unreachable, and :class:`BriefgenError` for what no retry
@@ -186,7 +197,8 @@ def deliver(items: Iterable[Outgoing], settings: SmtpSettings, password: str | N
                     if conn is None:
                         conn = connect(settings, password)
                         connected = True
-                    on_attempt(item)
+                    if on_attempt(item) is False:
+                        break  # not ours to send (another run has it)
                     on_outcome(item, Outcome(SENT, _transact(conn, envelope_from, item, on_handover)))
                     break
                 except _Unknown as error:
@@ -196,7 +208,7 @@ def deliver(items: Iterable[Outgoing], settings: SmtpSettings, password: str | N
                     break
                 except _Reply as error:
                     if error.code >= 500:
-                        on_outcome(item, Outcome(REJECTED, str(error)))
+                        on_outcome(item, Outcome(REJECTED, rejection(error)))
                         break
                     problem: str = str(error)
                     if error.code == 421:  # the server is closing the connection

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -62,6 +62,8 @@ class EditionInfo:
     organisation: str = ""
     changes: tuple[str, ...] = ()   # what changed since an earlier edition, in the edition's language
     changes_since: str = ""         # that edition's date, formatted
+    #: the PDF's bytes, read once when the run is planned: what is attached is what the ledger records
+    data: bytes = field(default=b"", repr=False, compare=False)
 
     @property
     def signature(self) -> list[str]:
@@ -195,7 +197,7 @@ def build(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to:
     message["Message-ID"] = message_id(edition.fingerprint, recipient.email, sender.domain)
     message.set_content(env.get_template("body.txt.j2").render(context))
     message.add_alternative(env.get_template("body.html.j2").render(context), subtype="html")
-    message.add_attachment(edition.path.read_bytes(), maintype="application", subtype="pdf",
+    message.add_attachment(edition.data or edition.path.read_bytes(), maintype="application", subtype="pdf",
                            filename=edition.attachment_name, headers=[f"Content-Language: {edition.lang}"])
     message["Content-Language"] = lang  # after the parts: set_content() clears Content-* headers
     return Cover(message, Intended(subject, names["From"], names["To"], names["Reply-To"], edition.attachment_name))
