@@ -28,8 +28,9 @@ import base64
 import re
 from dataclasses import dataclass
 from email import policy
+from email.errors import NonASCIILocalPartDefect
 from email.header import decode_header, make_header
-from email.parser import BytesParser
+from email.parser import Parser
 
 from briefgen.errors import BriefgenError
 
@@ -174,8 +175,10 @@ def check_message(data: bytes, intended: Intended) -> None:
     long = [number for number, line in enumerate(re.split(rb"\r?\n", data), 1) if len(line) > HARD_LIMIT]
     if long:
         wrong.append(f"line {long[0]} is longer than {HARD_LIMIT} octets")
-    message = BytesParser(policy=policy.default).parsebytes(data)
-    raw = BytesParser(policy=policy.compat32).parsebytes(data, headersonly=True)
+    # read as UTF-8: the headers of a message to an SMTPUTF8 address are (the body is 7-bit in any case)
+    text = data.decode("utf-8", "replace")
+    message = Parser(policy=policy.default).parsestr(text)
+    raw = Parser(policy=policy.compat32).parsestr(text, headersonly=True)
     names = [name.lower() for name in message.keys()]
     allowed = {"subject", "from", "to", "reply-to", *intended.extra}
     if extra := sorted(set(names) - allowed):
@@ -190,7 +193,9 @@ def check_message(data: bytes, intended: Intended) -> None:
                 wrong.append(f"{header} was added")
             continue
         parsed = message[header]
-        addresses = [a.addr_spec for a in parsed.addresses] if parsed is not None and not parsed.defects else []
+        # a local part that is not ASCII is a defect for RFC 5322, and what SMTPUTF8 (RFC 6532) is for
+        defects = [d for d in parsed.defects if not isinstance(d, NonASCIILocalPartDefect)] if parsed is not None else []
+        addresses = [a.addr_spec for a in parsed.addresses] if parsed is not None and not defects else []
         if addresses != [expected[1]]:
             wrong.append(f"{header} holds {addresses or 'no valid address'} instead of {expected[1]}")
         elif _display_name(raw[header] or "") != expected[0]:

@@ -155,7 +155,10 @@ class Cover:
 
     def as_bytes(self, smtp: bool = True) -> bytes:
         """The message as sent (CRLF, ``smtp``) or saved (LF), checked to read back as intended."""
-        data = self.message.as_bytes(policy=SMTP_POLICY if smtp else FILE_POLICY)
+        chosen = SMTP_POLICY if smtp else FILE_POLICY
+        if not self.intended.to[1].isascii():  # an address that is not ASCII before the @ (SMTPUTF8)
+            chosen = chosen.clone(utf8=True)
+        data = self.message.as_bytes(policy=chosen)
         check_message(data, self.intended)
         return data
 
@@ -182,7 +185,7 @@ def build(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to:
     env = _environment(lang)
     subject = _one_line(env.get_template("subject.txt.j2").render(context))
     names = {"From": (_one_line(sender.display_name), sender.addr_spec),
-             "To": (_one_line(recipient.name), recipient.email),
+             "To": (_one_line(recipient.name), recipient.address),
              "Reply-To": (_one_line(reply_to.display_name), reply_to.addr_spec) if reply_to else None}
     for header, value in (("Subject", subject), *((h, v[0]) for h, v in names.items() if v)):
         if problem := unsafe(value):  # every source was checked where it was written: this is the last guard

@@ -44,7 +44,7 @@ class Recipient:
     committee: str = ""
     line: int = 0
     surname: str = ""
-    ascii_email: str | None = None  # the address with its domain IDNA-encoded; None if the local part is not ASCII
+    ascii_email: str | None = None  # the address with its domain IDNA-encoded (its local part may still not be ASCII)
 
     @property
     def key(self) -> str:
@@ -53,9 +53,7 @@ class Recipient:
 
     @property
     def address(self) -> str:
-        """The address to write in the envelope and the To header (domain in ASCII when it can be)."""
-        if self.ascii_email is None and self.email.isascii():
-            return self.email
+        """The address to write in the envelope and the To header, its domain IDNA-encoded."""
         return self.ascii_email or self.email
 
     @property
@@ -101,7 +99,7 @@ def load_recipients(path: Path) -> list[Recipient]:
                                     salutation=values.get("salutation", ""), group=values.get("group", ""),
                                     country=values.get("country", ""), committee=values.get("committee", ""),
                                     line=row.line, surname=values.get("surname") or values.get("family_name", ""),
-                                    ascii_email=checked.ascii_email))
+                                    ascii_email=checked.ascii_email or f"{checked.local_part}@{checked.ascii_domain}"))
     if not problems and not recipients:
         problems.append(Problem(shown, 1, 1, "", "no recipients: add one row per recipient below the header"))
     if problems:

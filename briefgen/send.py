@@ -314,7 +314,8 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
 
     def outgoing():
         for item in plan.to_send:
-            yield delivery.Outgoing(item.recipient.email, plan.message(item).as_bytes(smtp=True), item)
+            yield delivery.Outgoing(item.recipient.address, plan.message(item).as_bytes(smtp=True), item,
+                                    smtputf8=item.recipient.smtputf8)
 
     ledger = open_ledger(plan.ledger, create=True)
     run = this_run()
@@ -347,7 +348,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
             return True
 
         def on_handover(out):
-            ledger.mark(out.key.edition.fingerprint, out.address, HANDED_OVER)
+            ledger.mark(out.key.edition.fingerprint, out.key.recipient.email, HANDED_OVER)
             handed[id(out.key)] = out.key
 
         def on_outcome(out, outcome: delivery.Outcome):
@@ -366,6 +367,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
         try:
             delivery.deliver(outgoing(), settings, password, envelope_from=plan.sender.addr_spec,
                              on_attempt=on_attempt, on_handover=on_handover, on_outcome=on_outcome, retry=retry,
+                             smtputf8=tuple(item.recipient.address for item in plan.to_send if item.recipient.smtputf8),
                              **extra)
         except delivery.ConnectionLost as error:
             report.stopped = error.message

@@ -87,12 +87,14 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 
 
 @contextmanager
-def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | None = None, ca=None):
+def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | None = None, ca=None,
+                smtputf8: bool = True):
     """An aiosmtpd server on 127.0.0.1: plain (tls=None), STARTTLS with login required
-    (tls="starttls") or implicit TLS (tls="ssl"), with a certificate from a CA made here."""
+    (tls="starttls") or implicit TLS (tls="ssl"), with a certificate from a CA made here;
+    ``smtputf8=False`` makes it not offer SMTPUTF8 (internationalised addresses), as many relays do."""
     handler = handler or Recorder()
     port = free_port()
-    kwargs = {}
+    kwargs: dict = {"enable_SMTPUTF8": smtputf8}
     cafile = None
     if tls:
         ca = ca or trustme.CA()
@@ -101,10 +103,10 @@ def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | N
         cafile = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(cafile))
         if tls == "starttls":
-            kwargs = {"tls_context": context, "require_starttls": True, "auth_required": True,
+            kwargs |= {"tls_context": context, "require_starttls": True, "auth_required": True,
                       "authenticator": _authenticator}
         else:
-            kwargs = {"ssl_context": context}
+            kwargs |= {"ssl_context": context}
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
