@@ -31,15 +31,19 @@ from briefgen.i18n import N_
 from briefgen.recipients import Recipient
 
 
-#: Salutations we recognise: the gender they tell (for languages whose greeting agrees) and the
-#: title as translated into the email's language. Anything else is a title kept as written, or,
-#: when it has several words or ends in punctuation, a whole greeting.
+#: Salutations we recognise (in English, Russian, German and French): the gender they tell (for
+#: languages whose greeting agrees) and the title as translated into the email's language. A
+#: salutation of several known titles ("Frau Dr.") is read word by word. Anything else is a title
+#: kept as written, or, when it has several words or ends in punctuation, a whole greeting.
 TITLES = {
     "ms": ("woman", N_("Ms")), "mrs": ("woman", N_("Mrs")), "miss": ("woman", N_("Miss")),
     "mr": ("man", N_("Mr")),
     "dr": (None, N_("Dr")), "prof": (None, N_("Prof")),
     "г-жа": ("woman", N_("Ms")), "госпожа": ("woman", N_("Ms")),
     "г-н": ("man", N_("Mr")), "господин": ("man", N_("Mr")),
+    "frau": ("woman", N_("Ms")), "herr": ("man", N_("Mr")),
+    "mme": ("woman", N_("Ms")), "madame": ("woman", N_("Ms")), "mlle": ("woman", N_("Ms")),
+    "m": ("man", N_("Mr")), "monsieur": ("man", N_("Mr")),
 }
 
 
@@ -99,17 +103,28 @@ def email_language(lang: str) -> str:
     return lang if lang == "en" or i18n.catalog_file(lang).is_file() else "en"
 
 
+def _titles(salutation: str) -> tuple[str | None, list[str]] | None:
+    """The gender and the titles (untranslated) a salutation of known titles tells, or None."""
+    found = [TITLES.get(word.lower().rstrip(".")) for word in salutation.split()]
+    if not found or None in found:
+        return None
+    genders = [gender for gender, _ in found if gender]
+    return (genders[0] if genders else None), [title for _, title in found]
+
+
 def greeting(recipient: Recipient, lang: str) -> str:
-    """"Dear Ms Anna Alpha," / "Уважаемая г-жа Анна Альфа!" / a neutral form / the salutation as written."""
+    """The greeting in ``lang``'s conventions: "Dear Mr Weiß," / "Уважаемый господин Вайс!" /
+    "Sehr geehrte Frau Dr. Weiß," / "Madame," — with the ``surname`` when the list gives one (else the
+    whole name); "Dear Anna Alpha," when the salutation says nothing; a whole greeting as written."""
     translations = i18n.template_translations(lang)
     salutation = recipient.salutation.strip()
     if not salutation:
         return translations.gettext("Dear %(name)s,") % {"name": recipient.name}
-    known = TITLES.get(salutation.lower().rstrip("."))
+    known = _titles(salutation)
     if known is None and (len(salutation.split()) > 1 or salutation[-1] in ",!:"):
         return salutation  # a whole greeting, written by the user
-    gender, title = known if known else (None, salutation)
-    title = translations.gettext(title) if known else title
+    gender, titles = known if known else (None, [])
+    title = " ".join(translations.gettext(t) for t in titles) if known else salutation
     # one message per gender, so that languages whose greeting agrees can say so
     if gender == "woman":
         text = translations.pgettext("greeting to a woman", "Dear %(title)s %(name)s,")
@@ -117,7 +132,7 @@ def greeting(recipient: Recipient, lang: str) -> str:
         text = translations.pgettext("greeting to a man", "Dear %(title)s %(name)s,")
     else:
         text = translations.gettext("Dear %(title)s %(name)s,")
-    return text % {"title": title, "name": recipient.name}
+    return text % {"title": title, "name": recipient.surname or recipient.name}
 
 
 def message_id(edition_fingerprint: str, address: str, domain: str) -> str:

@@ -55,16 +55,17 @@ def test_test_copies_go_to_the_officer_one_per_language_and_outside_the_ledger(b
     assert written == ["test-de.eml", "test-en.eml", "test-ru.eml"]
     german = BytesParser(policy=policy.default).parsebytes((out / "small-brief" / "outbox" / "test-de.eml").read_bytes())
     assert [a.addr_spec for a in german["To"].addresses] == ["officer@example.org"]
-    assert "not yet available in your language (German)" in german.get_body(("plain",)).get_content()
+    assert "noch nicht vor; die beigefügte Ausgabe ist in der Originalsprache (Englisch)" in \
+        german.get_body(("plain",)).get_content()
     with smtp_server(tmp_path) as server:
         result = run(brief, out, recipients, "--send", "--to", "officer@example.org", *plain(server))
         assert result.exit_code == 0, result.output
         assert "3 test copies sent to officer@example.org" in result.output
         copies = server.handler.copies("officer@example.org")
         assert len(server.handler.received) == 3 and len(copies) == 3
-        assert sorted(m["Content-Language"] for m in copies) == ["en", "en", "ru"]  # no German catalog yet: English
-        greetings = sorted(m.get_body(("plain",)).get_content().split("\n", 1)[0] for m in copies)
-        assert greetings == ["Dear Dr Clara Gamma,", "Dear Ms Anna Alpha,", "Уважаемый господин Борис Бета!"]
+        assert sorted(m["Content-Language"] for m in copies) == ["de", "en", "ru"]
+        greetings = sorted(m.get_body(("plain",)).get_content().splitlines()[0] for m in copies)
+        assert greetings == ["Dear Ms Anna Alpha,", "Guten Tag Dr. Clara Gamma,", "Уважаемый господин Борис Бета!"]
         # nothing was recorded: the real run sends to all five, with Message-IDs of their own
         status = CliRunner().invoke(main, ["send", str(brief), "--out", str(out), "--status"])
         assert status.output.strip() == "nothing sent yet"
