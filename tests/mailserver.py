@@ -145,3 +145,9 @@ def write_recipients(tmp_path: Path, text: str = RECIPIENTS_CSV, name: str = "me
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def own_workspace(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """The built brief and its output copied into this test's own folder, so its own workspace and ledger."""
+    shutil.copytree(built[0], tmp_path / built[0].name)
+    return tmp_path / built[0].name, fresh_out(built[1], tmp_path)

@@ -8,7 +8,6 @@ import io
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from click.testing import CliRunner
 from briefgen import send
 from briefgen.cli import main
 from conftest import ROOT, edit
-from mailserver import RECIPIENTS_CSV, build_small, fresh_out, smtp_server, write_recipients
+from mailserver import RECIPIENTS_CSV, build_small, own_workspace, smtp_server, write_recipients
 
 FAST = ["--attempts", "1", "--backoff", "0.01"]
 
@@ -34,8 +33,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def brief_out(built, tmp_path):
     """The built brief and its output in this test's own workspace (its own ledger)."""
-    shutil.copytree(built[0], tmp_path / built[0].name)
-    return tmp_path / built[0].name, fresh_out(built[1], tmp_path)
+    return own_workspace(built, tmp_path)
 
 
 def run(brief, out, recipients, *args):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import shutil
 from email import policy
 from email.headerregistry import Address
 from email.parser import BytesParser
@@ -20,7 +19,7 @@ from briefgen.ledger import open_ledger, this_run
 from briefgen.mail import EditionInfo, build
 from briefgen.recipients import Recipient, load_recipients
 from conftest import edit
-from mailserver import build_small, fresh_out, smtp_server, write_recipients
+from mailserver import build_small, own_workspace, smtp_server, write_recipients
 
 #: an encoded CR LF that adds a Reply-To (issue 12), and one that starts a body of its own
 REPLY_TO = "=?utf-8?q?x=0D=0AReply-To:_attacker@evil.example?="
@@ -109,11 +108,6 @@ def built(tmp_path_factory):
     return build_small(tmp_path_factory)
 
 
-def own(built, tmp_path):
-    """The built brief and its output, copied into this test's own workspace (so its own ledger)."""
-    shutil.copytree(built[0], tmp_path / built[0].name)
-    return tmp_path / built[0].name, fresh_out(built[1], tmp_path)
-
 
 def edition(built, **changes) -> EditionInfo:
     facts = {"slug": "small-brief", "lang": "en", "path": built[1] / "small-brief" / "small-brief.en.pdf",
@@ -185,7 +179,7 @@ def test_the_check_catches_a_forged_header_a_second_address_a_long_line_and_a_lo
 
 def test_escape_sequences_never_reach_the_terminal(built, tmp_path):
     assert headers.for_terminal("Anna\x1b[2K\x1b[1A\x1b]0;title\x07 \u202eAlpha\x07") == "Anna Alpha\ufffd"
-    brief, out = own(built, tmp_path)
+    brief, out = own_workspace(built, tmp_path)
     recipients = write_recipients(tmp_path, ONE.format(lang="en"))
     assert dry_run(brief, recipients, out).exit_code == 0
     # a name recorded in the ledger by another tool or an older version is shown without its escapes
@@ -199,7 +193,7 @@ def test_escape_sequences_never_reach_the_terminal(built, tmp_path):
 
 @pytest.mark.parametrize("name", [LONG_NAMES[1], "Jürgen Weiß", 'Anna "The Boss" <Alpha>'])
 def test_long_and_tricky_names_arrive_as_written_over_smtp(built, tmp_path, name):
-    brief, out = own(built, tmp_path)
+    brief, out = own_workspace(built, tmp_path)
     path = write_recipients(tmp_path, 'name,email,language,salutation\n"{}",anna@example.org,en,\n'.format(name.replace('"', '""')))
     with smtp_server(tmp_path) as server:
         result = dry_run(brief, path, out, "--send", "--smtp-host", "127.0.0.1", "--smtp-port", str(server.port),

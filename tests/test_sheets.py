@@ -3,7 +3,6 @@ internationalised addresses: IDNA domains, and SMTPUTF8 local parts against a re
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 
 import pytest
@@ -12,7 +11,7 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.errors import BriefgenError, display_path
 from briefgen.recipients import load_recipients
-from mailserver import build_small, fresh_out, smtp_server, write_recipients
+from mailserver import build_small, own_workspace, smtp_server, write_recipients
 
 HEADER = ["Name", "Email", "Language", "Salutation", "Surname", "Group"]
 ROWS = [
@@ -96,10 +95,6 @@ def built(tmp_path_factory):
     return build_small(tmp_path_factory)
 
 
-def own(built, tmp_path):
-    shutil.copytree(built[0], tmp_path / built[0].name)
-    return tmp_path / built[0].name, fresh_out(built[1], tmp_path)
-
 
 def send(brief, out, recipients, server, *args):
     return CliRunner().invoke(main, ["send", str(brief), "-r", str(recipients), "--out", str(out), "--send",
@@ -108,7 +103,7 @@ def send(brief, out, recipients, server, *args):
 
 
 def test_an_idna_domain_needs_no_smtputf8(built, tmp_path):
-    brief, out = own(built, tmp_path)
+    brief, out = own_workspace(built, tmp_path)
     recipients = write_recipients(tmp_path, "name,email,language,salutation\nJörg Müller,joerg@müller-stiftung.de,en,Mr\n")
     with smtp_server(tmp_path, smtputf8=False) as server:
         result = send(brief, out, recipients, server)
@@ -118,7 +113,7 @@ def test_an_idna_domain_needs_no_smtputf8(built, tmp_path):
 
 
 def test_a_non_ascii_mailbox_is_refused_before_sending_unless_the_relay_offers_smtputf8(built, tmp_path):
-    brief, out = own(built, tmp_path)
+    brief, out = own_workspace(built, tmp_path)
     recipients = write_recipients(tmp_path, "name,email,language,salutation\nAnna Alpha,anna@example.org,en,Ms\n"
                                             "Jörg Müller,jörg@müller.de,en,Mr\n")
     with smtp_server(tmp_path, smtputf8=False) as server:
