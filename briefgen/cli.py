@@ -164,7 +164,7 @@ def i18n_status(content_dirs, languages, units) -> None:
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
         for lang in plan_editions(brief, list(languages) or None):
-            status = edition_status(brief, lang)
+            status = edition_status(brief, lang, cover=True)
             if status.source:
                 click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units")
                 continue

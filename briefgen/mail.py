@@ -183,11 +183,20 @@ def _one_line(text: str) -> str:
 
 
 def build(recipient: Recipient, edition: EditionInfo, sender: Address, reply_to: Address | None = None,
-          date: _dt.datetime | None = None) -> Cover:
-    """The cover email for ``recipient`` with ``edition`` attached, and the headers it must have."""
+          date: _dt.datetime | None = None, cover: list[str] | None = None) -> Cover:
+    """The cover email for ``recipient`` with ``edition`` attached, and the headers it must have.
+
+    ``cover``: the brief's own cover text (``cover.md``) in the email's language, if it has one there;
+    else the built-in text."""
+    from briefgen import cover as covers
+
     lang = email_language(recipient.language)
     fallback = edition.lang != recipient.language
+    values = {"name": recipient.name, "surname": recipient.surname or recipient.name, "title": edition.title,
+              "date": i18n.format_date(edition.date, lang), "author": edition.author, "contact": edition.contact_name}
     context = {
+        "cover_text": covers.as_text(cover, values) if cover else None,
+        "cover_html": covers.as_html(cover, values) if cover else None,
         "lang": lang,
         "greeting": greeting(recipient, lang),
         "edition": edition,

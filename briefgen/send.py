@@ -27,7 +27,8 @@ from briefgen import delivery, fingerprint, i18n, sentindex
 from briefgen.errors import BriefgenError, display_path
 from briefgen.ledger import (ATTEMPTING, DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, LedgerError,
                              open_ledger, shown, this_run)
-from briefgen.mail import Cover, EditionInfo, build, describe_edition, header_problems, message_id
+from briefgen.mail import Cover, EditionInfo, build, describe_edition, email_language, header_problems, message_id
+from briefgen.cover import translation_problems as cover_problems
 from briefgen.mailconfig import SmtpSettings
 from briefgen.recipients import Recipient, load_recipients, select
 from briefgen.workspace import workspace_of_brief
@@ -68,6 +69,7 @@ class Plan:
     sources: dict[str, str] = field(default_factory=dict)    # edition hash → manifest fingerprint
     snapshots: dict[str, str] = field(default_factory=dict)  # edition hash → the data it shows (JSON)
     notes: list[str] = field(default_factory=list)           # what the user should know before sending
+    covers: dict[str, list[str]] = field(default_factory=dict)  # email language → the brief's cover text (cover.md)
 
     @property
     def to_send(self) -> list[Planned]:
@@ -82,7 +84,8 @@ class Plan:
         return Path(self.ledger)
 
     def message(self, item: Planned) -> Cover:
-        return build(item.recipient, item.edition, self.sender, self.reply_to)
+        return build(item.recipient, item.edition, self.sender, self.reply_to,
+                     cover=self.covers.get(email_language(item.recipient.language)))
 
 
 @dataclass
@@ -141,6 +144,7 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     lang_of = {r.key: edition_for(r.language, brief, statuses, allow_incomplete) for r in recipients}
     problems = [p for lang in sorted({brief.source_language, *lang_of.values()})
                 for p in header_problems(brief, lang, statuses[lang])]
+    problems += [p for status in statuses.values() for p in cover_problems(brief, status)]
     if problems:
         raise BriefgenError(problems=problems)
     stale = stale_editions(brief_dir, out_dir, lang_of.values())
@@ -173,7 +177,7 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
 
     workspace = workspace_of_brief(brief_dir)
     plan = Plan(brief.slug, brief_dir, out_dir, sender, settings.reply_to, [], workspace.ledger, workspace.state_dir,
-                sources=sources, snapshots=snapshots)
+                sources=sources, snapshots=snapshots, covers=covers_by_language(brief, statuses))
     ledger = _open_for_plan(plan, manifest, ledger_lost)
     try:
         plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
@@ -218,19 +222,34 @@ def _open_for_plan(plan: Plan, manifest: dict, ledger_lost: bool) -> Ledger | No
     return ledger
 
 
+def covers_by_language(brief, statuses: dict) -> dict[str, list[str]]:
+    """The brief's cover text in each language it is wholly translated into (else the email falls back
+    to the built-in text, in the email's language)."""
+    from briefgen.cover import localized
+
+    covers = {}
+    for lang, status in statuses.items():
+        paragraphs = localized(brief, status)
+        if paragraphs and all(u.state == "translated" for u in status.units if u.unit.file == "cover"):
+            covers[lang] = paragraphs
+    return covers
+
+
 def edition_statuses(brief, languages) -> dict:
     """How complete the brief's edition is in the source language and in each of ``languages`` it has."""
     from briefgen.translations import edition_status
 
     wanted = {brief.source_language} | (set(languages) & set(brief.document.editions))
-    return {lang: edition_status(brief, lang) for lang in sorted(wanted)}
+    return {lang: edition_status(brief, lang, cover=True) for lang in sorted(wanted)}
 
 
 def edition_for(language: str, brief, statuses: dict, allow_incomplete: bool = False) -> str:
     """The edition a reader of ``language`` is sent: their own if the brief has it and it is wholly
     translated (or ``allow_incomplete``), else the source language's."""
     status = statuses.get(language)
-    if status is None or (status.percent < 100 and not allow_incomplete):
+    # the edition's own units: an untranslated cover text (cover.md) leaves the PDF whole
+    if status is None or (not allow_incomplete and any(item.state != "translated" for item in status.units
+                                                       if item.unit.file != "cover")):
         return brief.source_language
     return language
 
