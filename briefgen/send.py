@@ -182,6 +182,9 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     try:
         plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
                       for r in recipients]
+        if changes_since and ledger:
+            for item in plan.items:
+                _changes_since_sent(item, plan, ledger)
     finally:
         if ledger:
             ledger.close()
@@ -262,6 +265,26 @@ def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> Edi
     base, found = describe_changes(brief, out_dir, edition.lang, since)
     when = i18n.format_date(PartialDate.parse(base["edition_date"]), edition.lang) if base["edition_date"] else ""
     return dataclasses.replace(edition, changes=tuple(change.text for change in found), changes_since=when)
+
+
+def _changes_since_sent(item: Planned, plan: Plan, ledger: Ledger) -> None:
+    """Make ``item``'s cover email list what changed since the edition its recipient was last sent, when the
+    ledger knows one (it keeps the data each edition showed); others keep the list of ``--changes``."""
+    import json
+
+    from briefgen.changes import compare
+    from briefgen.model import PartialDate
+
+    earlier = [d for d in ledger.of_address(item.recipient.email)
+               if d.slug == plan.slug and d.state == SENT and d.edition != item.edition.fingerprint]
+    base = ledger.edition_snapshot(earlier[-1].edition) if earlier else ""
+    current = plan.snapshots.get(item.edition.fingerprint, "")
+    if not base or not current:
+        return
+    base_data = json.loads(base)
+    found = compare(base_data, json.loads(current), item.edition.lang)
+    when = i18n.format_date(PartialDate.parse(base_data["edition_date"]), item.edition.lang)
+    item.edition = dataclasses.replace(item.edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
 def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: Ledger | None,

@@ -156,3 +156,36 @@ def test_on_a_terminal_the_totals_are_confirmed_before_the_first_message(brief_o
         assert process.wait(timeout=60) == (0 if sent else 1)
         os.close(primary)
         assert len(server.handler.received) == sent
+
+
+def test_the_changes_in_the_cover_email_are_those_since_the_edition_each_recipient_was_sent(brief_out, tmp_path):
+    from briefgen.build import build_brief
+
+    brief, out = brief_out
+    anna = write_recipients(tmp_path, "name,email,language,salutation\nAnna Alpha,anna@example.org,en,Ms\n", "anna.csv")
+    both = write_recipients(tmp_path, "name,email,language,salutation\nAnna Alpha,anna@example.org,en,Ms\n"
+                                      "Eve Epsilon,eve@example.org,en,\n", "both.csv")
+    prisoners = brief / "prisoners.yaml"
+    with smtp_server(tmp_path) as server:
+        assert run(brief, out, anna, "--send", *plain(server)).exit_code == 0            # edition A to Anna
+        edit(prisoners, "    status: pre-trial-detention\n", "    status: released\n")
+        build_brief(brief, formats=("pdf",), languages=["en"], out_dir=out)             # edition B
+        eve = write_recipients(tmp_path, "name,email,language,salutation\nEve Epsilon,eve@example.org,en,\n", "eve.csv")
+        assert run(brief, out, eve, "--send", "--changes", "previous", *plain(server)).exit_code == 0
+        edit(prisoners, "sentence: {kind: imprisonment, years: 5, ban_years: 5}", "sentence: {kind: imprisonment, years: 7}")
+        build_brief(brief, formats=("pdf",), languages=["en"], out_dir=out)             # edition C
+        result = run(brief, out, both, "--send", "--resend-updated", "--changes", "previous", *plain(server))
+        assert result.exit_code == 0, result.output
+
+    def changes(message) -> list[str]:
+        text = message.get_body(("plain",)).get_content()
+        return [line for line in text.splitlines() if line.startswith("- ")]
+
+    released = ["- Released: Boris Beta", "- Political prisoners: 3 → 2"]
+    first_to_eve = server.handler.copies("eve@example.org")[0]
+    assert changes(first_to_eve) == released                                          # B against A (previous build)
+    _, third_to_anna = server.handler.copies("anna@example.org")
+    _, second_to_eve = server.handler.copies("eve@example.org")
+    sentence = "- Sentenced or re-sentenced: Anna Alpha — 7 years of imprisonment"
+    assert sorted(changes(third_to_anna)) == sorted([*released, sentence])            # C against A, which Anna had
+    assert changes(second_to_eve) == [sentence]                                       # C against B, which Eve had
