@@ -18,6 +18,7 @@ the workspace ledger by :func:`migrate_old_ledger`.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import sqlite3
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import display_path
-from briefgen.ledger import DELIVERED, Delivery, Ledger, now, shown
+from briefgen.ledger import DELIVERED, Delivery, Ledger, LedgerError, now, shown
 from briefgen.output import write_atomic
 
 MARKER = "sent-marker.json"
@@ -96,7 +97,15 @@ def write_evidence(ledger: Ledger, state_dir: Path, out_dir: Path, slug: str) ->
     index = {"ledger": shown(ledger.location), "ledger_id": ledger.id, "delivered": len(rows), "editions": editions,
              "updated": stamp}
     for path, data in ((marker_path(state_dir), marker), (index_path(out_dir, slug), index)):
-        write_atomic(path, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
+        try:
+            if not path.parent.exists():
+                path.parent.mkdir(mode=0o700, parents=True)
+            write_atomic(path, json.dumps(data, indent=1, sort_keys=True), mode=0o600)
+        except OSError as error:
+            why = ("no space left on the disk" if error.errno == errno.ENOSPC else
+                   "its folder is read-only" if error.errno in (errno.EACCES, errno.EROFS, errno.EPERM) else error.strerror)
+            raise LedgerError(f"cannot write {display_path(path)} ({why}), which records that sends happened: "
+                              "fix that, then run the same command again; nothing more was sent") from None
 
 
 def migrate_old_ledger(ledger: Ledger, out_dir: Path, slug: str, manifest: dict) -> int:

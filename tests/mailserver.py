@@ -3,6 +3,7 @@ and the small brief built once per test module."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import socket
@@ -34,6 +35,8 @@ class Recorder:
     defer_once: set[str] = field(default_factory=set)    # 451 at RCPT TO, the first time only
     drop_after: int | None = None   # after storing this many messages, drop the connection before answering
     down: bool = False              # answer 421 to every MAIL FROM
+    too_big: set[str] = field(default_factory=set)       # 552 at the end of DATA
+    delay: float = 0.0              # seconds before answering the end of DATA (a slow server)
     received: list = field(default_factory=list)          # (recipients, message)
     connections: int = 0
 
@@ -58,6 +61,10 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.too_big & set(envelope.rcpt_tos):
+            return "552 5.3.4 Message size exceeds fixed maximum message size"
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)
         self.received.append((list(envelope.rcpt_tos), message))
         if self.drop_after is not None and len(self.received) == self.drop_after:
