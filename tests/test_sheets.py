@@ -127,3 +127,28 @@ def test_a_non_ascii_mailbox_is_refused_before_sending_unless_the_relay_offers_s
     assert result.exit_code == 0, result.output
     assert sorted(rcpt for rcpts, _ in server.handler.received for rcpt in rcpts) == \
         ["anna@example.org", "jörg@xn--mller-kva.de"]
+
+
+def test_a_spreadsheet_list_is_sent_with_test_copies_first(built, tmp_path):
+    """The campaign as staff run it (benchmarks/send705.py does the same with 705 rows and the sample)."""
+    brief, out = own_workspace(built, tmp_path)
+    languages = ["en", "ru", "de", "fr"]
+    rows = [[f"Member {n}", f"mep{n}@europarl.example.org", languages[n % 4], "Mr", f"Nummer {n}", "EPP"] for n in range(40)]
+    path = write_xlsx(tmp_path / "meps.xlsx", rows)
+    with smtp_server(tmp_path) as server:
+        first = send(brief, out, path, server, "--to", "officer@example.org")
+        assert first.exit_code == 0, first.output
+        assert len(server.handler.received) == 4 and {r for rcpts, _ in server.handler.received for r in rcpts} == \
+            {"officer@example.org"}
+        result = send(brief, out, path, server)
+        assert result.exit_code == 0, result.output
+        again = send(brief, out, path, server)
+    assert "sent 40 of 40" in result.output and "nothing to send" in again.output
+    counts = {}
+    for rcpts, message in server.handler.received[4:]:
+        (rcpt,) = rcpts
+        counts[rcpt] = counts.get(rcpt, 0) + 1
+        assert [a.addr_spec for a in message["To"].addresses] == [rcpt] and message["Reply-To"] is None
+    assert len(counts) == 40 and set(counts.values()) == {1}
+    greetings = {m.get_body(("plain",)).get_content().splitlines()[0] for _, m in server.handler.received[4:8]}
+    assert greetings == {"Dear Mr Nummer 0,", "Уважаемый господин Nummer 1!", "Sehr geehrter Herr Nummer 2,", "Monsieur,"}
