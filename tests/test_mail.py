@@ -161,7 +161,8 @@ def test_the_dry_run_sends_nothing_and_writes_one_eml_per_recipient(built, tmp_p
     assert eve.get_body(("plain",)).get_content().startswith("Dear Eve Epsilon,\n")
 
 
-def test_every_email_string_has_a_russian_translation_in_each_context():
+@pytest.mark.parametrize("lang", ["ru", "de", "fr"])
+def test_every_email_string_has_a_translation_in_each_context(lang):
     """pgettext strings too (the general catalog test does not extract them)."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
@@ -173,8 +174,8 @@ def test_every_email_string_has_a_russian_translation_in_each_context():
     options = {"templates/email/**.j2": {"extensions": "jinja2.ext.i18n"}}
     keywords = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2), "N_": None}
     marked = {(message[4], message[2]) for message in extract_from_dir(str(ROOT), method_map, options, keywords=keywords)}
-    with catalog_file("ru").open("rb") as handle:
-        catalog = read_po(handle, locale="ru")
+    with catalog_file(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
     translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     assert len(marked) >= 15 and ("greeting to a woman", "Dear %(title)s %(name)s,") in marked
     assert marked <= translated, sorted(marked - translated)

@@ -132,3 +132,11 @@ def test_a_password_or_a_misspelt_setting_in_the_config_file_is_refused(tmp_path
     ]
     with pytest.raises(BriefgenError, match="not an email address"):
         load_settings(options={"from": "advocacy at example.org"}, environ={})
+
+
+def test_a_surname_or_family_name_column(tmp_path):
+    text = ("recipients:\n  - {name: Jürgen Weiß, family_name: Weiß, email: jw@example.org, language: de, salutation: Herr}\n"
+            "  - {name: Anna Alpha, surname: Alpha, email: anna@example.org, language: en, salutation: Ms}\n"
+            "  - {name: Eve Epsilon, email: eve@example.org, language: en, salutation: ''}\n")
+    weiss, anna, eve = load_recipients(write_recipients(tmp_path, text, "meps.yaml"))
+    assert (weiss.surname, anna.surname, eve.surname) == ("Weiß", "Alpha", "")
