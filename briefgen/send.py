@@ -197,7 +197,12 @@ def _open_for_plan(plan: Plan, manifest: dict, ledger_lost: bool) -> Ledger | No
             raise
         plan.damaged = True
         ledger = None
-    lost = sentindex.loss(ledger, sentindex.read_evidence(plan.state_dir, plan.out_dir, plan.slug), plan.ledger)
+    try:
+        lost = sentindex.loss(ledger, sentindex.read_evidence(plan.state_dir, plan.out_dir, plan.slug), plan.ledger)
+    except LedgerError:
+        if ledger:
+            ledger.close()
+        raise
     if plan.damaged:
         lost = f"the ledger {shown(plan.ledger)} is damaged" + (f" ({lost})" if lost else "")
     if lost and not ledger_lost:
