@@ -431,3 +431,23 @@ def test_a_message_too_big_is_not_called_a_bad_address(local, tmp_path):
         result = local.run(server, recipients, "--send")
     assert_clean_failure(result, "rejected: m001@example.org: 552", "message too big")
     assert "bad address" not in result.stderr
+
+
+def test_changes_and_the_cover_email_compare_with_what_each_recipient_was_sent(local, tmp_path):
+    with smtp_server(tmp_path) as server:
+        assert local.run(server, local.recipients(1, start=1), "--send").returncode == 0  # m001 has the first edition
+        edit(local.brief / "prisoners.yaml", "    status: pre-trial-detention\n", "    status: released\n")
+        build_brief(local.brief, formats=("pdf",), languages=["en"], out_dir=local.out)
+        runner = CliRunner()
+        since = runner.invoke(main, ["changes", str(local.brief), "--out", str(local.out), "--since", "sent",
+                                     "--recipient", "M001@example.org"])
+        never = runner.invoke(main, ["changes", str(local.brief), "--out", str(local.out), "--since", "sent",
+                                     "--recipient", "m002@example.org"])
+        both = local.run(server, local.recipients(2, start=1, russian=False), "--send", "--resend-updated",
+                         "--changes", "sent")
+    assert since.exit_code == 0 and "- Released: Boris Beta" in since.output, since.output
+    assert never.exit_code == 1 and "no edition of small-brief sent to m002@example.org" in never.output
+    assert both.returncode == 0, both.stdout + both.stderr
+    (first, second), (other,) = copies(server, "m001@example.org"), copies(server, "m002@example.org")
+    assert "Released: Boris Beta" in second.get_body(("plain",)).get_content()
+    assert "Released" not in other.get_body(("plain",)).get_content()  # m002 had no earlier edition
