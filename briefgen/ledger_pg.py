@@ -104,7 +104,11 @@ class PostgresLedger(Ledger):
 
     @classmethod
     def open(cls, location: str, *, create: bool) -> "PostgresLedger | None":
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:
+            raise LedgerError(f"the team ledger {shown(location)} is on PostgreSQL, which needs psycopg: install it "
+                              "with pip install 'briefgen[postgresql]'") from None
 
         probe = cls(location, None)
         with probe.guarded():

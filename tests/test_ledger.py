@@ -451,3 +451,13 @@ def test_changes_and_the_cover_email_compare_with_what_each_recipient_was_sent(l
     (first, second), (other,) = copies(server, "m001@example.org"), copies(server, "m002@example.org")
     assert "Released: Boris Beta" in second.get_body(("plain",)).get_content()
     assert "Released" not in other.get_body(("plain",)).get_content()  # m002 had no earlier edition
+
+
+def test_an_unreachable_team_ledger_is_a_clear_error(built, tmp_path):
+    from mailserver import free_port
+
+    ws = make_workspace(built, tmp_path, f"postgresql://briefgen:secret-pw@127.0.0.1:{free_port()}/briefgen")
+    with smtp_server(tmp_path) as server:
+        result = ws.run(server, ws.recipients(2), "--send")
+    assert_clean_failure(result, "cannot reach the team ledger postgresql://briefgen:***@127.0.0.1")
+    assert "secret-pw" not in result.stdout + result.stderr and server.handler.received == []
