@@ -461,3 +461,40 @@ def test_an_unreachable_team_ledger_is_a_clear_error(built, tmp_path):
         result = ws.run(server, ws.recipients(2), "--send")
     assert_clean_failure(result, "cannot reach the team ledger postgresql://briefgen:***@127.0.0.1")
     assert "secret-pw" not in result.stdout + result.stderr and server.handler.received == []
+
+
+def test_a_claim_is_taken_over_only_once_its_run_is_gone(ws):
+    import socket
+    import uuid
+
+    from briefgen.ledger import Run, now, process_start, this_run
+
+    pair = {"edition": "e" * 64, "address": "A@example.org", "slug": "s", "lang": "en", "name": "A", "message_id": "<m@x>"}
+    holder = open_ledger(ws.ledger, create=True)
+    elsewhere = Run(uuid.uuid4().hex, "another-machine", os.getpid(), "1", now())
+    holder.register(elsewhere)
+    assert holder.claim(elsewhere, **pair).taken
+    me = this_run()
+    with open_ledger(ws.ledger, create=False) as mine:
+        mine.register(me)
+        refused = mine.claim(me, **pair)
+        assert not refused.taken and refused.holder.host == "another-machine" and refused.row.state == "attempting"
+        holder.close()  # the other machine's run ends without a word: its connection drops
+        # PostgreSQL knows (the run's advisory lock went with its session); a file cannot tell, so the claim stands
+        assert mine.claim(me, **pair).taken == ("://" in ws.ledger)
+        # a run on this machine whose process has ended: its claim is taken over
+        child = subprocess.Popen(["sleep", "30"])
+        gone = Run(uuid.uuid4().hex, socket.gethostname(), child.pid, process_start(child.pid), now())
+        child.kill()
+        child.wait()
+        with open_ledger(ws.ledger, create=False) as former:  # its own connection, closed when it ended
+            former.register(gone)
+            other_pair = {**pair, "address": "b@example.org"}
+            assert former.claim(gone, **other_pair).taken
+        assert mine.claim(me, **other_pair).taken
+        # and one that still runs keeps it
+        with open_ledger(ws.ledger, create=False) as theirs:
+            alive = Run(uuid.uuid4().hex, socket.gethostname(), os.getpid(), process_start(os.getpid()), now())
+            theirs.register(alive)
+            third = {**pair, "address": "c@example.org"}
+            assert theirs.claim(alive, **third).taken and not mine.claim(me, **third).taken
