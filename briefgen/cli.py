@@ -180,12 +180,14 @@ def i18n_status(content_dirs, languages, units) -> None:
 
 @main.command()
 @click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous",
-              help="Compare with the edition of this date (YYYY-MM-DD), or with the previous one built.")
+@click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous|sent",
+              help="Compare with the edition of this date (YYYY-MM-DD), the previous one built, or the one last "
+                   "sent (the workspace's send ledger).")
+@click.option("--recipient", metavar="ADDRESS", help="With --since sent: the edition this address was sent.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Language of the list (default: the brief's source language).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
               show_default=True, help="Where the builds (and their snapshots) are.")
-def changes(content_dir, since, lang, out_dir) -> None:
+def changes(content_dir, since, recipient, lang, out_dir) -> None:
     """What changed in the data since an earlier edition: prisoners, sanctions, recommendations, counts."""
     from briefgen.changes import describe_changes
     from briefgen.content import load_brief
@@ -194,7 +196,9 @@ def changes(content_dir, since, lang, out_dir) -> None:
 
     brief = load_brief(content_dir)
     lang = lang or brief.source_language
-    base, found = describe_changes(brief, out_dir, lang, since)
+    if recipient and since != "sent":
+        raise click.UsageError("--recipient goes with --since sent")
+    base, found = describe_changes(brief, out_dir, lang, since, recipient)
     from briefgen.model import PartialDate
 
     loc = Localizer(lang)
@@ -240,8 +244,9 @@ def serve(content_dir, port, lang, out_dir) -> None:
 @click.option("--retry-unknown", is_flag=True,
               help="Send again the messages whose outcome is unknown (the connection dropped after hand-over).")
 @click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
-@click.option("--changes", "changes_since", metavar="EDITION_DATE|previous",
-              help="List in the cover email what changed since that edition (see `briefgen changes`).")
+@click.option("--changes", "changes_since", metavar="EDITION_DATE|previous|sent",
+              help="List in the cover email what changed since that edition (see `briefgen changes`); sent: since "
+                   "the edition each recipient was sent.")
 @click.option("--ledger-lost", is_flag=True,
               help="The ledger lost sends (missing, emptied, damaged, replaced): go on with it as it is, knowing that "
                    "those it forgot may get a second copy.")

@@ -40,8 +40,6 @@ from briefgen.errors import BriefgenError
 
 ATTEMPTING, HANDED_OVER, SENT, REJECTED, DEFERRED = "attempting", "handed-over", "sent", "rejected", "deferred"
 STATES = (ATTEMPTING, HANDED_OVER, SENT, REJECTED, DEFERRED)
-#: states that mean the message left (or may have left): what a lost ledger forgets
-DELIVERED = (SENT, HANDED_OVER)
 #: seconds to wait for a ledger another process is writing (BRIEFGEN_LEDGER_TIMEOUT)
 DEFAULT_TIMEOUT = 15.0
 
@@ -181,9 +179,6 @@ class Ledger:
         raise NotImplementedError
         yield
 
-    def _other_host_alive(self, run: Run) -> bool:
-        return True  # unknowable: the claim stands
-
     def close(self) -> None:
         raise NotImplementedError
 
@@ -217,10 +212,11 @@ class Ledger:
     def all(self, slug: str | None = None) -> list[Delivery]:
         return self._rows("WHERE slug = %s", (slug,)) if slug else self._rows()
 
-    def delivered_count(self, slug: str | None = None) -> int:
-        """How many messages left (or may have left): sent or handed over."""
-        where = "WHERE state IN (%s, %s)" + (" AND slug = %s" if slug else "")
-        return self._execute(f"SELECT count(*) FROM deliveries {where}", (*DELIVERED, *([slug] if slug else []))).fetchone()[0]
+    def recorded_count(self, slug: str | None = None) -> int:
+        """How many (edition, address) pairs the ledger records: rows are never deleted, so this only grows."""
+        cursor = self._execute("SELECT count(*) FROM deliveries WHERE slug = %s", (slug,)) if slug else \
+            self._execute("SELECT count(*) FROM deliveries")
+        return cursor.fetchone()[0]
 
     def run(self, run_id: str) -> Run | None:
         row = self._execute("SELECT id, host, pid, proc_start, started, finished FROM runs WHERE id = %s",
@@ -266,9 +262,14 @@ class Ledger:
         run = self.run(run_id)
         if run is None or run.finished:
             return False
+        return self._run_alive(run)
+
+    def _run_alive(self, run: Run) -> bool:
+        """Whether an unfinished run still runs: its process, on this machine; elsewhere unknowable
+        for a file (the claim stands)."""
         if run.host == socket.gethostname():
             return bool(run.proc_start) and process_start(run.pid) == run.proc_start
-        return self._other_host_alive(run)
+        return True
 
     def claim(self, run: Run, *, edition: str, address: str, slug: str, lang: str, name: str, message_id: str,
               source: str = "", retry_unknown: bool = False, seen_attempts: int | None = None) -> Claim:

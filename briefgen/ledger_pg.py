@@ -83,11 +83,9 @@ class PostgresLedger(Ledger):
         with self.guarded(), self.conn.transaction():
             yield
 
-    def _other_host_alive(self, run: Run) -> bool:
-        key = advisory_key(run.id)
-        if self._execute("SELECT pg_try_advisory_xact_lock(%s)", (key,)).fetchone()[0]:
-            return False  # its session is gone (the lock goes with the transaction)
-        return True
+    def _run_alive(self, run: Run) -> bool:
+        # a run holds its advisory lock for as long as its session lives, on whatever machine
+        return not self._execute("SELECT pg_try_advisory_xact_lock(%s)", (advisory_key(run.id),)).fetchone()[0]
 
     def initialise(self) -> None:
         # two first senders at once: one creates the tables, the other waits and finds them
@@ -104,7 +102,11 @@ class PostgresLedger(Ledger):
 
     @classmethod
     def open(cls, location: str, *, create: bool) -> "PostgresLedger | None":
-        import psycopg
+        try:
+            import psycopg
+        except ImportError:
+            raise LedgerError(f"the team ledger {shown(location)} is on PostgreSQL, which needs psycopg: install it "
+                              "with pip install 'briefgen[postgresql]'") from None
 
         probe = cls(location, None)
         with probe.guarded():

@@ -39,6 +39,8 @@ OUTBOX = "outbox"
 
 #: what a run does with a recipient
 SEND, HAS_IT, UNKNOWN, HAS_EARLIER = "send", "already sent", "outcome unknown", "has an earlier edition"
+#: `--changes sent`: compare with the edition each recipient was sent (from the ledger)
+SINCE_SENT = "sent"
 
 
 @dataclass
@@ -163,7 +165,7 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         digest = hashlib.sha256(data).hexdigest()
         infos[lang] = dataclasses.replace(describe_edition(brief, lang, path, digest, statuses[lang]), data=data)
         sources[digest], snapshots[digest] = manifest[path.name]["fingerprint"], snapshot
-        if changes_since:
+        if changes_since and changes_since != SINCE_SENT:
             infos[lang] = _with_changes(infos[lang], brief, out_dir, changes_since)
 
     sender = settings.sender
@@ -182,9 +184,8 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     try:
         plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
                       for r in recipients]
-        if changes_since and ledger:
-            for item in plan.items:
-                _changes_since_sent(item, plan, ledger)
+        if changes_since and ledger:  # per recipient where the ledger knows what they were sent
+            _changes_since_sent(plan, brief, ledger)
     finally:
         if ledger:
             ledger.close()
@@ -208,7 +209,12 @@ def _open_for_plan(plan: Plan, manifest: dict, ledger_lost: bool) -> Ledger | No
             raise
         plan.damaged = True
         ledger = None
-    lost = sentindex.loss(ledger, sentindex.read_evidence(plan.state_dir, plan.out_dir, plan.slug), plan.ledger)
+    try:
+        lost = sentindex.loss(ledger, sentindex.read_evidence(plan.state_dir, plan.out_dir, plan.slug), plan.ledger)
+    except LedgerError:
+        if ledger:
+            ledger.close()
+        raise
     if plan.damaged:
         lost = f"the ledger {shown(plan.ledger)} is damaged" + (f" ({lost})" if lost else "")
     if lost and not ledger_lost:
@@ -267,24 +273,46 @@ def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> Edi
     return dataclasses.replace(edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
-def _changes_since_sent(item: Planned, plan: Plan, ledger: Ledger) -> None:
-    """Make ``item``'s cover email list what changed since the edition its recipient was last sent, when the
-    ledger knows one (it keeps the data each edition showed); others keep the list of ``--changes``."""
+def _changes_since_sent(plan: Plan, brief, ledger: Ledger) -> None:
+    """Each recipient's cover email lists what changed since the edition the ledger says they were sent."""
     import json
 
-    from briefgen.changes import compare
+    from briefgen.changes import compare, snapshot_of
     from briefgen.model import PartialDate
 
-    earlier = [d for d in ledger.of_address(item.recipient.email)
-               if d.slug == plan.slug and d.state == SENT and d.edition != item.edition.fingerprint]
-    base = ledger.edition_snapshot(earlier[-1].edition) if earlier else ""
-    current = plan.snapshots.get(item.edition.fingerprint, "")
-    if not base or not current:
-        return
-    base_data = json.loads(base)
-    found = compare(base_data, json.loads(current), item.edition.lang)
-    when = i18n.format_date(PartialDate.parse(base_data["edition_date"]), item.edition.lang)
-    item.edition = dataclasses.replace(item.edition, changes=tuple(change.text for change in found), changes_since=when)
+    current, found = snapshot_of(brief), {}
+    for item in plan.to_send:
+        earlier = [row for row in ledger.of_address(item.recipient.email) if row.slug == plan.slug
+                   and row.state == SENT and row.edition != item.edition.fingerprint]
+        snapshot = next((text for text in (ledger.edition_snapshot(row.edition) for row in reversed(earlier)) if text), "")
+        if not snapshot:
+            continue
+        key = (snapshot, item.edition.lang)
+        if key not in found:
+            base = json.loads(snapshot)
+            when = (i18n.format_date(PartialDate.parse(base["edition_date"]), item.edition.lang)
+                    if base.get("edition_date") else "")
+            changes = tuple(change.text for change in compare(base, current, item.edition.lang))
+            found[key] = dataclasses.replace(item.edition, changes=changes, changes_since=when)
+        item.edition = found[key]
+
+
+def sent_snapshot(brief_dir: Path, slug: str, address: str | None = None) -> dict:
+    """The data of the last edition of ``slug`` the workspace ledger records as sent (to ``address``,
+    or to anyone), for `changes --since sent`."""
+    import json
+
+    ledger = open_ledger(workspace_of_brief(brief_dir).ledger, create=False)
+    if ledger:
+        with ledger:
+            for row in reversed(ledger.all(slug)):
+                if row.state == SENT and (address is None or row.address == address.lower()):
+                    text = ledger.edition_snapshot(row.edition)
+                    if text:
+                        return json.loads(text)
+    to = f" to {address}" if address else ""
+    raise BriefgenError(f"the ledger records no edition of {slug} sent{to} (with its data kept): compare with "
+                        "--since previous or an edition date instead")
 
 
 def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: Ledger | None,

@@ -2,7 +2,8 @@
 
 Two small files, written by every sending run (before its first message and
 after its last), each naming the ledger by its identity and counting the
-messages that left (sent, or handed over with the outcome unknown):
+(edition, address) pairs it records — messages sent or tried; rows are never
+deleted, so the count only grows:
 
 * ``.briefgen/sent-marker.json`` in the workspace — survives a ledger file
   deleted, truncated or replaced;
@@ -10,7 +11,7 @@ messages that left (sent, or handed over with the outcome unknown):
   edition) — survives the whole ``.briefgen/`` folder lost.
 
 Before anything is sent, :func:`check` compares them with the ledger: a ledger
-that is missing, empty, another one, or holds fewer sends than recorded means
+that is missing, empty, another one, or holds fewer rows than recorded means
 sends were forgotten, and sending stops until the user says ``--ledger-lost``.
 An old per-output ledger (``output/<slug>/send-ledger.sqlite3``) is moved into
 the workspace ledger by :func:`migrate_old_ledger`.
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefgen.errors import display_path
-from briefgen.ledger import DELIVERED, Delivery, Ledger, LedgerError, now, shown
+from briefgen.ledger import Delivery, Ledger, LedgerError, now, shown
 from briefgen.output import write_atomic
 
 MARKER = "sent-marker.json"
@@ -36,11 +37,11 @@ OLD_LEDGER = "send-ledger.sqlite3"
 
 @dataclass(frozen=True)
 class Evidence:
-    """What one marker or index file says: which ledger, and how many messages left with it."""
+    """What one marker or index file says: which ledger, and how many pairs it recorded."""
 
     path: Path
     ledger_id: str
-    delivered: int
+    recorded: int
     slug: str | None  # None: the workspace marker (counts every brief)
 
 
@@ -55,7 +56,7 @@ def index_path(out_dir: Path, slug: str) -> Path:
 def _read(path: Path, slug: str | None) -> Evidence | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return Evidence(path, str(data["ledger_id"]), int(data["delivered"]), slug)
+        return Evidence(path, str(data["ledger_id"]), int(data["recorded"]), slug)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
@@ -71,30 +72,30 @@ def read_evidence(state_dir: Path, out_dir: Path, slug: str) -> list[Evidence]:
 def loss(ledger: Ledger | None, evidence: list[Evidence], location: str) -> str | None:
     """Why the ledger has forgotten sends the evidence records, or None when it has not."""
     for record in evidence:
-        if record.delivered <= 0:
+        if record.recorded <= 0:
             continue
-        claim = (f"{display_path(record.path)} records {record.delivered} message(s) sent"
+        claim = (f"{display_path(record.path)} records {record.recorded} message(s) sent or tried"
                  + (f" with ledger {record.ledger_id[:8]}" if record.ledger_id else ""))
         if ledger is None:
             return f"{claim}, but the ledger {shown(location)} is missing or empty"
         if record.ledger_id and ledger.id != record.ledger_id:
             return f"{claim}, but {shown(location)} is another ledger ({ledger.id[:8]})"
-        count = ledger.delivered_count(record.slug)
-        if count < record.delivered:
+        count = ledger.recorded_count(record.slug)
+        if count < record.recorded:
             return f"{claim}, but the ledger {shown(location)} holds only {count}"
     return None
 
 
 def write_evidence(ledger: Ledger, state_dir: Path, out_dir: Path, slug: str) -> None:
-    """Record, in both files, the ledger's identity and how many messages left with it (0600)."""
-    rows = [row for row in ledger.all(slug) if row.state in DELIVERED]
+    """Record, in both files, the ledger's identity and how many pairs it holds (0600)."""
+    rows = ledger.all(slug)
     editions: dict[str, int] = {}
     for row in rows:
         editions[row.edition] = editions.get(row.edition, 0) + 1
     stamp = now()
-    marker = {"ledger": shown(ledger.location), "ledger_id": ledger.id, "delivered": ledger.delivered_count(),
+    marker = {"ledger": shown(ledger.location), "ledger_id": ledger.id, "recorded": ledger.recorded_count(),
               "updated": stamp}
-    index = {"ledger": shown(ledger.location), "ledger_id": ledger.id, "delivered": len(rows), "editions": editions,
+    index = {"ledger": shown(ledger.location), "ledger_id": ledger.id, "recorded": len(rows), "editions": editions,
              "updated": stamp}
     for path, data in ((marker_path(state_dir), marker), (index_path(out_dir, slug), index)):
         try:

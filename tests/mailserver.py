@@ -8,6 +8,7 @@ import logging
 import shutil
 import socket
 import ssl
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
@@ -37,6 +38,9 @@ class Recorder:
     down: bool = False              # answer 421 to every MAIL FROM
     too_big: set[str] = field(default_factory=set)       # 552 at the end of DATA
     delay: float = 0.0              # seconds before answering the end of DATA (a slow server)
+    hold_after: int | None = None   # once this many are stored, hold every further DATA until `release` is set
+    release: threading.Event = field(default_factory=threading.Event)
+    waiting: list = field(default_factory=list)           # the recipients of each DATA being held
     received: list = field(default_factory=list)          # (recipients, message)
     connections: int = 0
 
@@ -63,6 +67,11 @@ class Recorder:
     async def handle_DATA(self, server, session, envelope):
         if self.delay:
             await asyncio.sleep(self.delay)
+        if self.hold_after is not None and len(self.received) >= self.hold_after and not self.release.is_set():
+            self.waiting.append(list(envelope.rcpt_tos))
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+            self.waiting.remove(list(envelope.rcpt_tos))
         if self.too_big & set(envelope.rcpt_tos):
             return "552 5.3.4 Message size exceeds fixed maximum message size"
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)

@@ -278,4 +278,5 @@ def test_the_cover_email_and_the_sending_code_are_no_part_of_an_editions_fingerp
     templates = fingerprint._template_files("ru")
     assert templates and not any("email" in path.parts for path in templates)
     assert any(path.name == "messages.po" for path in templates)  # the shared catalog still counts
-    assert {"send.py", "mail.py", "delivery.py", "ledger.py", "recipients.py", "mailconfig.py"} <= fingerprint.SEND_ONLY
+    assert {"send.py", "mail.py", "delivery.py", "ledger.py", "ledger_sqlite.py", "ledger_pg.py", "sentindex.py",
+            "recipients.py", "mailconfig.py"} <= fingerprint.SEND_ONLY

@@ -3,7 +3,8 @@
 # Latin and Cyrillic, HarfBuzz's subsetter (small PDFs), poppler (tests read
 # PDFs back), Chromium (the HTML editions are tested in a real browser, driven
 # by Playwright), axe-core from the npm registry (accessibility rules for that
-# browser test), and the Python package with its test extras.
+# browser test), PostgreSQL's server (the team-ledger tests start a throwaway
+# cluster with its initdb and pg_ctl), and the Python package with its test extras.
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -11,7 +12,7 @@ SUDO=""
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     fonts-paratype fonts-dejavu-core libharfbuzz-subset0 poppler-utils \
-    libpango-1.0-0 libpangoft2-1.0-0 chromium >/dev/null
+    libpango-1.0-0 libpangoft2-1.0-0 chromium postgresql >/dev/null
 # axe-core's one script, pinned, into the ignored .cache/ (the tests fetch nothing themselves)
 AXE_VERSION=4.14.1
 if [ "$(cat .cache/axe-core/VERSION 2>/dev/null)" != "$AXE_VERSION" ]; then
