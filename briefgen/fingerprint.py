@@ -85,6 +85,8 @@ def _content_files(brief_dir: Path, lang: str) -> list[Path]:
         relative = path.relative_to(brief_dir)
         if relative.parts[0] == "translations" and path.suffix == ".po" and path.stem != lang:
             continue  # another language's translation does not change this edition
+        if relative == Path("cover.md"):
+            continue  # the cover email's text is no part of the edition
         files.append(path)
     return files
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Mapping
 
 from briefgen.errors import BriefgenError, Problem, display_path
-from briefgen.recipients import ADDRESS
+from briefgen.recipients import valid_address
 
 DEFAULT_CONFIG = Path("briefgen.toml")
 SECURITY = ("starttls", "ssl", "none")
@@ -68,11 +68,16 @@ class SmtpSettings:
 
 def parse_address(value: str, what: str) -> Address:
     """``"Name <a@b.org>"`` or ``"a@b.org"`` as an :class:`Address`; a BriefgenError when invalid."""
+    from briefgen.headers import unsafe
+
+    if problem := unsafe(value):
+        raise BriefgenError(f"{what}: {problem}")
     name, address = parseaddr(value)
-    if not address or not ADDRESS.fullmatch(address):
+    checked = valid_address(address) if address else None
+    if checked is None or checked.ascii_email is None:
         raise BriefgenError(f"{what}: '{value}' is not an email address: write it as name@example.org "
                             "or \"Name <name@example.org>\"")
-    username, domain = address.rsplit("@", 1)
+    username, domain = checked.ascii_email.rsplit("@", 1)
     return Address(display_name=name, username=username, domain=domain)
 
 

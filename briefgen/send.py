@@ -19,7 +19,6 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from email import policy
 from email.headerregistry import Address
 from pathlib import Path
 from typing import Callable
@@ -28,7 +27,8 @@ from briefgen import delivery, fingerprint, i18n, sentindex
 from briefgen.errors import BriefgenError, display_path
 from briefgen.ledger import (ATTEMPTING, DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, LedgerError,
                              open_ledger, shown, this_run)
-from briefgen.mail import EditionInfo, compose, describe_edition, message_id
+from briefgen.mail import Cover, EditionInfo, build, describe_edition, email_language, header_problems, message_id
+from briefgen.cover import translation_problems as cover_problems
 from briefgen.mailconfig import SmtpSettings
 from briefgen.recipients import Recipient, load_recipients, select
 from briefgen.workspace import workspace_of_brief
@@ -71,6 +71,7 @@ class Plan:
     sources: dict[str, str] = field(default_factory=dict)    # edition hash → manifest fingerprint
     snapshots: dict[str, str] = field(default_factory=dict)  # edition hash → the data it shows (JSON)
     notes: list[str] = field(default_factory=list)           # what the user should know before sending
+    covers: dict[str, list[str]] = field(default_factory=dict)  # email language → the brief's cover text (cover.md)
 
     @property
     def to_send(self) -> list[Planned]:
@@ -84,8 +85,9 @@ class Plan:
     def ledger_path(self) -> Path:
         return Path(self.ledger)
 
-    def message(self, item: Planned):
-        return compose(item.recipient, item.edition, self.sender, self.reply_to)
+    def message(self, item: Planned) -> Cover:
+        return build(item.recipient, item.edition, self.sender, self.reply_to,
+                     cover=self.covers.get(email_language(item.recipient.language)))
 
 
 @dataclass
@@ -127,7 +129,8 @@ def _latest_snapshot(out_dir: Path, slug: str) -> str:
 
 def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output"), *, groups=(), countries=(),
             settings: SmtpSettings = SmtpSettings(), retry_unknown: bool = False,
-            resend_updated: bool = False, changes_since: str | None = None, ledger_lost: bool = False) -> Plan:
+            resend_updated: bool = False, changes_since: str | None = None, ledger_lost: bool = False,
+            allow_incomplete: bool = False) -> Plan:
     """Check everything and decide, per recipient, what this run does; raise before anything is sent."""
     from briefgen.content import load_brief
 
@@ -139,8 +142,13 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         raise BriefgenError(f"no recipient in {display_path(recipients_file)} matches "
                             f"{' / '.join((*groups, *countries))}: the file has {', '.join(known) or 'none'}")
     brief = load_brief(brief_dir)
-    editions = brief.document.editions
-    lang_of = {r.key: (r.language if r.language in editions else brief.source_language) for r in recipients}
+    statuses = edition_statuses(brief, {r.language for r in recipients})
+    lang_of = {r.key: edition_for(r.language, brief, statuses, allow_incomplete) for r in recipients}
+    problems = [p for lang in sorted({brief.source_language, *lang_of.values()})
+                for p in header_problems(brief, lang, statuses[lang])]
+    problems += [p for status in statuses.values() for p in cover_problems(brief, status)]
+    if problems:
+        raise BriefgenError(problems=problems)
     stale = stale_editions(brief_dir, out_dir, lang_of.values())
     if stale:
         command = f"briefgen build {display_path(brief_dir)}"
@@ -155,14 +163,14 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
         # read once: a rebuild while this run sends changes nothing of it
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        infos[lang] = dataclasses.replace(describe_edition(brief, lang, path, digest), data=data)
+        infos[lang] = dataclasses.replace(describe_edition(brief, lang, path, digest, statuses[lang]), data=data)
         sources[digest], snapshots[digest] = manifest[path.name]["fingerprint"], snapshot
         if changes_since and changes_since != SINCE_SENT:
             infos[lang] = _with_changes(infos[lang], brief, out_dir, changes_since)
 
     sender = settings.sender
     if sender is None:
-        source = describe_edition(brief, brief.source_language, Path(), "")
+        source = describe_edition(brief, brief.source_language, Path(), "", statuses[brief.source_language])
         if not source.contact_email:
             raise BriefgenError("no from address: give --from, set BRIEFGEN_FROM, write from = in briefgen.toml's "
                                 "[smtp] table, or give the brief a contact email")
@@ -171,13 +179,14 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
 
     workspace = workspace_of_brief(brief_dir)
     plan = Plan(brief.slug, brief_dir, out_dir, sender, settings.reply_to, [], workspace.ledger, workspace.state_dir,
-                sources=sources, snapshots=snapshots)
+                sources=sources, snapshots=snapshots, covers=covers_by_language(brief, statuses))
     ledger = _open_for_plan(plan, manifest, ledger_lost)
     try:
         plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
                       for r in recipients]
-        if changes_since == SINCE_SENT and ledger:
-            _changes_since_sent(plan, brief, ledger)
+        if changes_since and ledger:
+            for item in plan.items:
+                _changes_since_sent(item, plan, ledger)
     finally:
         if ledger:
             ledger.close()
@@ -223,6 +232,38 @@ def _open_for_plan(plan: Plan, manifest: dict, ledger_lost: bool) -> Ledger | No
     return ledger
 
 
+def covers_by_language(brief, statuses: dict) -> dict[str, list[str]]:
+    """The brief's cover text in each language it is wholly translated into (else the email falls back
+    to the built-in text, in the email's language)."""
+    from briefgen.cover import localized
+
+    covers = {}
+    for lang, status in statuses.items():
+        paragraphs = localized(brief, status)
+        if paragraphs and all(u.state == "translated" for u in status.units if u.unit.file == "cover"):
+            covers[lang] = paragraphs
+    return covers
+
+
+def edition_statuses(brief, languages) -> dict:
+    """How complete the brief's edition is in the source language and in each of ``languages`` it has."""
+    from briefgen.translations import edition_status
+
+    wanted = {brief.source_language} | (set(languages) & set(brief.document.editions))
+    return {lang: edition_status(brief, lang, cover=True) for lang in sorted(wanted)}
+
+
+def edition_for(language: str, brief, statuses: dict, allow_incomplete: bool = False) -> str:
+    """The edition a reader of ``language`` is sent: their own if the brief has it and it is wholly
+    translated (or ``allow_incomplete``), else the source language's."""
+    status = statuses.get(language)
+    # the edition's own units: an untranslated cover text (cover.md) leaves the PDF whole
+    if status is None or (not allow_incomplete and any(item.state != "translated" for item in status.units
+                                                       if item.unit.file != "cover")):
+        return brief.source_language
+    return language
+
+
 def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> EditionInfo:
     """``edition`` with the list of what changed since an earlier edition, for the cover email."""
     from briefgen.changes import describe_changes
@@ -233,28 +274,24 @@ def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> Edi
     return dataclasses.replace(edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
-def _changes_since_sent(plan: Plan, brief, ledger: Ledger) -> None:
-    """Each recipient's cover email lists what changed since the edition the ledger says they were sent."""
+def _changes_since_sent(item: Planned, plan: Plan, ledger: Ledger) -> None:
+    """Make ``item``'s cover email list what changed since the edition its recipient was last sent, when the
+    ledger knows one (it keeps the data each edition showed); others keep the list of ``--changes``."""
     import json
 
-    from briefgen.changes import compare, snapshot_of
+    from briefgen.changes import compare
     from briefgen.model import PartialDate
 
-    current, found = snapshot_of(brief), {}
-    for item in plan.to_send:
-        earlier = [row for row in ledger.of_address(item.recipient.email) if row.slug == plan.slug
-                   and row.state == SENT and row.edition != item.edition.fingerprint]
-        snapshot = next((text for text in (ledger.edition_snapshot(row.edition) for row in reversed(earlier)) if text), "")
-        if not snapshot:
-            continue
-        key = (snapshot, item.edition.lang)
-        if key not in found:
-            base = json.loads(snapshot)
-            when = (i18n.format_date(PartialDate.parse(base["edition_date"]), item.edition.lang)
-                    if base.get("edition_date") else "")
-            changes = tuple(change.text for change in compare(base, current, item.edition.lang))
-            found[key] = dataclasses.replace(item.edition, changes=changes, changes_since=when)
-        item.edition = found[key]
+    earlier = [d for d in ledger.of_address(item.recipient.email)
+               if d.slug == plan.slug and d.state == SENT and d.edition != item.edition.fingerprint]
+    base = ledger.edition_snapshot(earlier[-1].edition) if earlier else ""
+    current = plan.snapshots.get(item.edition.fingerprint, "")
+    if not base or not current:
+        return
+    base_data = json.loads(base)
+    found = compare(base_data, json.loads(current), item.edition.lang)
+    when = i18n.format_date(PartialDate.parse(base_data["edition_date"]), item.edition.lang)
+    item.edition = dataclasses.replace(item.edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
 def sent_snapshot(brief_dir: Path, slug: str, address: str | None = None) -> dict:
@@ -310,7 +347,7 @@ def write_outbox(plan: Plan) -> list[Path]:
         path = plan.outbox / f"{number:03d}-{safe}.eml"
         # LF line ends on disk: what mail programs and Python's email parser read back most plainly
         try:
-            write_atomic(path, plan.message(item).as_bytes(policy=policy.default), mode=0o600)
+            write_atomic(path, plan.message(item).as_bytes(smtp=False), mode=0o600)
         except OSError as error:
             raise BriefgenError(f"cannot write {display_path(path)}: {error.strerror} (nothing was sent)") from None
         paths.append(path)
@@ -344,7 +381,8 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
 
     def outgoing():
         for item in plan.to_send:
-            yield delivery.Outgoing(item.recipient.email, plan.message(item).as_bytes(policy=policy.SMTP), item)
+            yield delivery.Outgoing(item.recipient.address, plan.message(item).as_bytes(smtp=True), item,
+                                    smtputf8=item.recipient.smtputf8)
 
     ledger = open_ledger(plan.ledger, create=True)
     run = this_run()
@@ -377,7 +415,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
             return True
 
         def on_handover(out):
-            ledger.mark(out.key.edition.fingerprint, out.address, HANDED_OVER)
+            ledger.mark(out.key.edition.fingerprint, out.key.recipient.email, HANDED_OVER)
             handed[id(out.key)] = out.key
 
         def on_outcome(out, outcome: delivery.Outcome):
@@ -396,6 +434,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
         try:
             delivery.deliver(outgoing(), settings, password, envelope_from=plan.sender.addr_spec,
                              on_attempt=on_attempt, on_handover=on_handover, on_outcome=on_outcome, retry=retry,
+                             smtputf8=tuple(item.recipient.address for item in plan.to_send if item.recipient.smtputf8),
                              **extra)
         except delivery.ConnectionLost as error:
             report.stopped = error.message

@@ -101,9 +101,10 @@ def _by_context(catalog: Catalog | None) -> dict[str, Message]:
     return {m.context: m for m in catalog if m.id and m.context}
 
 
-def edition_status(brief: Brief, lang: str, catalog: Catalog | None = None) -> EditionStatus:
-    """Each unit's state in ``lang``; reads the catalog unless given."""
-    units = list(brief.units())
+def edition_status(brief: Brief, lang: str, catalog: Catalog | None = None, *, cover: bool = False) -> EditionStatus:
+    """Each unit's state in ``lang``; reads the catalog unless given. The units of the cover email's
+    text (``cover.md``, no part of the edition) only with ``cover``."""
+    units = [unit for unit in brief.units() if cover or unit.file != "cover"]
     if lang == brief.source_language:
         return EditionStatus(lang, True, [UnitStatus(u, "translated", u.text) for u in units])
     messages = _by_context(catalog if catalog is not None else read_catalog(brief, lang))
@@ -189,7 +190,7 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
                                   "# msgctxt is the text's stable key; edit msgstr only. Written by 'briefgen i18n update'.")
         for unit in units:
             line = brief.files[unit.file].position(unit.yaml_path)[0]
-            location = [(f"{unit.file}.yaml", line)]
+            location = [(Path(brief.files[unit.file].shown).name, line)]
             previous = old_by_context.get(unit.key)
             message = Message(unit.text, context=unit.key, locations=location)
             if previous is not None and previous.string:

@@ -103,12 +103,14 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 
 
 @contextmanager
-def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | None = None, ca=None):
+def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | None = None, ca=None,
+                smtputf8: bool = True):
     """An aiosmtpd server on 127.0.0.1: plain (tls=None), STARTTLS with login required
-    (tls="starttls") or implicit TLS (tls="ssl"), with a certificate from a CA made here."""
+    (tls="starttls") or implicit TLS (tls="ssl"), with a certificate from a CA made here;
+    ``smtputf8=False`` makes it not offer SMTPUTF8 (internationalised addresses), as many relays do."""
     handler = handler or Recorder()
     port = free_port()
-    kwargs = {}
+    kwargs: dict = {"enable_SMTPUTF8": smtputf8}
     cafile = None
     if tls:
         ca = ca or trustme.CA()
@@ -117,10 +119,10 @@ def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | N
         cafile = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(cafile))
         if tls == "starttls":
-            kwargs = {"tls_context": context, "require_starttls": True, "auth_required": True,
+            kwargs |= {"tls_context": context, "require_starttls": True, "auth_required": True,
                       "authenticator": _authenticator}
         else:
-            kwargs = {"ssl_context": context}
+            kwargs |= {"ssl_context": context}
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
@@ -159,3 +161,9 @@ def write_recipients(tmp_path: Path, text: str = RECIPIENTS_CSV, name: str = "me
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def own_workspace(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """The built brief and its output copied into this test's own folder, so its own workspace and ledger."""
+    shutil.copytree(built[0], tmp_path / built[0].name)
+    return tmp_path / built[0].name, fresh_out(built[1], tmp_path)

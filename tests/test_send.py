@@ -85,7 +85,9 @@ def test_starttls_with_login_sends_each_recipient_their_language_once(brief, out
     status = CliRunner().invoke(main, ["send", str(brief), "--out", str(out), "--status"])
     assert status.exit_code == 0
     assert re.search(r"Борис Бета <boris@example.org> +ru +sent ", status.output)
-    assert status.output.count(" sent ") == 5
+    table, totals = status.output.split("\n\n")  # one row per address, then the totals
+    assert table.count(" sent ") == 5
+    assert totals.split("\n")[1:4] == ["en       sent   3", "ru       sent   2", "all             5"]
 
 
 def test_an_untrusted_certificate_is_refused(brief, out, tmp_path):
