@@ -175,10 +175,16 @@ def test_two_senders_at_once_give_every_recipient_exactly_one_copy(ws, tmp_path)
     assert {row.state for row in ws.rows()} == {SENT} and len(ws.rows()) == 20
 
 
-@pytest.mark.parametrize("lose_journal", [False, True], ids=["journal-kept", "journal-deleted"])
-def test_a_sender_killed_mid_batch_then_run_again_doubles_nobody(ws, tmp_path, lose_journal):
-    if lose_journal and "://" in ws.ledger:
-        pytest.skip("the journal is PostgreSQL's own (the server's write-ahead log)")
+def test_a_sender_killed_mid_batch_then_run_again_doubles_nobody(ws, tmp_path):
+    killed_mid_batch_then_again(ws, tmp_path, lose_journal=False)
+
+
+def test_a_sender_killed_then_its_journal_lost_doubles_nobody(local, tmp_path):
+    # (PostgreSQL's journal is the server's own write-ahead log, not a file beside the ledger)
+    killed_mid_batch_then_again(local, tmp_path, lose_journal=True)
+
+
+def killed_mid_batch_then_again(ws, tmp_path, lose_journal: bool) -> None:
     recipients = ws.recipients(20)
     with smtp_server(tmp_path, handler=Recorder(hold_after=6)) as server:
         process = ws.start(server, recipients, "--send")
@@ -502,3 +508,11 @@ def test_a_claim_is_taken_over_only_once_its_run_is_gone(ws):
             theirs.register(alive)
             third = {**pair, "address": "c@example.org"}
             assert theirs.claim(alive, **third).taken and not mine.claim(me, **third).taken
+
+
+def test_an_unreadable_old_ledger_is_a_clear_error(local, tmp_path):
+    (local.out / local.brief.name / "send-ledger.sqlite3").write_bytes(b"garbage " * 200)
+    with smtp_server(tmp_path) as server:
+        result = local.run(server, local.recipients(2), "--send")
+    assert_clean_failure(result, "the old ledger", "cannot be read")
+    assert server.handler.received == []
