@@ -330,6 +330,8 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         return
     if not count:
         click.echo("nothing to send: every recipient listed already has this edition or awaits a decision")
+        if any(item.action == sending.UNKNOWN for item in plan.items):
+            _show_report(plan, sending.Report())  # outcomes still unknown: listed, exit 1
         return
     _confirm(f"Send {count} {plural} to {len({item.recipient.key for item in plan.to_send})} recipient(s) in "
              f"{_languages(plan.to_send)} through {settings.where}{later}?", yes)

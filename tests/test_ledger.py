@@ -516,3 +516,16 @@ def test_an_unreadable_old_ledger_is_a_clear_error(local, tmp_path):
         result = local.run(server, local.recipients(2), "--send")
     assert_clean_failure(result, "the old ledger", "cannot be read")
     assert server.handler.received == []
+
+
+def test_outcomes_still_unknown_are_listed_and_fail_every_run_until_decided(local, tmp_path):
+    recipients = local.recipients(2)
+    with smtp_server(tmp_path, handler=Recorder(drop_after=1)) as server:
+        first = local.run(server, recipients, "--send")  # m000's answer never comes back
+        server.handler.down = False
+        nothing_else = local.run(server, local.recipients(1), "--send")
+        decided = local.run(server, local.recipients(1), "--send", "--retry-unknown")
+    assert_clean_failure(first, "outcome unknown: m000@example.org")
+    assert_clean_failure(nothing_else, "nothing to send", "outcome unknown: m000@example.org",
+                         "1 outcome(s) unknown: m000@example.org")
+    assert decided.returncode == 0 and "sent 1 of 1" in decided.stdout
