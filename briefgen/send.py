@@ -39,6 +39,7 @@ OUTBOX = "outbox"
 
 #: what a run does with a recipient
 SEND, HAS_IT, UNKNOWN, HAS_EARLIER = "send", "already sent", "outcome unknown", "has an earlier edition"
+IN_FLIGHT = "being sent by another run"
 #: `--changes sent`: compare with the edition each recipient was sent (from the ledger)
 SINCE_SENT = "sent"
 
@@ -318,6 +319,8 @@ def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: L
     row = ledger.get(edition.fingerprint, recipient.email) if ledger else None
     if row and row.state == SENT:
         return Planned(recipient, edition, mid, HAS_IT, row)
+    if row and ledger.in_flight(row):  # another sender has it right now: not ours, and not unknown yet
+        return Planned(recipient, edition, mid, IN_FLIGHT, row)
     if row and row.state == HANDED_OVER:
         return Planned(recipient, edition, mid, SEND if retry_unknown else UNKNOWN, row)
     earlier = [d for d in (ledger.of_address(recipient.email) if ledger else [])
