@@ -330,6 +330,8 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         return
     if not count:
         click.echo("nothing to send: every recipient listed already has this edition or awaits a decision")
+        if any(item.action == sending.UNKNOWN for item in plan.items):
+            _show_report(plan, sending.Report())  # outcomes still unknown: listed, exit 1
         return
     _confirm(f"Send {count} {plural} to {len({item.recipient.key for item in plan.to_send})} recipient(s) in "
              f"{_languages(plan.to_send)} through {settings.where}{later}?", yes)
@@ -411,13 +413,14 @@ def _show_plan(plan) -> None:
 
 
 def _show_report(plan, report) -> None:
-    from briefgen.send import HAS_EARLIER, HAS_IT, UNKNOWN
+    from briefgen.send import HAS_EARLIER, HAS_IT, IN_FLIGHT, UNKNOWN
 
     click.echo(f"sent {len(report.sent)} of {len(plan.to_send)}")
-    for item, response in report.taken:
+    taken = report.taken + [(item, IN_FLIGHT) for item in plan.items if item.action == IN_FLIGHT]
+    for item, response in taken:
         click.echo(f"skipped: {item.recipient.email}: {response}")
-    if report.taken:
-        click.echo(f"{len(report.taken)} recipient(s) were being sent this edition by another run at the same time "
+    if taken:
+        click.echo(f"{len(taken)} recipient(s) were being sent this edition by another run at the same time "
                    "and were skipped")
     for item, response in report.rejected:
         click.echo(f"rejected: {item.recipient.email}: {response}", err=True)

@@ -271,6 +271,12 @@ class Ledger:
             return bool(run.proc_start) and process_start(run.pid) == run.proc_start
         return True
 
+    def in_flight(self, row: Delivery) -> Run | None:
+        """The live run that is sending ``row`` right now (claimed or handed over, outcome not yet known)."""
+        if row.state not in (ATTEMPTING, HANDED_OVER) or not row.run or not self._alive(row.run):
+            return None
+        return self.run(row.run)
+
     def claim(self, run: Run, *, edition: str, address: str, slug: str, lang: str, name: str, message_id: str,
               source: str = "", retry_unknown: bool = False, seen_attempts: int | None = None) -> Claim:
         """Take the pair (edition, address) for ``run`` in one transaction, or say who has it.

@@ -39,6 +39,7 @@ OUTBOX = "outbox"
 
 #: what a run does with a recipient
 SEND, HAS_IT, UNKNOWN, HAS_EARLIER = "send", "already sent", "outcome unknown", "has an earlier edition"
+IN_FLIGHT = "being sent by another run"
 #: `--changes sent`: compare with the edition each recipient was sent (from the ledger)
 SINCE_SENT = "sent"
 
@@ -184,8 +185,9 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
     try:
         plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
                       for r in recipients]
-        if changes_since and ledger:  # per recipient where the ledger knows what they were sent
-            _changes_since_sent(plan, brief, ledger)
+        if changes_since and ledger:
+            for item in plan.items:
+                _changes_since_sent(item, plan, ledger)
     finally:
         if ledger:
             ledger.close()
@@ -273,28 +275,24 @@ def _with_changes(edition: EditionInfo, brief, out_dir: Path, since: str) -> Edi
     return dataclasses.replace(edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
-def _changes_since_sent(plan: Plan, brief, ledger: Ledger) -> None:
-    """Each recipient's cover email lists what changed since the edition the ledger says they were sent."""
+def _changes_since_sent(item: Planned, plan: Plan, ledger: Ledger) -> None:
+    """Make ``item``'s cover email list what changed since the edition its recipient was last sent, when the
+    ledger knows one (it keeps the data each edition showed); others keep the list of ``--changes``."""
     import json
 
-    from briefgen.changes import compare, snapshot_of
+    from briefgen.changes import compare
     from briefgen.model import PartialDate
 
-    current, found = snapshot_of(brief), {}
-    for item in plan.to_send:
-        earlier = [row for row in ledger.of_address(item.recipient.email) if row.slug == plan.slug
-                   and row.state == SENT and row.edition != item.edition.fingerprint]
-        snapshot = next((text for text in (ledger.edition_snapshot(row.edition) for row in reversed(earlier)) if text), "")
-        if not snapshot:
-            continue
-        key = (snapshot, item.edition.lang)
-        if key not in found:
-            base = json.loads(snapshot)
-            when = (i18n.format_date(PartialDate.parse(base["edition_date"]), item.edition.lang)
-                    if base.get("edition_date") else "")
-            changes = tuple(change.text for change in compare(base, current, item.edition.lang))
-            found[key] = dataclasses.replace(item.edition, changes=changes, changes_since=when)
-        item.edition = found[key]
+    earlier = [d for d in ledger.of_address(item.recipient.email)
+               if d.slug == plan.slug and d.state == SENT and d.edition != item.edition.fingerprint]
+    base = ledger.edition_snapshot(earlier[-1].edition) if earlier else ""
+    current = plan.snapshots.get(item.edition.fingerprint, "")
+    if not base or not current:
+        return
+    base_data = json.loads(base)
+    found = compare(base_data, json.loads(current), item.edition.lang)
+    when = i18n.format_date(PartialDate.parse(base_data["edition_date"]), item.edition.lang)
+    item.edition = dataclasses.replace(item.edition, changes=tuple(change.text for change in found), changes_since=when)
 
 
 def sent_snapshot(brief_dir: Path, slug: str, address: str | None = None) -> dict:
@@ -321,6 +319,8 @@ def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: L
     row = ledger.get(edition.fingerprint, recipient.email) if ledger else None
     if row and row.state == SENT:
         return Planned(recipient, edition, mid, HAS_IT, row)
+    if row and ledger.in_flight(row):  # another sender has it right now: not ours, and not unknown yet
+        return Planned(recipient, edition, mid, IN_FLIGHT, row)
     if row and row.state == HANDED_OVER:
         return Planned(recipient, edition, mid, SEND if retry_unknown else UNKNOWN, row)
     earlier = [d for d in (ledger.of_address(recipient.email) if ledger else [])

@@ -118,12 +118,16 @@ def migrate_old_ledger(ledger: Ledger, out_dir: Path, slug: str, manifest: dict)
     file is renamed ``send-ledger.sqlite3.migrated``.
     """
     old = Path(out_dir) / slug / OLD_LEDGER
-    db = sqlite3.connect(old)
     try:
-        rows = db.execute("SELECT edition, address, slug, lang, name, message_id, state, attempts, first_try, updated,"
-                          " response FROM deliveries").fetchall()
-    finally:
-        db.close()
+        db = sqlite3.connect(old)
+        try:
+            rows = db.execute("SELECT edition, address, slug, lang, name, message_id, state, attempts, first_try,"
+                              " updated, response FROM deliveries").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as error:
+        raise LedgerError(f"the old ledger {display_path(old)} cannot be read ({error}): restore it, or move it away "
+                          "if it is lost (then --ledger-lost may be needed); nothing was sent") from None
     hashes = {}
     for name, entry in manifest.items():
         path = Path(out_dir) / slug / name
