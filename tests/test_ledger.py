@@ -198,7 +198,9 @@ def killed_mid_batch_then_again(ws, tmp_path, lose_journal: bool) -> None:
         process.communicate()
         server.handler.release.set()
         if "://" not in ws.ledger:
-            # a rollback journal, never a write-ahead log: the main file alone holds every commit
+            # a rollback journal, never a write-ahead log (header bytes 18-19: 1, 1; WAL would be 2, 2):
+            # the main file alone holds every commit
+            assert Path(ws.ledger).read_bytes()[18:20] == b"\x01\x01"
             assert not Path(f"{ws.ledger}-wal").exists()
             if lose_journal:
                 Path(f"{ws.ledger}-journal").unlink(missing_ok=True)
@@ -234,7 +236,7 @@ def test_deleting_the_output_folder_or_another_out_forgets_nothing(local, tmp_pa
     assert all(len(copies(server, address)) == 1 for address in addresses(recipients))
 
 
-@pytest.mark.parametrize("damage", ["truncated", "deleted", "garbage", "state-folder-deleted"])
+@pytest.mark.parametrize("damage", ["truncated", "half", "deleted", "garbage", "state-folder-deleted"])
 def test_a_lost_or_damaged_ledger_stops_sending_until_told(local, tmp_path, damage):
     recipients = local.recipients(5)
     ledger = Path(local.ledger)
@@ -244,13 +246,15 @@ def test_a_lost_or_damaged_ledger_stops_sending_until_told(local, tmp_path, dama
             ledger.write_bytes(b"")
         elif damage == "deleted":
             ledger.unlink()
+        elif damage == "half":
+            ledger.write_bytes(ledger.read_bytes()[:len(ledger.read_bytes()) // 2])
         elif damage == "garbage":
             ledger.write_bytes(b"this is not a database, just some bytes " * 100)
         else:
             shutil.rmtree(local.state)
         refused = local.run(server, recipients, "--send")
         assert_clean_failure(refused, "--ledger-lost")
-        assert ("damaged" if damage == "garbage" else "sends were forgotten") in refused.stderr
+        assert ("damaged" if damage in ("garbage", "half") else "sends were forgotten") in refused.stderr
         assert len(server.handler.received) == 5
         if damage == "truncated":  # a dry run says what --ledger-lost will do, and sends nothing
             dry = local.run(server, recipients, "--ledger-lost")
@@ -260,7 +264,7 @@ def test_a_lost_or_damaged_ledger_stops_sending_until_told(local, tmp_path, dama
         assert "sent 5 of 5" in knowingly.stdout  # what the user accepted: a second copy each
         quiet = local.run(server, recipients, "--send")
     assert quiet.returncode == 0 and "nothing to send" in quiet.stdout, quiet.stdout + quiet.stderr
-    if damage == "garbage":
+    if damage in ("garbage", "half"):
         assert list(ledger.parent.glob("ledger.sqlite3.damaged-*"))  # kept, not destroyed
 
 
