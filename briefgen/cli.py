@@ -296,7 +296,9 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         _show_status(lines)
         if lines:
             click.echo()
-            _table(("edition", "state", "addresses"), campaign.status_totals(lines))
+            header = ("edition", "state", "addresses") if recipients is None else \
+                ("language", "edition", "state", "addresses")
+            _table(header, campaign.status_totals(lines, recipients))
         return
     if as_csv:
         raise click.UsageError("--csv goes with --status")
