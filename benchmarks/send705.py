@@ -4,7 +4,7 @@
 
 Builds the sample briefing (en + ru) into a temporary workspace, writes a spreadsheet of N
 recipients (languages en, ru, de, fr; surnames; salutations), then times, each as a user runs it
-(a fresh `python3 -m briefgen` process):
+(a fresh `python3 -m briefgen` process; wall-clock and CPU seconds of that process):
   dry run            the table, the totals and N .eml files
   --to               one test copy per language to the officer (outside the ledger)
   --send             every message, each claimed in the ledger and handed to the server
@@ -15,6 +15,7 @@ and checks that the server holds exactly one copy per recipient plus the test co
 from __future__ import annotations
 
 import argparse
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,11 +61,13 @@ def main() -> None:
                     "--from", "Advocacy <advocacy@example.org>"]
             for label, extra in (("dry run", []), ("--to", ["--send", "--to", "officer@example.org"]),
                                  ("--send", ["--send", "--yes"]), ("--send again", ["--send", "--yes"])):
-                start = time.perf_counter()
+                start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
                 done = subprocess.run(base + extra, cwd=ROOT, capture_output=True, text=True)
-                took = time.perf_counter() - start
+                took, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
                 last = (done.stdout.strip().splitlines() or [""])[-1]
-                print(f"{label:14} {took:6.1f} s  exit {done.returncode}  {last}")
+                # CPU seconds of the briefgen process tell more than the clock on a shared machine
+                print(f"{label:14} {took:6.1f} s wall, {cpu:6.1f} s CPU  exit {done.returncode}  {last}")
                 if done.returncode:
                     print(done.stdout[-2000:], done.stderr[-2000:])
                     raise SystemExit(1)

@@ -31,7 +31,7 @@ FORMATS = ("pdf", "html")
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 #: code and templates that only send editions, and so never change one
 SEND_ONLY = {"recipients.py", "mail.py", "mailconfig.py", "delivery.py", "ledger.py", "ledger_sqlite.py", "ledger_pg.py",
-             "sentindex.py", "send.py", "email"}
+             "sentindex.py", "send.py", "email", "headers.py", "sheets.py", "campaign.py", "cover.py"}
 
 
 def _hash_files(digest, files: list[Path], base: Path) -> None:

@@ -104,3 +104,10 @@ def test_cover_mistakes_are_shown_at_their_line(small_copy):
     assert result.exit_code == 1
     assert f"{display_path(small_copy / 'cover.md')}:3:1: paragraph 2: unknown placeholder {{prisoners.count}}: " \
            "a cover text may use {name}, {surname}, {title}, {date}, {author}, {contact}" in result.output
+
+
+def test_the_mail_merge_modules_are_no_part_of_an_editions_fingerprint():
+    from briefgen import fingerprint
+
+    assert {"headers.py", "sheets.py", "campaign.py", "cover.py"} <= fingerprint.SEND_ONLY
+    assert all((fingerprint.PACKAGE_DIR / name).is_file() for name in ("headers.py", "sheets.py", "campaign.py", "cover.py"))

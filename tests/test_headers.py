@@ -147,6 +147,17 @@ def test_a_5000_character_name_is_folded_within_78_octets(built, name):
         assert message["Subject"] == "Briefing: " + " ".join(["T"] * 2500)
 
 
+@pytest.mark.parametrize("where", ["name", "title", "sender", "reply_to"])
+def test_a_payload_that_got_past_the_files_checks_is_still_never_built(built, where):
+    """The last guard: composing refuses what the positioned checks would have refused."""
+    name, title = (REPLY_TO, "Test") if where == "name" else ("Anna Alpha", REPLY_TO if where == "title" else "Test")
+    sender = Address(MORE_TO if where == "sender" else "Jan", "jan", "example.org")
+    reply_to = Address(BODY, "press", "example.org") if where == "reply_to" else None
+    recipient = Recipient(name=name, email="anna@example.org", language="en")
+    with pytest.raises(BriefgenError, match="encoded word"):
+        build(recipient, edition(built, title=title), sender, reply_to)
+
+
 def test_a_raw_line_break_in_a_title_becomes_a_space(built):
     """Not refused (a YAML block scalar may hold one): the subject is one line of literal text."""
     recipient = Recipient(name="Anna Alpha", email="anna@example.org", language="en")
