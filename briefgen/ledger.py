@@ -32,9 +32,7 @@ import hashlib
 import os
 import socket
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from briefgen.errors import BriefgenError
 
@@ -174,10 +172,9 @@ class Ledger:
     def _execute(self, sql: str, args: tuple = ()):
         raise NotImplementedError
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self):
+        """A context manager: one transaction, writers one after the other, committed on exit."""
         raise NotImplementedError
-        yield
 
     def close(self) -> None:
         raise NotImplementedError
