@@ -188,8 +188,15 @@ def compare(base: dict, current: dict, lang: str) -> list[Change]:
     return changes
 
 
-def describe_changes(brief: Brief, out_dir: Path, lang: str, since: str = "previous") -> tuple[dict, list[Change]]:
-    """The snapshot compared with and the changes from it to the current data of ``brief``."""
+def describe_changes(brief: Brief, out_dir: Path, lang: str, since: str = "previous",
+                     recipient: str | None = None) -> tuple[dict, list[Change]]:
+    """The snapshot compared with and the changes from it to the current data of ``brief``;
+    ``since="sent"``: the edition last sent (to ``recipient``, or to anyone), from the workspace ledger."""
     current = snapshot_of(brief)
-    base = pick_base(stored_snapshots(out_dir, brief.slug), current, since)
+    if since == "sent":
+        from briefgen.send import sent_snapshot
+
+        base = sent_snapshot(brief.root, brief.slug, recipient)
+    else:
+        base = pick_base(stored_snapshots(out_dir, brief.slug), current, since)
     return base, compare(base, current, lang)

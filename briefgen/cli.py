@@ -294,7 +294,7 @@ def i18n_status(content_dirs, languages, units) -> None:
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
         for lang in plan_editions(brief, list(languages) or None):
-            status = edition_status(brief, lang)
+            status = edition_status(brief, lang, cover=True)
             words = status.words
             if status.source:
                 click.echo(f"{brief.slug} {lang}: source language, {len(status.units)} units, {sum(words.values()):,} words")
@@ -317,12 +317,14 @@ def i18n_status(content_dirs, languages, units) -> None:
 
 @main.command()
 @click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous",
-              help="Compare with the edition of this date (YYYY-MM-DD), or with the previous one built.")
+@click.option("--since", default="previous", show_default=True, metavar="EDITION_DATE|previous|sent",
+              help="Compare with the edition of this date (YYYY-MM-DD), the previous one built, or the one last "
+                   "sent (the workspace's send ledger).")
+@click.option("--recipient", metavar="ADDRESS", help="With --since sent: the edition this address was sent.")
 @click.option("-l", "--lang", "lang", metavar="CODE", help="Language of the list (default: the brief's source language).")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the builds (and their snapshots) are [default: the workspace's output/].")
-def changes(content_dir, since, lang, out_dir) -> None:
+def changes(content_dir, since, recipient, lang, out_dir) -> None:
     """What changed in the data since an earlier edition: prisoners, sanctions, recommendations, counts."""
     from briefgen.changes import describe_changes
     from briefgen.content import load_brief
@@ -331,7 +333,9 @@ def changes(content_dir, since, lang, out_dir) -> None:
 
     brief = load_brief(content_dir)
     lang = lang or brief.source_language
-    base, found = describe_changes(brief, _out(out_dir, content_dir), lang, since)
+    if recipient and since != "sent":
+        raise click.UsageError("--recipient goes with --since sent")
+    base, found = describe_changes(brief, _out(out_dir, content_dir), lang, since, recipient)
     from briefgen.model import PartialDate
 
     loc = Localizer(lang)
@@ -401,7 +405,8 @@ def doctor() -> None:
 @main.command()
 @click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-r", "--recipients", "recipients_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV (UTF-8, header row) or YAML: name, email, language, salutation[, group, country, committee].")
+              help=".xlsx, .ods, CSV (UTF-8, header row) or YAML: name, email, language, salutation[, surname, group, "
+                   "country, committee].")
 @click.option("--send", "really_send", is_flag=True, help="Send for real (default: a dry run that writes .eml files).")
 @click.option("--group", "groups", multiple=True, help="Only recipients of this group (repeatable).")
 @click.option("--country", "countries", multiple=True, help="Only recipients from this country (repeatable).")
@@ -409,10 +414,15 @@ def doctor() -> None:
 @click.option("--retry-unknown", is_flag=True,
               help="Send again the messages whose outcome is unknown (the connection dropped after hand-over).")
 @click.option("--resend-updated", is_flag=True, help="Send the new edition to those who have an earlier one.")
-@click.option("--changes", "changes_since", metavar="EDITION_DATE|previous",
-              help="List in the cover email what changed since that edition (see `briefgen changes`).")
+@click.option("--changes", "changes_since", metavar="EDITION_DATE|previous|sent",
+              help="List in the cover email what changed since that edition (see `briefgen changes`); sent: since "
+                   "the edition each recipient was sent.")
+@click.option("--ledger-lost", is_flag=True,
+              help="The ledger lost sends (missing, emptied, damaged, replaced): go on with it as it is, knowing that "
+                   "those it forgot may get a second copy.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The build's output folder, with the editions and the outbox [default: the workspace's output/].")
+              help="The build's output folder, with the editions and the outbox [default: the workspace's output/; "
+                   "the ledger is the workspace's].")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="SMTP settings, TOML or YAML with an [smtp] table (default: the workspace's briefgen.toml).")
 @click.option("--smtp-host", help="SMTP server [BRIEFGEN_SMTP_HOST].")
@@ -429,22 +439,40 @@ def doctor() -> None:
 @click.option("--attempts", type=click.IntRange(1, 20), default=4, show_default=True,
               help="Tries per message on a transient failure (4xx, dropped connection).")
 @click.option("--backoff", type=float, default=2.0, hidden=True, help="Seconds before the first retry; doubled each time.")
+@click.option("--to", "test_to", metavar="ADDRESS",
+              help="Send only test copies to ADDRESS: one per recipient language, as its first recipient would get "
+                   "it; not recorded in the ledger.")
+@click.option("--limit", type=click.IntRange(min=1), help="Send at most N messages this run (the rest next time).")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation on a terminal before sending.")
+@click.option("--allow-incomplete", is_flag=True,
+              help="Send an edition whose translation is incomplete (default: the source-language edition, saying so).")
+@click.option("--csv", "as_csv", is_flag=True, help="With --status: write the status as CSV for a spreadsheet.")
 def send(content_dir, recipients_file, really_send, groups, countries, show_status, retry_unknown, resend_updated,
-         changes_since, out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
-         per_minute, attempts, backoff) -> None:
+         changes_since, ledger_lost, out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
+         per_minute, attempts, backoff, test_to, limit, yes, allow_incomplete, as_csv) -> None:
     """Email the PDF editions of a brief, each recipient in their language (dry run unless --send)."""
-    import os
-
+    from briefgen import campaign
     from briefgen import send as sending
     from briefgen.delivery import Retry
-    from briefgen.mailconfig import PASSWORD_ENV, load_settings
+    from briefgen.mailconfig import load_settings
     from briefgen.recipients import load_recipients
 
     out_dir = _out(out_dir, content_dir)
     if show_status:
         recipients = load_recipients(recipients_file) if recipients_file else None
-        _show_status(sending.status(content_dir, out_dir, recipients))
+        lines = sending.status(content_dir, out_dir, recipients)
+        if as_csv:
+            click.echo(campaign.status_csv(lines), nl=False)
+            return
+        _show_status(lines)
+        if lines:
+            click.echo()
+            header = ("edition", "state", "addresses") if recipients is None else \
+                ("language", "edition", "state", "addresses")
+            _table(header, campaign.status_totals(lines, recipients))
         return
+    if as_csv:
+        raise click.UsageError("--csv goes with --status")
     if recipients_file is None:
         raise click.UsageError("give the recipients file: --recipients meps.csv")
     settings = load_settings(config, {
@@ -452,24 +480,35 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         "reply_to": reply_to, "cafile": smtp_cafile, "timeout": smtp_timeout, "per_minute": per_minute})
     plan = sending.prepare(content_dir, recipients_file, out_dir, groups=groups, countries=countries,
                            settings=settings, retry_unknown=retry_unknown, resend_updated=resend_updated,
-                           changes_since=changes_since)
+                           changes_since=changes_since, ledger_lost=ledger_lost, allow_incomplete=allow_incomplete)
+    for note in plan.notes:
+        click.echo(note, err=True)
+    held = campaign.limit(plan, limit)
+    if test_to:
+        _send_test_copies(plan, campaign.test_copies(plan, test_to), test_to, really_send, yes, settings,
+                          Retry(attempts=attempts, backoff=backoff))
+        return
     _show_plan(plan)
     count = len(plan.to_send)
     plural = "message" if count == 1 else "messages"
+    later = f" ({held} more on the next run: --limit)" if held else ""
     if not really_send:
         written = sending.write_outbox(plan)
+        click.echo()
+        _table(("language", "edition", "to send", "had it", "earlier edition", "other"), campaign.plan_totals(plan))
         if written:
             click.echo(f"{len(written)} {plural} written to {display_path(plan.outbox)}/ (open them in your mail program)")
-        click.echo(f"nothing was sent; add --send to send {count} {plural}" if count else
+        click.echo(f"nothing was sent; add --send to send {count} {plural}{later}" if count else
                    "nothing to send: every recipient listed already has this edition or awaits a decision")
         return
     if not count:
         click.echo("nothing to send: every recipient listed already has this edition or awaits a decision")
+        if any(item.action == sending.UNKNOWN for item in plan.items):
+            _show_report(plan, sending.Report())  # outcomes still unknown: listed, exit 1
         return
-    password = None
-    if settings.user:
-        password = os.environ.get(PASSWORD_ENV) or click.prompt(f"Password for {settings.user} at {settings.host}",
-                                                               hide_input=True, err=True)
+    _confirm(f"Send {count} {plural} to {len({item.recipient.key for item in plan.to_send})} recipient(s) in "
+             f"{_languages(plan.to_send)} through {settings.where}{later}?", yes)
+    password = _password(settings)
     with click.progressbar(length=count, label=f"Sending {count} {plural}", file=click.get_text_stream("stderr"),
                            show_pos=True) as bar:
         try:
@@ -482,22 +521,82 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
     _show_report(plan, report)
 
 
+def _languages(items) -> str:
+    from collections import Counter
+
+    counts = Counter(item.recipient.language for item in items)
+    return ", ".join(f"{lang} {count}" for lang, count in sorted(counts.items()))
+
+
+def _confirm(question: str, yes: bool) -> None:
+    """On a terminal, ask before the first message leaves (``--yes`` skips it); elsewhere (scripts, CI) go on."""
+    import sys
+
+    if yes or not sys.stdin.isatty():
+        return
+    if not click.confirm(question, default=False, err=True):
+        raise BriefgenError("nothing was sent (not confirmed)")
+
+
+def _password(settings) -> str | None:
+    import os
+
+    from briefgen.mailconfig import PASSWORD_ENV
+
+    if not settings.user:
+        return None
+    return os.environ.get(PASSWORD_ENV) or click.prompt(f"Password for {settings.user} at {settings.host}",
+                                                       hide_input=True, err=True)
+
+
+def _send_test_copies(plan, copies, address, really_send, yes, settings, retry) -> None:
+    from briefgen import campaign
+    from briefgen.output import write_atomic
+
+    rows = [(f"{item.recipient.name} ({item.recipient.language})", item.edition.attachment_name, item.recipient.address)
+            for item in copies]
+    _table(("as it goes to", "attachment", "test copy to"), rows)
+    if not really_send:
+        plan.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for item in copies:
+            write_atomic(plan.outbox / f"test-{item.recipient.language}.eml", plan.message(item).as_bytes(smtp=False),
+                         mode=0o600)
+        click.echo(f"{len(copies)} test copies written to {display_path(plan.outbox)}/test-*.eml; "
+                   f"add --send to send them to {address}")
+        return
+    _confirm(f"Send {len(copies)} test copies to {address}?", yes)
+    outcomes = campaign.send_test_copies(plan, copies, settings, _password(settings), retry=retry)
+    failed = [(item, outcome) for item, outcome in outcomes if outcome.state != "sent"]
+    for item, outcome in failed:
+        click.echo(f"test copy ({item.recipient.language}) not delivered: {outcome.response}", err=True)
+    click.echo(f"{len(outcomes) - len(failed)} test copies sent to {address} (not recorded in the ledger); "
+               f"{len(plan.to_send)} message(s) to send: run the same command without --to")
+    if failed or len(outcomes) < len(copies):
+        raise BriefgenError(f"{len(copies) - len(outcomes) + len(failed)} test copies not delivered")
+
+
 def _show_plan(plan) -> None:
     from briefgen.send import SEND
 
     rows = [(f"{item.recipient.name} <{item.recipient.email}>",
              item.recipient.language + (f" → {item.edition.lang}" if item.fallback else ""),
-             item.edition.attachment_name, _size(item.edition.path.stat().st_size),
+             item.edition.attachment_name, _size(len(item.edition.data) or item.edition.path.stat().st_size),
              "" if item.action == SEND else item.action) for item in plan.items]
     _table(("recipient", "language", "attachment", "size", "note"), rows)
 
 
 def _show_report(plan, report) -> None:
-    from briefgen.send import HAS_EARLIER, HAS_IT, UNKNOWN
+    from briefgen.send import HAS_EARLIER, HAS_IT, IN_FLIGHT, UNKNOWN
 
     click.echo(f"sent {len(report.sent)} of {len(plan.to_send)}")
+    taken = report.taken + [(item, IN_FLIGHT) for item in plan.items if item.action == IN_FLIGHT]
+    for item, response in taken:
+        click.echo(f"skipped: {item.recipient.email}: {response}")
+    if taken:
+        click.echo(f"{len(taken)} recipient(s) were being sent this edition by another run at the same time "
+                   "and were skipped")
     for item, response in report.rejected:
-        click.echo(f"rejected: {item.recipient.email}: {response} — fix or remove the address", err=True)
+        click.echo(f"rejected: {item.recipient.email}: {response}", err=True)
     for item, response in report.deferred:
         click.echo(f"not sent (will be tried again): {item.recipient.email}: {response}", err=True)
     unknown = [(item, response) for item, response in report.unknown]
@@ -517,6 +616,8 @@ def _show_report(plan, report) -> None:
         raise BriefgenError(report.stopped)
     if report.rejected or report.deferred:
         raise BriefgenError(f"{len(report.rejected) + len(report.deferred)} message(s) not delivered (listed above)")
+    if unknown:
+        raise BriefgenError(f"{len(unknown)} outcome(s) unknown: " + ", ".join(item.recipient.email for item, _ in unknown))
 
 
 def _show_status(lines) -> None:
@@ -535,6 +636,10 @@ def _size(size: int) -> str:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    from briefgen.headers import for_terminal
+
+    # names come from files others wrote: an escape sequence could erase or rewrite rows of the terminal
+    rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows)]
     for row in (header, *rows):
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -92,6 +92,10 @@ class Brief:
             if model is not None:
                 map_texts(stem, model, collect)
         yield from found
+        if "cover" in self.files:  # cover.md, the cover email's text (briefgen/cover.py)
+            from briefgen.cover import units
+
+            yield from units(self.files["cover"])
 
     def problem(self, unit_or_file: Unit | str, yaml_path: YamlPath = (), message: str = "", *, key: bool = False) -> Problem:
         """A problem located in one of the brief's files."""
@@ -173,6 +177,13 @@ def load_brief(root: Path, *, allow_remote: bool = False) -> Brief:
         model, found = validate_file(model_type, yaml_file)
         problems.extend(found)
         models[stem] = model
+    if (root / "cover.md").is_file():
+        from briefgen.cover import read_cover
+
+        try:
+            files["cover"] = read_cover(root / "cover.md")
+        except BriefgenError as error:
+            problems.extend(error.problems or [Problem(display_path(root / "cover.md"), 1, 1, "", error.message)])
     if problems or models.get("brief") is None:
         raise BriefgenError(problems=problems)
     brief = Brief(slug=brief_slug(root), root=root, document=models["brief"], files=files,

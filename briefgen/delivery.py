@@ -39,6 +39,7 @@ class Outgoing:
     address: str
     data: bytes
     key: object = None  # whatever the caller needs to find it again
+    smtputf8: bool = False  # the address (or a header) is not ASCII: only a relay offering SMTPUTF8 takes it
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,16 @@ class _Reply(Exception):
 
     def __str__(self) -> str:
         return f"{self.code} {self.text} (after {self.stage})"
+
+
+def rejection(error: "_Reply") -> str:
+    """The server's permanent refusal, said plainly: a message too big is not a bad address."""
+    enhanced = error.text.split(" ", 1)[0]
+    if error.code == 552 and error.stage != "RCPT TO" or enhanced in ("5.3.4", "5.2.3"):
+        return f"{error} — message too big for this server: it takes smaller messages (the PDF is attached to each)"
+    if error.stage == "RCPT TO" and error.code in (550, 551, 553) or enhanced.startswith("5.1."):
+        return f"{error} — bad address: fix or remove the address"
+    return f"{error} — refused by the server"
 
 
 class _Unknown(Exception):
@@ -125,7 +136,7 @@ def _reset(conn: smtplib.SMTP) -> None:
 
 
 def _transact(conn: smtplib.SMTP, sender: str, item: Outgoing, on_handover: Callable[[Outgoing], None]) -> str:
-    code, response = conn.mail(sender)
+    code, response = conn.mail(sender, ["SMTPUTF8"] if item.smtputf8 else [])
     if code != 250:
         _reset(conn)
         raise _Reply(code, _text(response), "MAIL FROM")
@@ -161,10 +172,15 @@ def _close(conn: smtplib.SMTP | None) -> None:
 def deliver(items: Iterable[Outgoing], settings: SmtpSettings, password: str | None, *, envelope_from: str,
             on_attempt: Callable[[Outgoing], None], on_handover: Callable[[Outgoing], None],
             on_outcome: Callable[[Outgoing, Outcome], None], retry: Retry = Retry(),
-            sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic) -> None:
+            sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+            smtputf8: tuple[str, ...] = ()) -> None:
     """Send ``items`` one by one over one connection (re-opened when it drops).
 
-    ``on_attempt`` is called before each transaction, ``on_handover`` just
+    ``smtputf8`` lists the addresses that need a server offering SMTPUTF8: if
+    it does not, :class:`BriefgenError` is raised on connecting, before any message.
+
+    ``on_attempt`` is called before each transaction (returning False skips
+    the message: the caller's claim failed), ``on_handover`` just
     before the data is sent, ``on_outcome`` with the result; a message that
     gets no outcome was not sent. Raises :class:`ConnectionLost` when the
     server stays unreachable, and :class:`BriefgenError` for what no retry
@@ -186,7 +202,14 @@ def deliver(items: Iterable[Outgoing], settings: SmtpSettings, password: str | N
                     if conn is None:
                         conn = connect(settings, password)
                         connected = True
-                    on_attempt(item)
+                        if smtputf8 and not conn.has_extn("smtputf8"):
+                            raise BriefgenError(
+                                f"{settings.where}: the server does not offer SMTPUTF8, which {len(smtputf8)} "
+                                f"address(es) need (not ASCII before the @): {', '.join(smtputf8[:5])}"
+                                f"{' …' if len(smtputf8) > 5 else ''}; nothing was sent — send through a relay "
+                                "that supports SMTPUTF8, or ask these recipients for an ASCII address")
+                    if on_attempt(item) is False:
+                        break  # not ours to send (another run has it)
                     on_outcome(item, Outcome(SENT, _transact(conn, envelope_from, item, on_handover)))
                     break
                 except _Unknown as error:
@@ -196,7 +219,7 @@ def deliver(items: Iterable[Outgoing], settings: SmtpSettings, password: str | N
                     break
                 except _Reply as error:
                     if error.code >= 500:
-                        on_outcome(item, Outcome(REJECTED, str(error)))
+                        on_outcome(item, Outcome(REJECTED, rejection(error)))
                         break
                     problem: str = str(error)
                     if error.code == 421:  # the server is closing the connection

@@ -33,7 +33,8 @@ FORMATS = ("pdf", "html")
 MAX_HASHED_BYTES = 64 * 1024 * 1024
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 #: code and templates that only send editions, and so never change one
-SEND_ONLY = {"recipients.py", "mail.py", "mailconfig.py", "delivery.py", "ledger.py", "send.py", "email"}
+SEND_ONLY = {"recipients.py", "mail.py", "mailconfig.py", "delivery.py", "ledger.py", "ledger_sqlite.py", "ledger_pg.py",
+             "sentindex.py", "send.py", "email", "headers.py", "sheets.py", "campaign.py", "cover.py"}
 
 
 def _hash_files(digest, files: list[Path], base: Path) -> None:
@@ -93,6 +94,8 @@ def _content_files(brief_dir: Path, lang: str) -> list[Path]:
         relative = path.relative_to(brief_dir)
         if relative.parts[0] == "translations" and path.suffix == ".po" and path.stem != lang:
             continue  # another language's translation does not change this edition
+        if relative == Path("cover.md"):
+            continue  # the cover email's text is no part of the edition
         files.append(path)
     return files
 

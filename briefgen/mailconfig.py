@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Mapping
 
 from briefgen.errors import BriefgenError, Problem, display_path
-from briefgen.recipients import ADDRESS
+from briefgen.recipients import valid_address
 
 DEFAULT_CONFIG = Path("briefgen.toml")
 SECURITY = ("starttls", "ssl", "none")
@@ -69,12 +69,31 @@ class SmtpSettings:
 
 def parse_address(value: str, what: str) -> Address:
     """``"Name <a@b.org>"`` or ``"a@b.org"`` as an :class:`Address`; a BriefgenError when invalid."""
+    from briefgen.headers import unsafe
+
+    if problem := unsafe(value):
+        raise BriefgenError(f"{what}: {problem}")
     name, address = parseaddr(value)
-    if not address or not ADDRESS.fullmatch(address):
+    checked = valid_address(address) if address else None
+    if checked is None or checked.ascii_email is None:
         raise BriefgenError(f"{what}: '{value}' is not an email address: write it as name@example.org "
                             "or \"Name <name@example.org>\"")
-    username, domain = address.rsplit("@", 1)
+    username, domain = checked.ascii_email.rsplit("@", 1)
     return Address(display_name=name, username=username, domain=domain)
+
+
+def _address_setting(values: dict, from_file: dict, config: Path | None, key: str, what: str) -> Address | None:
+    """The address setting ``key``; a bad one written in the config file is shown at its line there."""
+    if not values.get(key):
+        return None
+    try:
+        return parse_address(str(values[key]), what)
+    except BriefgenError as error:
+        if config is None or from_file.get(key) != values[key]:
+            raise  # it came from the environment or an option
+        shown = display_path(config)
+        line = _line_of(Path(config).read_text(encoding="utf-8"), key)
+        raise BriefgenError(problems=[Problem(shown, line, 1, f"smtp.{key}", error.message)]) from None
 
 
 def _read_config(path: Path) -> dict:
@@ -129,8 +148,10 @@ def load_settings(config: Path | None = None, options: Mapping[str, object] | No
         from briefgen.workspace import find_workspace
 
         config = find_workspace().config_path
+    from_file: dict[str, object] = {}
     if config is not None:
-        values.update(_read_config(Path(config)))
+        from_file = _read_config(Path(config))
+        values.update(from_file)
     values.update({key: environ[name] for key, name in ENVIRONMENT.items() if environ.get(name)})
     values.update({key: value for key, value in (options or {}).items() if value not in (None, "")})
 
@@ -154,8 +175,8 @@ def load_settings(config: Path | None = None, options: Mapping[str, object] | No
         port=port,
         security=security,
         user=str(values["user"]) if values.get("user") else None,
-        sender=parse_address(str(values["from"]), "from address") if values.get("from") else None,
-        reply_to=parse_address(str(values["reply_to"]), "reply-to address") if values.get("reply_to") else None,
+        sender=_address_setting(values, from_file, config, "from", "from address"),
+        reply_to=_address_setting(values, from_file, config, "reply_to", "reply-to address"),
         cafile=cafile,
         timeout=timeout,
         per_minute=per_minute,

@@ -7,11 +7,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
+def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     A crash or Ctrl-C leaves either the old file or the new one, never a
-    truncated file that someone could email.
+    truncated file that someone could email. ``mode`` (e.g. ``0o600`` for
+    private files) replaces the mode a plain ``open()`` would give.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -19,10 +20,12 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         data = data.encode("utf-8")
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        # mkstemp creates the file 0600; give it the mode a plain open() would
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)
+        if mode is None:
+            # mkstemp creates the file 0600; give it the mode a plain open() would
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

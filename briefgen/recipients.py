@@ -1,10 +1,16 @@
-"""The recipients of a mailing: a CSV (exported from a spreadsheet) or YAML file, checked line by line.
+"""The recipients of a mailing: a spreadsheet (``.xlsx``, ``.ods``), a CSV export or a YAML file, checked
+cell by cell.
 
 Columns: ``name``, ``email``, ``language``, ``salutation`` (required; the
-salutation may be empty), ``group``, ``country``, ``committee`` (optional).
-Any other column is ignored, unless it looks like a misspelt one. Every
-problem — an invalid or duplicate address, an unknown language, a missing
-name — is reported with its ``file:line:col`` before anything is sent.
+salutation may be empty), ``surname`` (or ``family_name``: what a formal
+greeting uses), ``group``, ``country``, ``committee`` (optional). Any other
+column is ignored, unless it looks like a misspelt one. Every problem — an
+invalid or duplicate address, an unknown language, a missing name, a name
+that could forge a mail header — is reported with its position (``file:line:col``;
+in a spreadsheet the row and column numbers and the cell, ``Sheet1!B7``)
+before anything is sent. Addresses are checked by email-validator:
+internationalised ones (``joerg@müller-stiftung.de``) are accepted, their
+domain sent IDNA-encoded.
 """
 
 from __future__ import annotations
@@ -19,12 +25,10 @@ from pathlib import Path
 from briefgen.errors import BriefgenError, Problem, display_path
 
 REQUIRED = ("name", "email", "language", "salutation")
-OPTIONAL = ("group", "country", "committee")
+OPTIONAL = ("surname", "family_name", "group", "country", "committee")
 COLUMNS = REQUIRED + OPTIONAL
-
-#: An address we can hand to any SMTP server: ASCII local part and a dotted domain.
-ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-                     r"@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+#: columns whose values reach a mail header (To, the greeting is in the body but shares the name)
+HEADER_COLUMNS = ("name", "salutation", "surname", "family_name")
 
 
 @dataclass(frozen=True)
@@ -39,24 +43,42 @@ class Recipient:
     country: str = ""
     committee: str = ""
     line: int = 0
+    surname: str = ""
+    ascii_email: str | None = None  # the address with its domain IDNA-encoded (its local part may still not be ASCII)
 
     @property
     def key(self) -> str:
         """The address as the ledger knows it (case-insensitive)."""
         return self.email.lower()
 
+    @property
+    def address(self) -> str:
+        """The address to write in the envelope and the To header, its domain IDNA-encoded."""
+        return self.ascii_email or self.email
+
+    @property
+    def smtputf8(self) -> bool:
+        """Whether the address can only be sent through a relay that offers SMTPUTF8."""
+        return not self.address.isascii()
+
 
 def load_recipients(path: Path) -> list[Recipient]:
-    """Read and check a recipients file (``.csv``, ``.yaml`` or ``.yml``); raise one
+    """Read and check a recipients file (``.xlsx``, ``.ods``, ``.csv`` or ``.yaml``); raise one
     :class:`BriefgenError` listing every problem."""
+    from briefgen import sheets
+
     path = Path(path)
     shown = display_path(path)
-    if path.suffix.lower() in (".yaml", ".yml"):
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
         rows = _yaml_rows(path)
-    elif path.suffix.lower() in (".csv", ".txt"):
+    elif suffix in (".csv", ".txt"):
         rows = _csv_rows(path)
+    elif suffix in sheets.READERS:
+        rows = _sheet_rows(path)
     else:
-        raise BriefgenError(f"{shown}: a recipients file is a .csv (exported from a spreadsheet, UTF-8) or a .yaml file")
+        raise BriefgenError(f"{shown}: a recipients file is a spreadsheet (.xlsx, .ods), a .csv (exported from a "
+                            "spreadsheet, UTF-8) or a .yaml file")
     problems: list[Problem] = []
     recipients: list[Recipient] = []
     first_line: dict[str, int] = {}
@@ -66,16 +88,18 @@ def load_recipients(path: Path) -> list[Recipient]:
         problems.extend(row_problems)
         if row_problems:
             continue
-        email = values["email"]
+        checked = valid_address(values["email"])
+        email = checked.normalized
         if email.lower() in first_line:
-            problems.append(Problem(shown, *where("email"), "email",
-                                    f"duplicate address {email} (first listed on line {first_line[email.lower()]}): keep one"))
+            problems.append(Problem(shown, *where("email"),
+                                    f"duplicate address {values['email']} (first listed on line {first_line[email.lower()]}): keep one"))
             continue
         first_line[email.lower()] = row.line
         recipients.append(Recipient(name=values["name"], email=email, language=values["language"].lower(),
                                     salutation=values.get("salutation", ""), group=values.get("group", ""),
                                     country=values.get("country", ""), committee=values.get("committee", ""),
-                                    line=row.line))
+                                    line=row.line, surname=values.get("surname") or values.get("family_name", ""),
+                                    ascii_email=checked.ascii_email or f"{checked.local_part}@{checked.ascii_domain}"))
     if not problems and not recipients:
         problems.append(Problem(shown, 1, 1, "", "no recipients: add one row per recipient below the header"))
     if problems:
@@ -93,20 +117,36 @@ def select(recipients: list[Recipient], groups=(), countries=()) -> list[Recipie
 
 # ------------------------------------------------------------------ checks
 
+def valid_address(email: str):
+    """email-validator's reading of ``email`` (syntax only: no DNS look-up; ``.normalized``, ``.ascii_email``),
+    or None if invalid."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(email, check_deliverability=False, allow_smtputf8=True)
+    except EmailNotValidError:
+        return None
+
+
 def _check_row(shown: str, values: dict[str, str], where) -> list[Problem]:
+    from briefgen.headers import unsafe
+
     problems = []
     for column in ("name", "email", "language"):
         if not values.get(column):
-            problems.append(Problem(shown, *where(column), column, f"{column} is empty: write the recipient's {column}"))
+            problems.append(Problem(shown, *where(column), f"{column} is empty: write the recipient's {column}"))
+    for column in HEADER_COLUMNS:
+        if values.get(column) and (problem := unsafe(values[column])):
+            problems.append(Problem(shown, *where(column), problem))
     email = values.get("email", "")
-    if email and not ADDRESS.fullmatch(email):
-        problems.append(Problem(shown, *where("email"), "email", _address_hint(email)))
+    if email and (valid_address(email) is None or "=?" in email):
+        problems.append(Problem(shown, *where("email"), _address_hint(email)))
     language = values.get("language", "")
     if language:
         canonical = _canonical_language(language)
         if canonical != language.lower():
             hint = f"did you mean '{canonical}'?" if canonical else "write a language code such as en, ru, de or fr"
-            problems.append(Problem(shown, *where("language"), "language", f"unknown language '{language}': {hint}"))
+            problems.append(Problem(shown, *where("language"), f"unknown language '{language}': {hint}"))
     return problems
 
 
@@ -115,7 +155,7 @@ def _address_hint(email: str) -> str:
     if match:
         return f"invalid address '{email}': write only the address, {match[1].strip()}, and the name in the name column"
     cleaned = email.strip(" .;,'\"").replace(" ", "").replace(",", ".").replace("..", ".")
-    if cleaned != email and ADDRESS.fullmatch(cleaned):
+    if cleaned != email and valid_address(cleaned):
         return f"invalid address '{email}': did you mean {cleaned}?"
     return f"invalid address '{email}': write it as name@example.org"
 
@@ -138,7 +178,7 @@ def _canonical_language(code: str) -> str | None:
 class _Row:
     line: int
     values: dict[str, str]
-    where: object  # column name → (line, column)
+    where: object  # column name → (line, column, what to call the place: the column, or a spreadsheet cell)
 
 
 def _read_text(path: Path) -> str:
@@ -153,9 +193,14 @@ def _read_text(path: Path) -> str:
 
 
 def _header_problems(shown: str, names: list[str], where, required: bool = True) -> list[Problem]:
+    """Misspelt, unreadable and missing column names; ``where(name)`` → (line, column)."""
+    from briefgen.errors import control_character_error
+
     problems = []
     for name in names:
-        if name and name not in COLUMNS:
+        if error := control_character_error(name):
+            problems.append(Problem(shown, *where(name), "", f"column name {name!r}: {error}"))
+        elif name and name not in COLUMNS:
             guess = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.75)
             if guess and guess[0] not in names:
                 problems.append(Problem(shown, *where(name), "", f"unknown column '{name}': did you mean '{guess[0]}'?"))
@@ -166,14 +211,20 @@ def _header_problems(shown: str, names: list[str], where, required: bool = True)
     return problems
 
 
+def _header_name(cell: str) -> str:
+    # only spaces and tabs are trimmed: a form feed or another control stays, to be reported where it is
+    return cell.strip(" \t").lower()
+
+
 def _csv_rows(path: Path) -> list[_Row]:
     shown = display_path(path)
     text = _read_text(path)
-    first = text.split("\n", 1)[0]
+    # the csv module ends lines at CR and LF only; str.splitlines() would also split at a form feed
+    lines = re.split(r"\r\n|\r|\n", text)
+    first = lines[0]
     # spreadsheets in much of Europe export with ';'
     delimiter = max(",;\t", key=first.count) if first else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    lines = text.splitlines()
     try:
         header = next(reader, None)
     except csv.Error as error:
@@ -181,9 +232,14 @@ def _csv_rows(path: Path) -> list[_Row]:
     if header is None:
         raise BriefgenError(problems=[Problem(shown, 1, 1, "", "empty file: the first row names the columns "
                                                                f"({', '.join(REQUIRED)})")])
-    names = [cell.strip().lower() for cell in header]
-    header_columns = _cell_columns(lines[0] if lines else "", delimiter)
-    problems = _header_problems(shown, names, lambda name: (1, header_columns[names.index(name)]))
+    names = [_header_name(cell) for cell in header]
+    header_columns = _cell_columns(first, delimiter)
+
+    def header_where(name):
+        index = names.index(name)
+        return 1, header_columns[index] if index < len(header_columns) else 1
+
+    problems = _header_problems(shown, names, header_where)
     if problems:
         raise BriefgenError(problems=problems)
     rows = []
@@ -204,7 +260,7 @@ def _csv_rows(path: Path) -> list[_Row]:
 
         def where(name, line=line, columns=columns):
             index = names.index(name)
-            return line, columns[index] if index < len(columns) else 1
+            return line, columns[index] if index < len(columns) else 1, name
 
         rows.append(_Row(line, values, where))
     return rows
@@ -224,6 +280,35 @@ def _cell_columns(line: str, delimiter: str) -> list[int]:
         elif char == delimiter and not quoted:
             starts.append(index + 2)
     return starts
+
+
+def _sheet_rows(path: Path) -> list[_Row]:
+    """The rows of a spreadsheet's first sheet, the first row naming the columns; a place is shown as
+    row and column number and as the cell (``Sheet1!B7``)."""
+    from briefgen.sheets import cell_name, read_sheet
+
+    shown = display_path(path)
+    sheet, table = read_sheet(path)
+    if not table:
+        raise BriefgenError(problems=[Problem(shown, 1, 1, "", f"sheet '{sheet}' is empty: the first row names the "
+                                                               f"columns ({', '.join(REQUIRED)})")])
+    (header_row, header), body = table[0], table[1:]
+    names = [_header_name(cell) for cell in header]
+    problems = _header_problems(shown, names, lambda name: (header_row, names.index(name) + 1))
+    if problems:
+        raise BriefgenError(problems=problems)
+    rows = []
+    for number, cells in body:
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {name: _clean(cells[i] if i < len(cells) else "") for i, name in enumerate(names) if name in COLUMNS}
+
+        def where(name, number=number):
+            column = names.index(name) + 1
+            return number, column, f"{sheet}!{cell_name(number, column)} ({name})"
+
+        rows.append(_Row(number, values, where))
+    return rows
 
 
 def _yaml_rows(path: Path) -> list[_Row]:
@@ -251,7 +336,7 @@ def _yaml_rows(path: Path) -> list[_Row]:
                 problems.append(yaml_file.problem(path_, f"required key '{column}' is missing: add it", key=True))
         values = {key: _clean("" if value is None else str(value)) for key, value in item.items() if key in COLUMNS}
         rows.append(_Row(yaml_file.position(path_)[0], values,
-                         lambda name, p=path_: yaml_file.position(p + (name,))))
+                         lambda name, p=path_: (*yaml_file.position(p + (name,)), name)))
     if problems:
         raise BriefgenError(problems=problems)
     return rows

@@ -107,9 +107,10 @@ def _by_context(catalog: polib.POFile | None) -> dict[str, polib.POEntry]:
     return {m.msgctxt: m for m in pocatalog.live(catalog) if m.msgctxt}
 
 
-def edition_status(brief: Brief, lang: str, catalog: polib.POFile | None = None) -> EditionStatus:
-    """Each unit's state in ``lang``; reads the catalog unless given."""
-    units = list(brief.units())
+def edition_status(brief: Brief, lang: str, catalog: polib.POFile | None = None, *, cover: bool = False) -> EditionStatus:
+    """Each unit's state in ``lang``; reads the catalog unless given. The units of the cover email's
+    text (``cover.md``, no part of the edition) only with ``cover``."""
+    units = [unit for unit in brief.units() if cover or unit.file != "cover"]
     if lang == brief.source_language:
         return EditionStatus(lang, True, [UnitStatus(u, "translated", u.text) for u in units])
     messages = _by_context(catalog if catalog is not None else read_catalog(brief, lang))
@@ -277,7 +278,7 @@ def update_catalogs(brief: Brief, languages: list[str] | None = None) -> dict[st
 
 def _occurrences(brief: Brief, units: list[Unit]) -> dict[str, tuple[str, int]]:
     """Each unit's ``#:`` reference: its file and line."""
-    return {u.key: (f"{u.file}.yaml", brief.files[u.file].position(u.yaml_path)[0]) for u in units}
+    return {u.key: (Path(brief.files[u.file].shown).name, brief.files[u.file].position(u.yaml_path)[0]) for u in units}
 
 
 def write_language(brief: Brief, lang: str, imported: dict[str, polib.POEntry] | None = None) -> EditionStatus:

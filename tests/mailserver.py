@@ -3,10 +3,12 @@ and the small brief built once per test module."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import socket
 import ssl
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import policy
@@ -34,6 +36,11 @@ class Recorder:
     defer_once: set[str] = field(default_factory=set)    # 451 at RCPT TO, the first time only
     drop_after: int | None = None   # after storing this many messages, drop the connection before answering
     down: bool = False              # answer 421 to every MAIL FROM
+    too_big: set[str] = field(default_factory=set)       # 552 at the end of DATA
+    delay: float = 0.0              # seconds before answering the end of DATA (a slow server)
+    hold_after: int | None = None   # once this many are stored, hold every further DATA until `release` is set
+    release: threading.Event = field(default_factory=threading.Event)
+    waiting: list = field(default_factory=list)           # the recipients of each DATA being held
     received: list = field(default_factory=list)          # (recipients, message)
     connections: int = 0
 
@@ -58,6 +65,15 @@ class Recorder:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.hold_after is not None and len(self.received) >= self.hold_after and not self.release.is_set():
+            self.waiting.append(list(envelope.rcpt_tos))
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+            self.waiting.remove(list(envelope.rcpt_tos))
+        if self.too_big & set(envelope.rcpt_tos):
+            return "552 5.3.4 Message size exceeds fixed maximum message size"
         message = BytesParser(policy=policy.default).parsebytes(envelope.content)
         self.received.append((list(envelope.rcpt_tos), message))
         if self.drop_after is not None and len(self.received) == self.drop_after:
@@ -87,12 +103,14 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 
 
 @contextmanager
-def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | None = None, ca=None):
+def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | None = None, ca=None,
+                smtputf8: bool = True):
     """An aiosmtpd server on 127.0.0.1: plain (tls=None), STARTTLS with login required
-    (tls="starttls") or implicit TLS (tls="ssl"), with a certificate from a CA made here."""
+    (tls="starttls") or implicit TLS (tls="ssl"), with a certificate from a CA made here;
+    ``smtputf8=False`` makes it not offer SMTPUTF8 (internationalised addresses), as many relays do."""
     handler = handler or Recorder()
     port = free_port()
-    kwargs = {}
+    kwargs: dict = {"enable_SMTPUTF8": smtputf8}
     cafile = None
     if tls:
         ca = ca or trustme.CA()
@@ -101,10 +119,10 @@ def smtp_server(tmp_path: Path, *, tls: str | None = None, handler: Recorder | N
         cafile = tmp_path / "ca.pem"
         ca.cert_pem.write_to_path(str(cafile))
         if tls == "starttls":
-            kwargs = {"tls_context": context, "require_starttls": True, "auth_required": True,
+            kwargs |= {"tls_context": context, "require_starttls": True, "auth_required": True,
                       "authenticator": _authenticator}
         else:
-            kwargs = {"ssl_context": context}
+            kwargs |= {"ssl_context": context}
     controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
@@ -143,3 +161,9 @@ def write_recipients(tmp_path: Path, text: str = RECIPIENTS_CSV, name: str = "me
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def own_workspace(built: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """The built brief and its output copied into this test's own folder, so its own workspace and ledger."""
+    shutil.copytree(built[0], tmp_path / built[0].name)
+    return tmp_path / built[0].name, fresh_out(built[1], tmp_path)

@@ -32,18 +32,42 @@ def person(salutation: str, language: str = "en", name: str = "Anna Alpha") -> R
     ("Mrs.", "en", "Dear Mrs Anna Alpha,"),
     ("Dr", "en", "Dear Dr Anna Alpha,"),
     ("", "en", "Dear Anna Alpha,"),
-    ("Ms", "ru", "Уважаемая г-жа Anna Alpha!"),
-    ("Mrs", "ru", "Уважаемая г-жа Anna Alpha!"),
-    ("Mr", "ru", "Уважаемый г-н Anna Alpha!"),
-    ("г-жа", "ru", "Уважаемая г-жа Anna Alpha!"),
+    ("Ms", "ru", "Уважаемая госпожа Anna Alpha!"),
+    ("Mrs", "ru", "Уважаемая госпожа Anna Alpha!"),
+    ("Mr", "ru", "Уважаемый господин Anna Alpha!"),
+    ("г-жа", "ru", "Уважаемая госпожа Anna Alpha!"),
     ("Dr", "ru", "Здравствуйте, д-р Anna Alpha!"),
     ("", "ru", "Здравствуйте, Anna Alpha!"),
     ("Hon.", "en", "Dear Hon. Anna Alpha,"),
     ("Dear Anna,", "en", "Dear Anna,"),
+    ("Frau", "de", "Sehr geehrte Frau Anna Alpha,"),
+    ("Herr", "de", "Sehr geehrter Herr Anna Alpha,"),
+    ("Mr", "de", "Sehr geehrter Herr Anna Alpha,"),
+    ("Frau Dr.", "de", "Sehr geehrte Frau Dr. Anna Alpha,"),
+    ("Dr", "de", "Guten Tag, Dr. Anna Alpha,"),
+    ("", "de", "Guten Tag, Anna Alpha,"),
+    ("Mme", "fr", "Madame Anna Alpha,"),
+    ("M.", "fr", "Monsieur Anna Alpha,"),
+    ("", "fr", "Bonjour Anna Alpha,"),
     ("Дорогая Анна!", "ru", "Дорогая Анна!"),
 ])
 def test_greeting_agrees_with_the_salutation(salutation, lang, expected):
     assert greeting(person(salutation, lang), lang) == expected
+
+
+@pytest.mark.parametrize("salutation, lang, expected", [
+    ("Mr", "en", "Dear Mr Weiß,"),
+    ("", "en", "Dear Jürgen Weiß,"),        # no title: the whole name, never the bare surname
+    ("Mr", "ru", "Уважаемый господин Weiß!"),
+    ("Herr", "de", "Sehr geehrter Herr Weiß,"),
+    ("Frau Dr.", "de", "Sehr geehrte Frau Dr. Weiß,"),
+    ("Dr", "en", "Dear Dr Weiß,"),
+    ("M.", "fr", "Monsieur Weiß,"),
+    ("Dear Jürgen,", "en", "Dear Jürgen,"),
+])
+def test_a_surname_makes_the_greeting_formal(salutation, lang, expected):
+    weiss = Recipient(name="Jürgen Weiß", surname="Weiß", email="jw@example.org", language=lang, salutation=salutation)
+    assert greeting(weiss, lang) == expected
 
 
 def edition(built, lang: str, **changes) -> EditionInfo:
@@ -62,10 +86,10 @@ def test_a_russian_recipient_gets_a_russian_email_and_edition(built):
     assert message["To"] == "Дарья Дельта <anna@example.org>"
     assert message["Content-Language"] == "ru"
     text = message.get_body(("plain",)).get_content()
-    assert text.startswith("Уважаемая г-жа Дарья Дельта!\n\nНаправляем Вам справку «Тестовый брифинг» от 1 ноября 2021")
+    assert text.startswith("Уважаемая госпожа Дарья Дельта!\n\nНаправляем Вам справку «Тестовый брифинг» от 1 ноября 2021")
     assert "С уважением,\nJan Kowalski" in text and "языке оригинала" not in text
     html = message.get_body(("html",)).get_content()
-    assert '<html lang="ru">' in html and "<p>Уважаемая г-жа Дарья Дельта!</p>" in html
+    assert '<html lang="ru">' in html and "<p>Уважаемая госпожа Дарья Дельта!</p>" in html
     (attachment,) = message.iter_attachments()
     assert attachment.get_filename() == "Test briefing (RU).pdf"
     assert attachment.get_content_type() == "application/pdf"
@@ -131,8 +155,8 @@ def test_the_dry_run_sends_nothing_and_writes_one_eml_per_recipient(built, tmp_p
     assert boris["Subject"] == "Справка: Тестовый брифинг о задержаниях"
     assert boris["Message-ID"].startswith("<briefgen.") and boris["Date"]
     assert boris.get_content_type() == "multipart/mixed"
-    assert boris.get_body(("plain",)).get_content().startswith("Уважаемый г-н Борис Бета!")
-    assert "Уважаемый г-н Борис Бета!" in boris.get_body(("html",)).get_content()
+    assert boris.get_body(("plain",)).get_content().startswith("Уважаемый господин Борис Бета!")
+    assert "Уважаемый господин Борис Бета!" in boris.get_body(("html",)).get_content()
     (attachment,) = boris.iter_attachments()
     assert (attachment.get_content_type(), attachment.get_filename()) == ("application/pdf", "Тестовый брифинг (RU).pdf")
     assert attachment.get_content() == (out / "small-brief" / "small-brief.ru.pdf").read_bytes()
@@ -140,7 +164,8 @@ def test_the_dry_run_sends_nothing_and_writes_one_eml_per_recipient(built, tmp_p
     assert eve.get_body(("plain",)).get_content().startswith("Dear Eve Epsilon,\n")
 
 
-def test_every_email_string_has_a_russian_translation_in_each_context():
+@pytest.mark.parametrize("lang", ["ru", "de", "fr"])
+def test_every_email_string_has_a_translation_in_each_context(lang):
     """pgettext strings too (the general catalog test does not extract them)."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
@@ -152,8 +177,8 @@ def test_every_email_string_has_a_russian_translation_in_each_context():
     options = {"templates/email/**.j2": {"extensions": "jinja2.ext.i18n"}}
     keywords = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2), "N_": None}
     marked = {(message[4], message[2]) for message in extract_from_dir(str(ROOT), method_map, options, keywords=keywords)}
-    with catalog_file("ru").open("rb") as handle:
-        catalog = read_po(handle, locale="ru")
+    with catalog_file(lang).open("rb") as handle:
+        catalog = read_po(handle, locale=lang)
     translated = {(m.context, m.id) for m in catalog if m.id and m.string and not m.fuzzy}
     assert len(marked) >= 15 and ("greeting to a woman", "Dear %(title)s %(name)s,") in marked
     assert marked <= translated, sorted(marked - translated)

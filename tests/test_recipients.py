@@ -79,9 +79,9 @@ def test_a_missing_or_misspelt_column_and_a_non_utf8_file(tmp_path):
     shown = display_path(path)
     assert problems_of(path) == [
         f"{shown}:1:1: column 'email' is missing: the header needs name, email, language, salutation "
-        "(and optionally group, country, committee)",
+        "(and optionally surname, family_name, group, country, committee)",
         f"{shown}:1:1: column 'salutation' is missing: the header needs name, email, language, salutation "
-        "(and optionally group, country, committee)",
+        "(and optionally surname, family_name, group, country, committee)",
         f"{shown}:1:6: unknown column 'e-mail': did you mean 'email'?",
     ]
     latin1 = tmp_path / "latin1.csv"
@@ -132,3 +132,11 @@ def test_a_password_or_a_misspelt_setting_in_the_config_file_is_refused(tmp_path
     ]
     with pytest.raises(BriefgenError, match="not an email address"):
         load_settings(options={"from": "advocacy at example.org"}, environ={})
+
+
+def test_a_surname_or_family_name_column(tmp_path):
+    text = ("recipients:\n  - {name: Jürgen Weiß, family_name: Weiß, email: jw@example.org, language: de, salutation: Herr}\n"
+            "  - {name: Anna Alpha, surname: Alpha, email: anna@example.org, language: en, salutation: Ms}\n"
+            "  - {name: Eve Epsilon, email: eve@example.org, language: en, salutation: ''}\n")
+    weiss, anna, eve = load_recipients(write_recipients(tmp_path, text, "meps.yaml"))
+    assert (weiss.surname, anna.surname, eve.surname) == ("Weiß", "Alpha", "")

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from briefgen import delivery, send
 from briefgen.build import build_brief
 from briefgen.cli import main
-from briefgen.ledger import HANDED_OVER, SENT, Ledger
+from briefgen.ledger import HANDED_OVER, SENT, open_ledger, this_run
 from briefgen.mailconfig import SmtpSettings
 from mailserver import PASSWORD, USER, Recorder, build_small, fresh_out, smtp_server, write_recipients
 
@@ -27,8 +27,11 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture
-def brief(built):
-    return built[0]
+def brief(built, tmp_path):
+    """A copy of the built brief in this test's own workspace (its ledger: tmp_path/.briefgen/)."""
+    copy = tmp_path / built[0].name
+    shutil.copytree(built[0], copy)
+    return copy
 
 
 @pytest.fixture
@@ -69,10 +72,10 @@ def test_starttls_with_login_sends_each_recipient_their_language_once(brief, out
     assert languages == {"anna@example.org": "en", "boris@example.org": "ru", "clara@example.org": "en",
                          "darya@example.org": "ru", "eve@example.org": "en"}
     # the password is kept nowhere: not in the ledger, the output or the log
-    ledger_file = out / "small-brief" / "send-ledger.sqlite3"
+    ledger_file = tmp_path / ".briefgen" / "ledger.sqlite3"
     assert PASSWORD.encode() not in ledger_file.read_bytes()
     assert PASSWORD not in result.output and PASSWORD not in caplog.text
-    with Ledger(ledger_file) as ledger:
+    with open_ledger(str(ledger_file), create=False) as ledger:
         rows = ledger.all()
     assert sorted(r.address for r in rows) == ADDRESSES and {r.state for r in rows} == {SENT}
     assert all(r.response.startswith("250") for r in rows)
@@ -82,7 +85,9 @@ def test_starttls_with_login_sends_each_recipient_their_language_once(brief, out
     status = CliRunner().invoke(main, ["send", str(brief), "--out", str(out), "--status"])
     assert status.exit_code == 0
     assert re.search(r"Борис Бета <boris@example.org> +ru +sent ", status.output)
-    assert status.output.count(" sent ") == 5
+    table, totals = status.output.split("\n\n")  # one row per address, then the totals
+    assert table.count(" sent ") == 5
+    assert totals.split("\n")[1:4] == ["en       sent   3", "ru       sent   2", "all             5"]
 
 
 def test_an_untrusted_certificate_is_refused(brief, out, tmp_path):
@@ -169,11 +174,12 @@ def test_an_attempt_journalled_but_never_handed_over_is_sent_again(brief, out, t
     recipients = write_recipients(tmp_path, "name,email,language,salutation\nAnna Alpha,anna@example.org,en,Ms\n")
     plan = send.prepare(brief, recipients, out)
     item = plan.items[0]
-    with Ledger(plan.ledger_path) as ledger:  # a crash between the journal entry and the DATA command
-        ledger.attempting(edition=item.edition.fingerprint, address=item.recipient.email, slug=plan.slug,
-                          lang="en", name=item.recipient.name, message_id=item.message_id)
+    # a crash between the claim and the DATA command: the run that claimed it is gone (never registered)
+    with open_ledger(plan.ledger, create=True) as ledger:
+        assert ledger.claim(this_run(), edition=item.edition.fingerprint, address=item.recipient.email,
+                            slug=plan.slug, lang="en", name=item.recipient.name, message_id=item.message_id).taken
     assert send.prepare(brief, recipients, out).items[0].action == send.SEND
-    with Ledger(plan.ledger_path) as ledger:
+    with open_ledger(plan.ledger, create=False) as ledger:
         ledger.mark(item.edition.fingerprint, item.recipient.email, HANDED_OVER)
     assert send.prepare(brief, recipients, out).items[0].action == send.UNKNOWN
     assert send.prepare(brief, recipients, out, retry_unknown=True).items[0].action == send.SEND
@@ -272,4 +278,5 @@ def test_the_cover_email_and_the_sending_code_are_no_part_of_an_editions_fingerp
     templates = fingerprint._template_files("ru")
     assert templates and not any("email" in path.parts for path in templates)
     assert any(path.name == "messages.po" for path in templates)  # the shared catalog still counts
-    assert {"send.py", "mail.py", "delivery.py", "ledger.py", "recipients.py", "mailconfig.py"} <= fingerprint.SEND_ONLY
+    assert {"send.py", "mail.py", "delivery.py", "ledger.py", "ledger_sqlite.py", "ledger_pg.py", "sentindex.py",
+            "recipients.py", "mailconfig.py"} <= fingerprint.SEND_ONLY

@@ -3,7 +3,8 @@
 # Latin and Cyrillic (PT) and Noto for the scripts PT lacks (Greek …), HarfBuzz's subsetter (small PDFs), poppler (tests read
 # PDFs back), Chromium (the HTML editions are tested in a real browser, driven
 # by Playwright), axe-core from the npm registry (accessibility rules for that
-# browser test), GNU gettext (msgfmt checks the catalogs), and the Python package with its test extras.
+# browser test), GNU gettext (msgfmt checks the catalogs), PostgreSQL's server (the team-ledger
+# tests start a throwaway cluster with its initdb and pg_ctl), and the Python package with its test extras.
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -11,7 +12,7 @@ SUDO=""
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
     fonts-paratype fonts-noto-core fonts-dejavu-core libharfbuzz-subset0 poppler-utils \
-    libpango-1.0-0 libpangoft2-1.0-0 chromium gettext python3-venv >/dev/null
+    libpango-1.0-0 libpangoft2-1.0-0 chromium gettext python3-venv postgresql >/dev/null
 # axe-core's one script, pinned, into the ignored .cache/ (the tests fetch nothing themselves)
 AXE_VERSION=4.14.1
 if [ "$(cat .cache/axe-core/VERSION 2>/dev/null)" != "$AXE_VERSION" ]; then
