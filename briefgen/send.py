@@ -361,10 +361,14 @@ def _move_aside(location: str) -> None:
     """Keep a damaged ledger file under another name (the user said --ledger-lost)."""
     path = Path(location)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        part = Path(f"{path}{suffix}")
-        if part.exists():
-            part.rename(Path(f"{path}.damaged-{stamp}{suffix}"))
+    try:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{path}.damaged-{stamp}{suffix}"))
+    except OSError as error:
+        raise LedgerError(f"cannot move the damaged ledger {display_path(path)} aside: {error.strerror} — move it "
+                          "yourself, then run the same command again; nothing was sent") from None
 
 
 def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
