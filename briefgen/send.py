@@ -40,6 +40,8 @@ OUTBOX = "outbox"
 #: what a run does with a recipient
 SEND, HAS_IT, UNKNOWN, HAS_EARLIER = "send", "already sent", "outcome unknown", "has an earlier edition"
 IN_FLIGHT = "being sent by another run"
+#: the progress of a message another run claimed first (no SMTP outcome of this run)
+SKIPPED = "skipped"
 #: `--changes sent`: compare with the edition each recipient was sent (from the ledger)
 SINCE_SENT = "sent"
 
@@ -418,6 +420,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
                 who = claim.holder.describe() if claim.holder else "another run"
                 report.taken.append((item, f"{state} by another run: {who}"))
                 log.info("%s: skipped, %s by %s", item.recipient.email, state, who)
+                on_progress(item, delivery.Outcome(SKIPPED, report.taken[-1][1]))
                 return False
             return True
 
