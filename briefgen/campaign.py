@@ -108,13 +108,20 @@ def plan_totals(plan: Plan) -> list[tuple[str, str, int, int, int, int]]:
     return rows
 
 
-def status_totals(lines) -> list[tuple[str, str, int]]:
-    """Per edition language and state (the current edition told apart from earlier ones): how many addresses."""
-    counts = Counter((line.lang, line.state + ("" if line.current or line.state == "not sent" else " (earlier edition)"))
+def status_totals(lines, recipients=None) -> list[tuple]:
+    """Per edition language and state (the current edition told apart from earlier ones): how many addresses;
+    given the recipients list, per recipient language too (language, edition, state, count)."""
+    def state(line) -> str:
+        return line.state + ("" if line.current or line.state == "not sent" else " (earlier edition)")
+
+    if recipients is None:
+        counts = Counter((line.lang, state(line)) for line in lines)
+        return [*((lang, st, n) for (lang, st), n in sorted(counts.items())), ("all", "", sum(counts.values()))]
+    language = {r.key: r.language for r in recipients}
+    counts = Counter((language.get(line.address, "not listed"), "" if line.state == "not sent" else line.lang, state(line))
                      for line in lines)
-    rows = [(lang, state, count) for (lang, state), count in sorted(counts.items())]
-    rows.append(("all", "", sum(counts.values())))
-    return rows
+    return [*((lang, edition, st, n) for (lang, edition, st), n in sorted(counts.items())),
+            ("all", "", "", sum(counts.values()))]
 
 
 STATUS_COLUMNS = ("email", "name", "edition language", "state", "current edition", "when", "server answer")

@@ -236,7 +236,8 @@ def serve(content_dir, port, lang, out_dir) -> None:
 @main.command()
 @click.argument("content_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-r", "--recipients", "recipients_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="CSV (UTF-8, header row) or YAML: name, email, language, salutation[, group, country, committee].")
+              help=".xlsx, .ods, CSV (UTF-8, header row) or YAML: name, email, language, salutation[, surname, group, "
+                   "country, committee].")
 @click.option("--send", "really_send", is_flag=True, help="Send for real (default: a dry run that writes .eml files).")
 @click.option("--group", "groups", multiple=True, help="Only recipients of this group (repeatable).")
 @click.option("--country", "countries", multiple=True, help="Only recipients from this country (repeatable).")
@@ -296,7 +297,9 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
         _show_status(lines)
         if lines:
             click.echo()
-            _table(("edition", "state", "addresses"), campaign.status_totals(lines))
+            header = ("edition", "state", "addresses") if recipients is None else \
+                ("language", "edition", "state", "addresses")
+            _table(header, campaign.status_totals(lines, recipients))
         return
     if as_csv:
         raise click.UsageError("--csv goes with --status")

@@ -81,6 +81,20 @@ def parse_address(value: str, what: str) -> Address:
     return Address(display_name=name, username=username, domain=domain)
 
 
+def _address_setting(values: dict, from_file: dict, config: Path | None, key: str, what: str) -> Address | None:
+    """The address setting ``key``; a bad one written in the config file is shown at its line there."""
+    if not values.get(key):
+        return None
+    try:
+        return parse_address(str(values[key]), what)
+    except BriefgenError as error:
+        if config is None or from_file.get(key) != values[key]:
+            raise  # it came from the environment or an option
+        shown = display_path(config)
+        line = _line_of(Path(config).read_text(encoding="utf-8"), key)
+        raise BriefgenError(problems=[Problem(shown, line, 1, f"smtp.{key}", error.message)]) from None
+
+
 def _read_config(path: Path) -> dict:
     shown = display_path(path)
     try:
@@ -131,8 +145,10 @@ def load_settings(config: Path | None = None, options: Mapping[str, object] | No
     values: dict[str, object] = {}
     if config is None and DEFAULT_CONFIG.is_file():
         config = DEFAULT_CONFIG
+    from_file: dict[str, object] = {}
     if config is not None:
-        values.update(_read_config(Path(config)))
+        from_file = _read_config(Path(config))
+        values.update(from_file)
     values.update({key: environ[name] for key, name in ENVIRONMENT.items() if environ.get(name)})
     values.update({key: value for key, value in (options or {}).items() if value not in (None, "")})
 
@@ -156,8 +172,8 @@ def load_settings(config: Path | None = None, options: Mapping[str, object] | No
         port=port,
         security=security,
         user=str(values["user"]) if values.get("user") else None,
-        sender=parse_address(str(values["from"]), "from address") if values.get("from") else None,
-        reply_to=parse_address(str(values["reply_to"]), "reply-to address") if values.get("reply_to") else None,
+        sender=_address_setting(values, from_file, config, "from", "from address"),
+        reply_to=_address_setting(values, from_file, config, "reply_to", "reply-to address"),
         cafile=cafile,
         timeout=timeout,
         per_minute=per_minute,

@@ -109,8 +109,14 @@ def test_dry_run_totals_per_language_and_edition_and_status_as_csv(brief_out, tm
     assert rows[-1]["name"] == "'=HYPERLINK(\"x\")"  # no formula runs when the file is opened
     assert {r["current edition"] for r in rows[:3]} == {"yes"}
     status = CliRunner().invoke(main, ["send", str(brief), "--out", str(out), "--status", "-r", str(recipients)])
-    assert [line.split() for line in status.output.split("\n\n")[1].splitlines()[1:]] == [
-        ["en", "not", "sent", "1"], ["en", "sent", "2"], ["ru", "not", "sent", "1"], ["ru", "sent", "1"], ["all", "5"]]
+    totals = status.output.split("\n\n")[1].splitlines()
+    assert totals[0].split() == ["language", "edition", "state", "addresses"]
+    assert [line.split() for line in totals[1:]] == [          # Clara (de) was sent the English edition
+        ["de", "en", "sent", "1"], ["en", "not", "sent", "1"], ["en", "en", "sent", "1"], ["ru", "not", "sent", "1"],
+        ["ru", "ru", "sent", "1"], ["all", "5"]]
+    plain_status = CliRunner().invoke(main, ["send", str(brief), "--out", str(out), "--status"])
+    assert [line.split() for line in plain_status.output.split("\n\n")[1].splitlines()[1:]] == [
+        ["en", "sent", "2"], ["ru", "sent", "1"], ["all", "3"]]
 
 
 def test_an_incomplete_translation_sends_the_source_edition_unless_allowed(brief_out, tmp_path):

@@ -94,6 +94,18 @@ def test_the_sender_and_reply_to_options_are_checked_too():
         "xn--mller-stiftung-gsb.de"
 
 
+def test_a_forging_address_in_the_config_file_is_shown_at_its_line(tmp_path):
+    from briefgen.mailconfig import load_settings
+
+    config = tmp_path / "briefgen.toml"
+    config.write_text(f'[smtp]\nhost = "smtp.example.org"\nreply_to = "{REPLY_TO} <press@example.org>"\n', encoding="utf-8")
+    with pytest.raises(BriefgenError) as caught:
+        load_settings(config, environ={})
+    (problem,) = caught.value.problems
+    assert str(problem).startswith(f"{display_path(config)}:3:1: smtp.reply_to: reply-to address: ")
+    assert "encoded word" in str(problem)
+
+
 def test_a_form_feed_in_the_csv_header_is_a_positioned_problem(tmp_path):
     path = write_recipients(tmp_path, "name,email,\x0clanguage,salutation\nAnna,anna@example.org,en,Ms\n")
     with pytest.raises(BriefgenError) as caught:
