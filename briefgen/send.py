@@ -41,6 +41,8 @@ OUTBOX = "outbox"
 #: what a run does with a recipient
 SEND, HAS_IT, UNKNOWN, HAS_EARLIER = "send", "already sent", "outcome unknown", "has an earlier edition"
 IN_FLIGHT = "being sent by another run"
+#: the progress of a message another run claimed first (no SMTP outcome of this run)
+SKIPPED = "skipped"
 #: `--changes sent`: compare with the edition each recipient was sent (from the ledger)
 SINCE_SENT = "sent"
 
@@ -390,10 +392,14 @@ def _move_aside(location: str) -> None:
     """Keep a damaged ledger file under another name (the user said --ledger-lost)."""
     path = Path(location)
     stamp = time.strftime("%Y%m%dT%H%M%S")
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        part = Path(f"{path}{suffix}")
-        if part.exists():
-            part.rename(Path(f"{path}.damaged-{stamp}{suffix}"))
+    try:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                part.rename(Path(f"{path}.damaged-{stamp}{suffix}"))
+    except OSError as error:
+        raise LedgerError(f"cannot move the damaged ledger {display_path(path)} aside: {error.strerror} — move it "
+                          "yourself, then run the same command again; nothing was sent") from None
 
 
 def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
@@ -443,6 +449,7 @@ def send_plan(plan: Plan, settings: SmtpSettings, password: str | None, *,
                 who = claim.holder.describe() if claim.holder else "another run"
                 report.taken.append((item, f"{state} by another run: {who}"))
                 log.info("%s: skipped, %s by %s", item.recipient.email, state, who)
+                on_progress(item, delivery.Outcome(SKIPPED, report.taken[-1][1]))
                 return False
             return True
 

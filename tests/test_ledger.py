@@ -37,7 +37,8 @@ def built(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory):
+def postgres():
+    """A PostgreSQL server for the whole session (started here, or the one BRIEFGEN_TEST_POSTGRES_URL names)."""
     with postgres_cluster() as url:
         yield url
 
