@@ -177,8 +177,19 @@ REACTIVATE_SOURCE = '''def reactivate(self, style):
     self.setup(style)
     self.set_text(self.text, justify=True)
 '''
-#: The line of WeasyPrint's ``draw_first_line`` (draw/text.py) that reads a glyph's advance.
-GLYPH_WIDTH = "            width = glyph_info.geometry.width\n"
+#: Lines of WeasyPrint's ``draw_first_line`` (draw/text.py) and what the correction makes of them:
+#: a glyph's advance gets the justification of a space; the glyph Pango puts in place of the
+#: text an ellipsis hides is "…" in the PDF's text, not the hidden text.
+DRAW_LINES = {
+    "            width = glyph_info.geometry.width\n":
+        "            width = glyph_info.geometry.width"
+        " + _briefgen_justification(textbox, glyph_item.item.offset + clusters[i])\n",
+    "                font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()\n":
+        "                font.to_unicode[glyph_id] = (_briefgen_ellipsis(glyph_item)"
+        " or utf8_text[offset+t1:offset+t2].decode())\n",
+}
+#: PANGO_ANALYSIS_FLAG_IS_ELLIPSIS, in the byte of ``PangoAnalysis.flags``.
+IS_ELLIPSIS = 1 << 1
 
 
 @lru_cache(maxsize=256)
@@ -191,34 +202,45 @@ def _space_offsets(text: str) -> frozenset[int]:
 
 
 @lru_cache(maxsize=1)
-def justify_without_losing_kerning() -> bool:
-    """Draw justified lines as wide as WeasyPrint measured them; True if applied.
+def draw_text_as_laid_out() -> bool:
+    """Draw lines as WeasyPrint laid them out; True if applied.
 
-    WeasyPrint 70 breaks and justifies a line with the widths Pango gives the text as
-    one run — kerning included, also the pairs a space takes part in (PT Serif kerns a
-    comma or a full stop before a space, a space before some capitals and quotes). It
-    then adds the justification spacing to the boxes' widths arithmetically, but draws
-    the line after shaping it again with that spacing as a letter-spacing attribute on
-    every space; the attributes split Pango's run at each space, so the pairs across a
-    space are no longer kerned and every such pair makes the drawn line wider than the
-    measured one (0.04 em a comma): justified lines ran up to 6 pt past the margin.
+    Justification: WeasyPrint 70 breaks and justifies a line with the widths Pango gives
+    the text as one run — kerning included, also the pairs a space takes part in (PT
+    Serif kerns a comma or a full stop before a space, a space before some capitals and
+    quotes). It adds the justification spacing to the boxes' widths arithmetically, but
+    draws the line after shaping it again with that spacing as a letter-spacing attribute
+    on every space; the attributes split Pango's run at each space, so the pairs across a
+    space lose their kerning and the drawn line is wider than the measured one (0.04 em
+    for each comma): justified lines ran up to 6 pt past the right margin. The correction
+    keeps the shaping WeasyPrint measured (``Layout.reactivate`` no longer asks for the
+    attributes) and adds the spacing to each space's advance where the glyphs are written
+    (``draw_first_line``), exactly what the layout added: all kerning stays, and the
+    drawn line ends where the measured one does.
 
-    The correction keeps the shaping WeasyPrint measured (no attributes for
-    justification: ``Layout.reactivate`` no longer asks for them) and adds the
-    spacing to each space's advance where the glyphs are written (``draw_first_line``),
-    exactly what the layout added: all kerning stays, and the drawn line ends where the
-    measured one does. Applied only if both functions read as expected.
+    Ellipsis (``text-overflow: ellipsis``, the running header): Pango draws "…" as a
+    glyph whose cluster is the hidden text, and WeasyPrint maps that glyph to the hidden
+    text in the PDF's ToUnicode table — for every later use of the glyph in the font. The
+    correction maps it to "…" (or "." where Pango falls back to three full stops).
+
+    Applied only if both functions read as expected and Pango's analysis flags can be read.
     """
+    import sys
     from textwrap import dedent
 
     from weasyprint.draw import text as draw_module
     from weasyprint.text import line_break
-    from weasyprint.text.ffi import TO_UNITS
+    from weasyprint.text.ffi import TO_UNITS, ffi
 
     draw = draw_module.draw_first_line
     source = _source(draw)
-    if dedent(_source(line_break.Layout.reactivate)) != REACTIVATE_SOURCE or source.count(GLYPH_WIDTH) != 1:
-        log.info("WeasyPrint's justified text is not drawn the way this correction was written for; left as it is")
+    # WeasyPrint declares PangoAnalysis' four guint8 (level, gravity, flags, script) as
+    # guint: the flags are the third byte of ``level`` on a little-endian machine
+    fields = dict(ffi.typeof("PangoAnalysis").fields)
+    flags_readable = sys.byteorder == "little" and ffi.sizeof(fields["level"].type) == 4
+    if (dedent(_source(line_break.Layout.reactivate)) != REACTIVATE_SOURCE or not flags_readable
+            or any(source.count(line) != 1 for line in DRAW_LINES)):
+        log.info("WeasyPrint's text drawing is not the one this correction was written for; left as it is")
         return False
 
     def reactivate(self, style):
@@ -232,13 +254,20 @@ def justify_without_losing_kerning() -> bool:
             return 0
         return spacing * TO_UNITS
 
+    def ellipsis(glyph_item) -> str | None:
+        """The text of a glyph of Pango's ellipsis, None for any other glyph."""
+        if not (glyph_item.item.analysis.level >> 16) & IS_ELLIPSIS:
+            return None
+        return "\u2026" if glyph_item.glyphs.num_glyphs == 1 else "."
+
     reactivate.__doc__ = line_break.Layout.reactivate.__doc__
-    code = compile(source.replace(GLYPH_WIDTH, GLYPH_WIDTH.rstrip("\n")
-                                  + " + _briefgen_justification(textbox, glyph_item.item.offset + clusters[i])\n"),
-                   inspect.getsourcefile(draw) or draw_module.__file__, "exec")
+    for line, corrected in DRAW_LINES.items():
+        source = source.replace(line, corrected)
     namespace = vars(draw_module)
     namespace["_briefgen_justification"] = justification
-    exec(code, namespace)  # noqa: S102 — WeasyPrint's own source, one line extended
+    namespace["_briefgen_ellipsis"] = ellipsis
+    code = compile(source, inspect.getsourcefile(draw) or draw_module.__file__, "exec")
+    exec(code, namespace)  # noqa: S102 — WeasyPrint's own source, two lines extended
     draw_module.draw_first_line.briefgen_correction = True
     line_break.Layout.reactivate = reactivate
     return True
