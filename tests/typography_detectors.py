@@ -135,6 +135,8 @@ def detect_urls(report: Report, lang, dictionary) -> None:
                     start = match.start()
                     if start >= len(tail):
                         break
+                    if joined[max(0, start - 3):start] == "://":
+                        continue  # the host of a URL already seen from its scheme
                     scheme_end, end = host_end(joined, start)
                     cut = len(tail)
                     where = f"{tail} / {head}"
@@ -336,11 +338,11 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
             if doubled:
                 report.add("double_space", page.number, excerpt(line, doubled[0] - 5, doubled[0] + 5))
                 continue
-            words = []  # (x0, x1) of each word
+            words = []  # (x0, x1) of each word: split at space glyphs and at blank stretches
             for char in chars:
                 if char["text"].isspace():
                     words.append(None)
-                elif words and words[-1] is not None:
+                elif words and words[-1] is not None and char["x0"] - words[-1][1] < 0.12 * line.size:
                     words[-1] = (words[-1][0], char["x1"])
                 else:
                     words.append((char["x0"], char["x1"]))
