@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen import TEMPLATES_DIR, i18n, markup
+from briefgen.typeset import typeset
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
 from briefgen.errors import BriefgenError
@@ -200,7 +201,7 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
     # install_gettext_callables binds the edition's catalog for this render only
     env.install_gettext_translations(translations, newstyle=True)
     fallback_units = [u for u in status.units if u.state != "translated"] if not status.source else []
-    return template.render(
+    html = template.render(
         _state=state,
         brief=brief,
         doc=brief.document,
@@ -213,8 +214,10 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         source_language_name=i18n.language_name(brief.source_language, lang),
         fallback_count=len(fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
-        page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
+        page_ref_label=css_counter_label(loc.gettext("page %(page)s").replace(" ", "\u00a0"), target="attr(href)"),
     )
+    # non-breaking spaces, unbreakable URLs, calls: the same rules for every text of the edition
+    return typeset(html, lang, target)
 
 
 def css_counter_label(label: str, target: str | None = None) -> Markup:
