@@ -61,7 +61,6 @@ def environment() -> jinja2.Environment:
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
     env.globals["numeric_columns"] = numeric_columns
-    env.filters["date_cell"] = date_cell
     return env
 
 
@@ -87,16 +86,6 @@ def numeric_columns(rows) -> list[bool]:
     column is set right-aligned (digits under digits)."""
     columns = [[markup.plain(str(cell)) for cell in column] for column in zip(*rows)]
     return [any(column) and all(NUMBER.fullmatch(cell) for cell in column if cell) for column in columns]
-
-
-def date_cell(date: str, target: str) -> str:
-    """A formatted date for a narrow table column in print: it may break only before the year
-    ("30 September | 2021", "30 сентября | 2021 г."), never inside "30 September" or "2021 г.".
-    The zero-width space after the space keeps it breakable: typeset.py binds a month to its
-    year everywhere else. On screen (tables as wide as their content) the date is left as it is."""
-    if target != "print":
-        return date
-    return re.sub(r"\u00a0(?=\d{4}\b)", " \u200b", date.replace(" ", "\u00a0"))
 
 
 def lang_attr(text) -> Markup:
