@@ -1,4 +1,4 @@
-"""Three scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
+"""Four scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
 
 Footnote placement (:func:`keep_footnotes_with_their_lines`):
 
@@ -30,6 +30,11 @@ Tagging long documents (:func:`remember_page_references`): pydyf's
 access, and WeasyPrint's PDF/UA tagging reads it once per structure element —
 pages × elements, 8 million strings for a 5,000-row annex (several seconds).
 The correction keeps the tuple until a page is added.
+
+Drawing text (:func:`draw_text_as_laid_out`): justified lines are drawn as wide as
+WeasyPrint measured them (they ran up to 6 pt past the margin: kerning across spaces was
+lost when drawing), and the "…" of ``text-overflow: ellipsis`` reads as "…", not as the
+text it hides.
 """
 
 from __future__ import annotations
