@@ -100,6 +100,8 @@ def typeset(html: str, lang: str, target: str = "print") -> str:
     text, tags = _join(html[start:], target)
     text = _footnote_calls(text, tags)
     text = _no_break_spaces(text, lang)
+    if target == "print":
+        text = _joined_hyphens(text)
     return html[:start] + re.sub(ANY_MARK, lambda m: tags[int(m[0][1:-1])], text)
 
 
@@ -202,6 +204,17 @@ def _no_break_spaces(text: str, lang: str) -> str:
     for pattern, replacement in _nbsp_rules(lang):
         text = pattern.sub(replacement, text)
     return text
+
+
+#: Hard hyphens that must not end a line: after a digit ("5-year") and between capitalised
+#: parts of a name ("Kassym-Jomart", "Nur-Sultan").
+JOINED_HYPHEN = re.compile(r"(?<=\d)-(?=\w)|(?<![\w-])([A-ZÀ-ÞА-ЯЁ][^\W\d_]*)-(?=[A-ZÀ-ÞА-ЯЁ])")
+
+
+def _joined_hyphens(text: str) -> str:
+    """A word joiner after hard hyphens that must not end a line (print only: the PDF's
+    text does not show it, a copied HTML text would)."""
+    return JOINED_HYPHEN.sub(lambda match: (match[1] or "") + "-" + WORD_JOINER, text)
 
 
 def _wrap(tags: list[str], opening: str, content: str, closing: str = "</span>") -> str:

@@ -1,4 +1,4 @@
-"""Three scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
+"""Four scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
 
 Footnote placement (:func:`keep_footnotes_with_their_lines`):
 
@@ -24,6 +24,12 @@ more layouts.
 Footnote areas (:func:`lay_out_each_note_once`): WeasyPrint lays out a page's
 whole footnote area again each time a note is added; the correction measures
 each note once and adds the heights up, where that is exact.
+
+Hyphenation (:func:`hyphenate_by_policy`): WeasyPrint hyphenates with the pyphen
+dictionary of the text's language, for every word, on every line; the correction hands
+WeasyPrint briefgen's :mod:`briefgen.hyphenation` policy instead (en_US patterns for
+"en", no break in capitalised words, numbers or month names) and implements CSS
+``hyphenate-limit-lines`` (at most two hyphenated lines in a row), which WeasyPrint lacks.
 
 Tagging long documents (:func:`remember_page_references`): pydyf's
 ``PDF.page_references`` builds the tuple of every page's reference anew on each
@@ -167,4 +173,63 @@ def lay_out_each_note_once() -> bool:
     update_footnote_area.__doc__ = original.__doc__
     update_footnote_area.briefgen_correction = True
     LayoutContext._update_footnote_area = update_footnote_area
+    return True
+
+
+#: What :func:`hyphenate_by_policy` relies on in WeasyPrint's source: the per-layout
+#: dictionary cache, asked for a dictionary and iterated for the word to hyphenate...
+HYPHENATION_SOURCE = (
+    "dictionary = context.dictionaries.get(dictionary_key)",
+    "dictionary = pyphen.Pyphen(lang=lang, left=left, right=right)",
+    "dictionary.iterate(next_word)",
+)
+#: ... and the generator of a block's lines.
+LINE_BOXES_SOURCE = ("while True:", "yield line, resume_at", "skip_stack = resume_at")
+
+
+@lru_cache(maxsize=1)
+def hyphenate_by_policy() -> bool:
+    """Make WeasyPrint hyphenate under :mod:`briefgen.hyphenation`'s policy; True if applied.
+
+    Two hooks, each where WeasyPrint looks the thing up at run time: the layout
+    context's ``dictionaries`` cache becomes a :class:`~briefgen.hyphenation.Dictionaries`
+    (so WeasyPrint asks briefgen's hyphenator instead of creating a ``pyphen.Pyphen``),
+    and the generator of a block's lines (``iter_line_boxes``, looked up in
+    ``layout.block``) suspends hyphenation for a line while the paragraph's last
+    :data:`~briefgen.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen. Line
+    breaking itself is WeasyPrint's, untouched.
+    """
+    from weasyprint.layout import LayoutContext, block, inline
+    from weasyprint.text import line_break
+
+    from briefgen.hyphenation import Dictionaries, LineRun
+
+    original = inline.iter_line_boxes
+    if not (all(line in _source(line_break.split_first_line) for line in HYPHENATION_SOURCE)
+            and "self.dictionaries = {}" in _source(LayoutContext.__init__)
+            and all(line in _source(original) for line in LINE_BOXES_SOURCE)
+            and block.iter_line_boxes is original and "dictionaries" not in vars(LayoutContext)):
+        log.info("WeasyPrint's hyphenation is not the one this correction was written for; left as it is")
+        return False
+
+    def dictionaries(context):
+        return context.__dict__["_briefgen_dictionaries"]
+
+    def set_dictionaries(context, value):
+        # LayoutContext.__init__ sets an empty cache; it is ours from the start
+        context.__dict__["_briefgen_dictionaries"] = Dictionaries(context)
+
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args, **kwargs):
+        lines = original(context, box, position_y, bottom_space, skip_stack, *args, **kwargs)
+        run = LineRun(context, box, skip_stack)
+        while True:
+            try:
+                yield run.next_line(lines)
+            except StopIteration:
+                return
+
+    LayoutContext.dictionaries = property(dictionaries, set_dictionaries)
+    iter_line_boxes.__doc__ = original.__doc__
+    iter_line_boxes.briefgen_correction = True
+    block.iter_line_boxes = inline.iter_line_boxes = iter_line_boxes
     return True

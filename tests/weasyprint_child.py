@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# this checkout's briefgen, not an installed one (run as a script, the tests folder comes first)
+sys.path.insert(0, str(ROOT))
 
 
 def page_texts(document) -> list[str]:
