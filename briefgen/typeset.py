@@ -98,7 +98,7 @@ def typeset(html: str, lang: str, target: str = "print") -> str:
     if start < 0 or any(c in html for c in "\x00\x01\x02\x03\x04"):
         return html
     text, tags = _join(html[start:], target)
-    text = _footnote_calls(text, tags)
+    text = _footnote_calls(text, tags, target)
     text = _no_break_spaces(text, lang)
     if target == "print":
         text = _joined_hyphens(text)
@@ -150,12 +150,18 @@ def _add_class(tag: str, name: str) -> str:
     return CLASS_ATTRIBUTE.sub(lambda m: f'class="{m[1]} {name}"', tag, count=1)
 
 
-def _footnote_calls(text: str, tags: list[str]) -> str:
-    """No space before a call; a call right after another call marked ``follows-call``."""
+def _footnote_calls(text: str, tags: list[str], target: str) -> str:
+    """No space before a call; a call right after another call marked ``follows-call``; in
+    print, a word joiner before every call: where a call does not fit at a line's end,
+    WeasyPrint otherwise moves it alone to the next line ("Sultan," / "³ opened")."""
     text = re.sub(SPACE + r"(?=\x02)", "", text)
     for match in re.finditer(r"\x03\d+\x01\x02(\d+)\x01", text):
         index = int(match[1])
         tags[index] = _add_class(tags[index], "follows-call")
+    if target == "print":
+        # after text or an inline tag, not at the start of a block
+        text = re.sub(r"(?<=[^\s\x01])(?=\x02)|((?:[\x00\x03]\d+\x01)+)(?=\x02)",
+                      lambda m: (m[1] or "") + WORD_JOINER, text)
     return text
 
 
