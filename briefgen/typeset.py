@@ -111,7 +111,7 @@ def _join(body: str, target: str) -> tuple[str, list[str]]:
     already marked up (they never run across tags)."""
     tags: list[str] = []
     out: list[str] = []
-    stack: list[tuple[str, bool, bool]] = []  # open elements: name, is a footnote call, not hyphenated
+    stack: list[tuple[str, bool, bool, bool]] = []  # open elements: name, footnote call, not hyphenated, in a note
     verbatim = 0
     for part in TAG.split(body):
         if not part:
@@ -121,7 +121,7 @@ def _join(body: str, target: str) -> tuple[str, list[str]]:
                 tags.append(part)
                 out.append(f"\x04{len(tags) - 1}\x01")
             else:
-                out.append(_addresses(part, tags, target, unhyphenated=bool(stack) and stack[-1][2]))
+                out.append(_addresses(part, tags, target, *(stack[-1][2:] if stack else (False, False))))
             continue
         name = re.match(r"</?([A-Za-z0-9]+)", part)
         name = name[1].lower() if name else ""
@@ -129,7 +129,7 @@ def _join(body: str, target: str) -> tuple[str, list[str]]:
         if part.startswith("</"):
             # the innermost open element of that name ends (briefgen writes well-formed HTML)
             while stack:
-                open_name, is_call, _ = stack.pop()
+                open_name, is_call, *_ = stack.pop()
                 if open_name == name:
                     kind = "\x03" if is_call else kind
                     break
@@ -138,7 +138,8 @@ def _join(body: str, target: str) -> tuple[str, list[str]]:
             is_call = bool(CALL_START.match(part))
             # footnotes (print) and URL links are never hyphenated (print.css, common.css)
             unhyphenated = (bool(stack) and stack[-1][2]) or part.startswith(UNHYPHENATED_ELEMENTS)
-            stack.append((name, is_call, unhyphenated))
+            in_note = (bool(stack) and stack[-1][3]) or (is_call and target == "print")
+            stack.append((name, is_call, unhyphenated, in_note))
             kind = "\x02" if is_call else kind
             verbatim += name in VERBATIM
         tags.append(part)
@@ -253,14 +254,28 @@ def _no_natural_breaks(part: str) -> str:
     return re.sub(r"([/?!-]|\.(?=\d))(?!$)", r"\1" + WORD_JOINER, part)
 
 
-def _url(tags: list[str], url: str, target: str, unhyphenated: bool) -> str:
+def _every_character(part: str) -> str:
+    """``part`` with a zero-width space after every character but a hyphen, and a word joiner
+    after a hyphen (a line that ends in "-" inside a URL would read as a hyphenated word)."""
+    units = re.findall(r"&amp;|.", part, re.DOTALL)
+    return "".join(unit + ("" if index == len(units) - 1 else WORD_JOINER if unit == "-" else ZERO_WIDTH_SPACE)
+                   for index, unit in enumerate(units))
+
+
+def _url(tags: list[str], url: str, target: str, unhyphenated: bool, in_note: bool) -> str:
     """The markup of one URL (HTML text). Print: one run of text whose only break
     opportunities are the zero-width spaces between its parts (word joiners cancel
     Pango's own), which a PDF's text does not show; screen: the host in a ``nowrap``
     span and ``<wbr>`` between the other parts (invisible characters would end up in
     a copied link)."""
     parts = url_parts(url)
-    if target == "print":
+    if target == "print" and not in_note:
+        # in running text, which is justified, the path may break after any character: a
+        # line is then filled to its end instead of stretching its few spaces (a 30-character
+        # part pushed to the next line would leave gaps of 20 pt)
+        markup = _no_natural_breaks(parts[0]) + ZERO_WIDTH_SPACE + _every_character("".join(parts[1:])) \
+            if len(parts) > 1 else _no_natural_breaks(parts[0])
+    elif target == "print":
         markup = ZERO_WIDTH_SPACE.join(_no_natural_breaks(part) for part in parts)
     else:
         tags.append("<wbr>")
@@ -269,7 +284,7 @@ def _url(tags: list[str], url: str, target: str, unhyphenated: bool) -> str:
     return markup if unhyphenated else _wrap(tags, '<span class="url">', markup)
 
 
-def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool) -> str:
+def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool, in_note: bool) -> str:
     """URLs, bare domain names and e-mail addresses of one text node, marked up so that
     they are never hyphenated nor broken inside their host."""
     def address(match):
@@ -281,5 +296,5 @@ def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool) -> s
         while end and found[end - 1] in TRAILING and not (
                 found[end - 1] == ")" and found[:end].count("(") >= found[:end].count(")")):
             end -= 1
-        return _url(tags, found[:end], target, unhyphenated) + found[end:]
+        return _url(tags, found[:end], target, unhyphenated, in_note) + found[end:]
     return re.sub(f"{EMAIL}|{URL}|{DOMAIN}", address, text)
