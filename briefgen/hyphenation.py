@@ -38,7 +38,8 @@ SUSPENDED = "_briefgen_hyphenation_suspended"
 
 @lru_cache(maxsize=None)
 def month_names(lang: str) -> frozenset[str]:
-    """Month names of ``lang`` and of English, in every form and lower case."""
+    """Month names of ``lang`` and of English, in every form CLDR has and lower case; for
+    Russian also the prepositional ("в июне", "в марте"), which CLDR does not give."""
     from babel import Locale
     from babel.dates import get_month_names
 
@@ -51,6 +52,9 @@ def month_names(lang: str) -> frozenset[str]:
         for context in ("format", "stand-alone"):
             for width in ("wide", "abbreviated"):
                 names.update(name.lower().rstrip(".") for name in get_month_names(width, context, locale).values())
+            if code == "ru" and context == "format":
+                # genitive января, марта, мая → prepositional январе, марте, мае
+                names.update(name.lower()[:-1] + "е" for name in get_month_names("wide", "format", locale).values())
     return frozenset(names)
 
 

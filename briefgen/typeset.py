@@ -36,8 +36,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from babel import Locale
-from babel.dates import get_month_names
+from briefgen.hyphenation import month_names
 
 NBSP = "\u00a0"
 
@@ -166,20 +165,6 @@ def _footnote_calls(text: str, tags: list[str], target: str) -> str:
     return text
 
 
-@lru_cache(maxsize=None)
-def _month_names(lang: str) -> tuple[str, ...]:
-    """Month names of ``lang`` as they appear in dates (format and stand-alone forms), and English."""
-    names = set()
-    for code in {lang, "en"}:
-        try:
-            locale = Locale.parse({"en": "en_GB"}.get(code, code))
-        except (ValueError, LookupError):
-            continue
-        for context in ("format", "stand-alone"):
-            names.update(get_month_names("wide", context, locale).values())
-    return tuple(sorted(names, key=len, reverse=True))
-
-
 def _alternatives(words) -> str:
     return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
 
@@ -198,7 +183,7 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
         # 16 political, 20 years, 1 November, 2021 г.
         rf"((?<![\w.,]){NUMBER}(?![\w]){MARKS}){SPACE}{next_word}",
         # November 2021, ноября 2021
-        rf"((?<!\w)(?:{_alternatives(_month_names(lang))}){MARKS}){SPACE}(?={MARKS}\d)",
+        rf"((?<!\w)(?i:{_alternatives(month_names(lang))}){MARKS}){SPACE}(?={MARKS}\d)",
         # Article 174, стр. 5
         rf"((?<![\w.])(?:{_alternatives(BEFORE_NUMBER)}){MARKS}){SPACE}(?={MARKS}\d)",
         # word — word: the dash never starts a line
@@ -234,24 +219,28 @@ def url_parts(url: str) -> list[str]:
     host whole (with the "/" after the host), then after "/" and before ``BREAK_BEFORE``
     characters, no part shorter than ``SHORTEST_PART`` or longer than ``LONGEST_PART``."""
     head = re.match(r"(?:https?://)?[^/?#]*/?", url)[0]
-    parts, current = [head], ""
+    parts, current, length = [head], "", 0
     for unit in re.findall(r"&amp;|.", url[len(head):], re.DOTALL):  # "&amp;" is one character
         char = "&" if unit == "&amp;" else unit
-        if len(current) >= SHORTEST_PART and char in BREAK_BEFORE or len(current) >= LONGEST_PART:
+        # no part shorter than SHORTEST_PART ("-i", "%2"): they would make ragged lines
+        if length >= SHORTEST_PART and char in BREAK_BEFORE or length >= LONGEST_PART:
             parts.append(current)
-            current = ""
-        current += unit
+            current, length = "", 0
+        current, length = current + unit, length + 1
         if char in BREAK_AFTER:
             parts.append(current)
-            current = ""
+            current, length = "", 0
     parts.append(current)
     return [part for part in parts if part]
 
 
-def _no_natural_breaks(part: str) -> str:
+def _no_natural_breaks(part: str, head: bool = False) -> str:
     """``part`` with a word joiner after each character at which Pango's line breaking
-    (UAX #14) would otherwise allow a break inside a URL: "/", "-", "?", "!", and "." before a digit."""
-    return re.sub(r"([/?!-]|\.(?=\d))(?!$)", r"\1" + WORD_JOINER, part)
+    (UAX #14) would otherwise allow a break inside a URL: "/", "-", "?", "!", ":", ";", ",",
+    and "." before a digit — in the scheme and host after every character that is not a
+    letter or digit ("https:/⁠/⁠", ":8080")."""
+    pattern = r"([^\w])(?!$)" if head else r"([/?!:;,-]|\.(?=\d))(?!$)"
+    return re.sub(pattern, r"\1" + WORD_JOINER, part)
 
 
 def _every_character(part: str) -> str:
@@ -273,14 +262,15 @@ def _url(tags: list[str], url: str, target: str, unhyphenated: bool, in_note: bo
         # in running text, which is justified, the path may break after any character: a
         # line is then filled to its end instead of stretching its few spaces (a 30-character
         # part pushed to the next line would leave gaps of 20 pt)
-        markup = _no_natural_breaks(parts[0]) + ZERO_WIDTH_SPACE + _every_character("".join(parts[1:])) \
-            if len(parts) > 1 else _no_natural_breaks(parts[0])
+        markup = _no_natural_breaks(parts[0], head=True) + ZERO_WIDTH_SPACE + _every_character("".join(parts[1:])) \
+            if len(parts) > 1 else _no_natural_breaks(parts[0], head=True)
     elif target == "print":
-        markup = ZERO_WIDTH_SPACE.join(_no_natural_breaks(part) for part in parts)
+        markup = ZERO_WIDTH_SPACE.join(_no_natural_breaks(part, head=index == 0) for index, part in enumerate(parts))
     else:
-        tags.append("<wbr>")
         markup = _wrap(tags, '<span class="url-host">', parts[0])
-        markup += "".join(f"\x00{len(tags) - 1}\x01{part}" for part in parts[1:])
+        tags.append("<wbr>")
+        wbr = f"\x00{len(tags) - 1}\x01"
+        markup += "".join(wbr + part for part in parts[1:])
     return markup if unhyphenated else _wrap(tags, '<span class="url">', markup)
 
 

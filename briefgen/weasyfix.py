@@ -233,3 +233,47 @@ def hyphenate_by_policy() -> bool:
     iter_line_boxes.briefgen_correction = True
     block.iter_line_boxes = inline.iter_line_boxes = iter_line_boxes
     return True
+
+
+#: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
+EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
+EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
+
+
+@lru_cache(maxsize=1)
+def justify_at_url_breaks() -> bool:
+    """Let a justified line stretch at the zero-width spaces between a URL's parts too; True if applied.
+
+    WeasyPrint justifies a line by widening its spaces (and no-break spaces) only. A line that
+    holds a long URL (see :mod:`briefgen.typeset`: in running text it may break after any
+    character of its path) has few spaces, so they took the whole leftover width — word gaps
+    of 5 to 20 pt. Counting the URL's zero-width spaces as stretchable spreads that width over
+    dozens of points, a fraction of a point each. Two places, each replaced only if its source
+    reads as expected: the count (``count_expandable_spaces``, looked up at call time in
+    ``layout.inline``) and the Pango attributes that widen each space (``Layout.set_text``,
+    re-compiled from WeasyPrint's source with ``\\u200b`` added to the characters it matches).
+    """
+    import textwrap
+
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    count_source = _source(inline.count_expandable_spaces)
+    set_text_source = _source(line_break.Layout.set_text)
+    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1:
+        log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
+        return False
+    code = compile(textwrap.dedent(set_text_source).replace(
+        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|\\u200b'.encode(), bytestring)"),
+        inspect.getsourcefile(line_break.Layout.set_text) or line_break.__file__, "exec")
+    namespace: dict = {}
+    exec(code, vars(line_break), namespace)  # noqa: S102 — WeasyPrint's own source, one pattern extended
+    set_text = namespace["set_text"]
+    set_text.briefgen_correction = True
+    line_break.Layout.set_text = set_text
+    code = compile(textwrap.dedent(count_source).replace(
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b')"),
+        inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
+    exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
+    inline.count_expandable_spaces.briefgen_correction = True
+    return True
