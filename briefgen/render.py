@@ -10,6 +10,7 @@ Markdown renderer, whose raw HTML is off.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -59,6 +60,7 @@ def environment() -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["text"] = text_html
     env.globals["lang_attr"] = lang_attr
+    env.globals["numeric_columns"] = numeric_columns
     return env
 
 
@@ -72,6 +74,18 @@ def css_string(value: str) -> Markup:
         else:
             out.append(char)
     return Markup('"' + "".join(out) + '"')
+
+
+#: A table cell that is a number: digits with group and decimal separators (in any language's
+#: style), an optional sign or currency, an optional per cent or per mille.
+NUMBER = re.compile(r"[+\-\u2212]?[$€£¥₽₸]?\s?\d[\d\s,.'\u00a0\u202f]*(\s?[%‰])?")
+
+
+def numeric_columns(rows) -> list[bool]:
+    """For each column of a table's rows: whether every filled cell is a number, so that the
+    column is set right-aligned (digits under digits)."""
+    columns = [[markup.plain(str(cell)) for cell in column] for column in zip(*rows)]
+    return [any(column) and all(NUMBER.fullmatch(cell) for cell in column if cell) for column in columns]
 
 
 def lang_attr(text) -> Markup:

@@ -235,6 +235,7 @@ def hyphenate_by_policy() -> bool:
     return True
 
 
+ZERO_WIDTH_SPACE = "\u200b"
 #: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
 EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
 EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
@@ -276,4 +277,116 @@ def justify_at_url_breaks() -> bool:
         inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
     exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
     inline.count_expandable_spaces.briefgen_correction = True
+    STRETCHED["characters"] += ZERO_WIDTH_SPACE  # and draw_text_as_laid_out draws them so
+    return True
+
+
+#: WeasyPrint 70's ``Layout.reactivate`` (text/line_break.py), called just before a text box is
+#: drawn: it shapes the line again with the justification spacing as Pango letter-spacing on
+#: every space.
+REACTIVATE_SOURCE = '''def reactivate(self, style):
+    self.setup(style)
+    self.set_text(self.text, justify=True)
+'''
+#: Lines of WeasyPrint's ``draw_first_line`` (draw/text.py) and what the correction makes of them:
+#: a glyph's advance gets the justification of a space; the glyph Pango puts in place of the
+#: text an ellipsis hides is "…" in the PDF's text, not the hidden text.
+DRAW_LINES = {
+    "            width = glyph_info.geometry.width\n":
+        "            width = glyph_info.geometry.width"
+        " + _briefgen_justification(textbox, glyph_item.item.offset + clusters[i])\n",
+    "                font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()\n":
+        "                font.to_unicode[glyph_id] = (_briefgen_ellipsis(glyph_item)"
+        " or utf8_text[offset+t1:offset+t2].decode())\n",
+}
+#: PANGO_ANALYSIS_FLAG_IS_ELLIPSIS, in the byte of ``PangoAnalysis.flags``.
+IS_ELLIPSIS = 1 << 1
+
+
+#: The characters a justified line stretches, as ``layout.inline.count_expandable_spaces``
+#: counts them: space and no-break space, and the zero-width space once
+#: :func:`justify_at_url_breaks` is applied.
+STRETCHED = {"characters": " \u00a0"}
+
+
+@lru_cache(maxsize=256)
+def _space_offsets(text: str, characters: str = " \u00a0") -> frozenset[int]:
+    """The UTF-8 byte offsets in ``text`` of the ``characters`` WeasyPrint stretches when it justifies."""
+    offsets, position = set(), 0
+    for char in text:
+        if char in characters:
+            offsets.add(position)
+        position += len(char.encode())
+    return frozenset(offsets)
+
+
+@lru_cache(maxsize=1)
+def draw_text_as_laid_out() -> bool:
+    """Draw lines as WeasyPrint laid them out; True if applied.
+
+    Justification: WeasyPrint 70 breaks and justifies a line with the widths Pango gives
+    the text as one run — kerning included, also the pairs a space takes part in (PT
+    Serif kerns a comma or a full stop before a space, a space before some capitals and
+    quotes). It adds the justification spacing to the boxes' widths arithmetically, but
+    draws the line after shaping it again with that spacing as a letter-spacing attribute
+    on every space; the attributes split Pango's run at each space, so the pairs across a
+    space lose their kerning and the drawn line is wider than the measured one (0.04 em
+    for each comma): justified lines ran up to 6 pt past the right margin. The correction
+    keeps the shaping WeasyPrint measured (``Layout.reactivate`` no longer asks for the
+    attributes) and adds the spacing to each space's advance where the glyphs are written
+    (``draw_first_line``), exactly what the layout added: all kerning stays, and the
+    drawn line ends where the measured one does.
+
+    Ellipsis (``text-overflow: ellipsis``, the running header): Pango draws "…" as a
+    glyph whose cluster is the hidden text, and WeasyPrint maps that glyph to the hidden
+    text in the PDF's ToUnicode table — for every later use of the glyph in the font. The
+    correction maps it to "…" (or "." where Pango falls back to three full stops).
+
+    Applied only if both functions read as expected and Pango's analysis flags can be read.
+    """
+    import sys
+    from textwrap import dedent
+
+    from weasyprint.draw import text as draw_module
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import TO_UNITS, ffi
+
+    draw = draw_module.draw_first_line
+    source = _source(draw)
+    # WeasyPrint declares PangoAnalysis' four guint8 (level, gravity, flags, script) as
+    # guint: the flags are the third byte of ``level`` on a little-endian machine
+    fields = dict(ffi.typeof("PangoAnalysis").fields)
+    flags_readable = sys.byteorder == "little" and ffi.sizeof(fields["level"].type) == 4
+    if (dedent(_source(line_break.Layout.reactivate)) != REACTIVATE_SOURCE or not flags_readable
+            or any(source.count(line) != 1 for line in DRAW_LINES)):
+        log.info("WeasyPrint's text drawing is not the one this correction was written for; left as it is")
+        return False
+
+    def reactivate(self, style):
+        self.setup(style)
+        self.set_text(self.text)  # the justification is added to the spaces by draw_first_line
+
+    def justification(textbox, index: int) -> float:
+        """The width (Pango units) justification adds to the glyph at byte ``index`` of the box."""
+        spacing = textbox.justification_spacing
+        if not spacing or index not in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
+            return 0
+        return spacing * TO_UNITS
+
+    def ellipsis(glyph_item) -> str | None:
+        """The text of a glyph of Pango's ellipsis, None for any other glyph."""
+        if not (glyph_item.item.analysis.level >> 16) & IS_ELLIPSIS:
+            return None
+        return "\u2026" if glyph_item.glyphs.num_glyphs == 1 else "."
+
+    reactivate.__doc__ = line_break.Layout.reactivate.__doc__
+    for line, corrected in DRAW_LINES.items():
+        source = source.replace(line, corrected)
+    namespace = vars(draw_module)
+    namespace["_briefgen_justification"] = justification
+    namespace["_briefgen_ellipsis"] = ellipsis
+    code = compile(source, inspect.getsourcefile(draw) or draw_module.__file__, "exec")
+    exec(code, namespace)  # noqa: S102 — WeasyPrint's own source, two lines extended
+    draw_module.draw_first_line.briefgen_correction = True
+    line_break.Layout.reactivate = reactivate
     return True
