@@ -181,7 +181,7 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
         # в Москве, и Казахстан
         rf"{word_start}([{letters}]{MARKS}){SPACE}(?={MARKS}[\w«„“\"(\[])",
         # 16 political, 20 years, 1 November, 2021 г.
-        rf"((?<![\w.,]){NUMBER}(?![\w]){MARKS}){SPACE}{next_word}",
+        rf"((?<![\w.,-]){NUMBER}(?![\w]){MARKS}){SPACE}{next_word}",
         # November 2021, ноября 2021
         rf"((?<!\w)(?i:{_alternatives(month_names(lang))}){MARKS}){SPACE}(?={MARKS}\d)",
         # Article 174, стр. 5
