@@ -159,10 +159,24 @@ def _footnote_calls(text: str, tags: list[str], target: str) -> str:
         index = int(match[1])
         tags[index] = _add_class(tags[index], "follows-call")
     if target == "print":
-        # after text or an inline tag, not at the start of a block
-        text = re.sub(r"(?<=[^\s\x01])(?=\x02)|((?:[\x00\x03]\d+\x01)+)(?=\x02)",
-                      lambda m: (m[1] or "") + WORD_JOINER, text)
+        text = re.sub(r"\x02", _joined_call, text)
     return text
+
+
+def _joined_call(match: re.Match) -> str:
+    """A word joiner before a call's start marker that follows text (not a space or the start of a block)."""
+    return WORD_JOINER + match[0] if _after_text(match.string, match.start()) else match[0]
+
+
+def _after_text(text: str, position: int) -> bool:
+    """Whether what precedes ``position``, inline markers skipped, is a visible character
+    (not a space, not the start of a block)."""
+    while position and text[position - 1] == "\x01":
+        start = max(text.rfind(kind, 0, position - 1) for kind in "\x00\x02\x03\x04")
+        if text[start] == "\x04":
+            return False
+        position = start
+    return bool(position) and not text[position - 1].isspace()
 
 
 def _alternatives(words) -> str:
@@ -182,31 +196,46 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
         rf"{word_start}([{letters}]{MARKS}){SPACE}(?={MARKS}[\w«„“\"(\[])",
         # 16 political, 20 years, 1 November, 2021 г.
         rf"((?<![\w.,-]){NUMBER}(?![\w]){MARKS}){SPACE}{next_word}",
-        # November 2021, ноября 2021
-        rf"((?<!\w)(?i:{_alternatives(month_names(lang))}){MARKS}){SPACE}(?={MARKS}\d)",
+        # November 2021, ноября 2021 (the word is checked against the month names: see below)
+        rf"((?<!\w)(?P<month>[^\W\d_]{{3,}}){MARKS}){SPACE}(?={MARKS}\d)",
         # Article 174, стр. 5
         rf"((?<![\w.])(?:{_alternatives(BEFORE_NUMBER)}){MARKS}){SPACE}(?={MARKS}\d)",
-        # word — word: the dash never starts a line
-        rf"((?<=[\w.,;:!?)\]»”’\x01]){MARKS}){SPACE}(?={MARKS}[—–]{MARKS}[ \t\r\n])",
+        # word — word: the dash never starts a line (the space follows text, checked below)
+        rf"(){SPACE}(?={MARKS}[—–]{MARKS}[ \t\r\n])",
     ]
-    return tuple((re.compile(rule), r"\1" + NBSP) for rule in rules)
+    return tuple(re.compile(rule) for rule in rules)
 
 
 def _no_break_spaces(text: str, lang: str) -> str:
-    for pattern, replacement in _nbsp_rules(lang):
-        text = pattern.sub(replacement, text)
+    months = month_names(lang)
+
+    def bind(match: re.Match) -> str:
+        month = match.groupdict().get("month")
+        if month is not None and month.lower() not in months:
+            return match[0]
+        if not match[1] and not _after_text(match.string, match.start()):
+            return match[0]  # a dash at the start of a block
+        return match[1] + NBSP
+
+    for pattern in _nbsp_rules(lang):
+        text = pattern.sub(bind, text)
     return text
 
 
 #: Hard hyphens that must not end a line: after a digit ("5-year") and between capitalised
 #: parts of a name ("Kassym-Jomart", "Nur-Sultan").
-JOINED_HYPHEN = re.compile(r"(?<=\d)-(?=\w)|(?<![\w-])([A-ZÀ-ÞА-ЯЁ][^\W\d_]*)-(?=[A-ZÀ-ÞА-ЯЁ])")
+HARD_HYPHEN = re.compile(r"(?<![\w-])([^\W_]+)-(?=[^\W_])")
 
 
 def _joined_hyphens(text: str) -> str:
     """A word joiner after hard hyphens that must not end a line (print only: the PDF's
     text does not show it, a copied HTML text would)."""
-    return JOINED_HYPHEN.sub(lambda match: (match[1] or "") + "-" + WORD_JOINER, text)
+    def join(match: re.Match) -> str:
+        before, after = match[1], match.string[match.end()]
+        if before[-1].isdigit() or (before[0].isupper() and after.isupper()):
+            return match[0] + WORD_JOINER
+        return match[0]
+    return HARD_HYPHEN.sub(join, text)
 
 
 def _wrap(tags: list[str], opening: str, content: str, closing: str = "</span>") -> str:
