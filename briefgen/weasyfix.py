@@ -1,4 +1,4 @@
-"""Four scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
+"""Scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
 
 Footnote placement (:func:`keep_footnotes_with_their_lines`):
 
@@ -30,6 +30,12 @@ dictionary of the text's language, for every word, on every line; the correction
 WeasyPrint briefgen's :mod:`briefgen.hyphenation` policy instead (en_US patterns for
 "en", no break in capitalised words, numbers or month names) and implements CSS
 ``hyphenate-limit-lines`` (at most two hyphenated lines in a row), which WeasyPrint lacks.
+
+Justification at a URL's break points (:func:`justify_at_url_breaks`): a justified line
+holding a long URL stretches the zero-width spaces between the URL's parts as well as its
+few word spaces.
+
+Drawing (:func:`draw_text_as_laid_out`): lines drawn with the widths they were laid out with.
 
 Tagging long documents (:func:`remember_page_references`): pydyf's
 ``PDF.page_references`` builds the tuple of every page's reference anew on each
