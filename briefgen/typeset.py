@@ -9,17 +9,21 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
 * **Footnote calls.** Space before a call is removed (a call sits on the word it
   follows), and a call that directly follows another call gets the class
   ``follows-call``, which the stylesheets give a separating comma ("44,45"). Calls
-  with text between them get none.
+  with text between them get none. In print a word joiner (U+2060) glues each call to
+  the text before it.
 * **Non-breaking spaces** (U+00A0), never typed by the officer: after a one-letter
   preposition or conjunction of Slavic languages (в, с, к, о, у, и, а, я; Polish,
   Czech and Slovak ones in those editions); between a number and the word after it
   ("16 political", "20 years", "1 November"), a month and its year, "No.", "Article",
-  "стр." and the like and their number; before a spaced dash ("word —").
+  "стр." and the like and their number; before a spaced dash ("word —"). In print,
+  a word joiner after a hard hyphen that follows a digit ("5-year") or joins
+  capitalised parts of a name ("Kassym-Jomart").
 * **URLs and e-mail addresses** are never hyphenated (``class="url"``/``"email"`` where
   they are not already in a footnote or a URL link). A URL breaks only between its
   parts: the scheme and host with the "/" after it are one part, so a line never ends in
   "https://" or inside a host name; the rest breaks after "/" and before "?", "#", "&",
-  "=", "-", "_", "." and "%" (no part shorter than 4 characters, none longer than 30). In
+  "=", "-", "_", "." and "%" (no part shorter than 4 characters, none longer than 30);
+  in print running text (justified) after any character of the path but its hyphens. In
   print the break opportunities are zero-width spaces and Pango's own are cancelled by
   word joiners — characters, not elements, because every element becomes a structure
   element of the tagged PDF (about 150 bytes each); on screen they are ``<wbr>`` and the
