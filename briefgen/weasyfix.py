@@ -1,4 +1,4 @@
-"""Four scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
+"""Scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
 
 Footnote placement (:func:`keep_footnotes_with_their_lines`):
 
@@ -24,6 +24,18 @@ more layouts.
 Footnote areas (:func:`lay_out_each_note_once`): WeasyPrint lays out a page's
 whole footnote area again each time a note is added; the correction measures
 each note once and adds the heights up, where that is exact.
+
+Hyphenation (:func:`hyphenate_by_policy`): WeasyPrint hyphenates with the pyphen
+dictionary of the text's language, for every word, on every line; the correction hands
+WeasyPrint briefgen's :mod:`briefgen.hyphenation` policy instead (en_US patterns for
+"en", no break in capitalised words, numbers or month names) and implements CSS
+``hyphenate-limit-lines`` (at most two hyphenated lines in a row), which WeasyPrint lacks.
+
+Justification at a URL's break points (:func:`justify_at_url_breaks`): a justified line
+holding a long URL stretches the zero-width spaces between the URL's parts as well as its
+few word spaces.
+
+Drawing (:func:`draw_text_as_laid_out`): lines drawn with the widths they were laid out with.
 
 Tagging long documents (:func:`remember_page_references`): pydyf's
 ``PDF.page_references`` builds the tuple of every page's reference anew on each
@@ -175,6 +187,111 @@ def lay_out_each_note_once() -> bool:
     return True
 
 
+#: What :func:`hyphenate_by_policy` relies on in WeasyPrint's source: the per-layout
+#: dictionary cache, asked for a dictionary and iterated for the word to hyphenate...
+HYPHENATION_SOURCE = (
+    "dictionary = context.dictionaries.get(dictionary_key)",
+    "dictionary = pyphen.Pyphen(lang=lang, left=left, right=right)",
+    "dictionary.iterate(next_word)",
+)
+#: ... and the generator of a block's lines.
+LINE_BOXES_SOURCE = ("while True:", "yield line, resume_at", "skip_stack = resume_at")
+
+
+@lru_cache(maxsize=1)
+def hyphenate_by_policy() -> bool:
+    """Make WeasyPrint hyphenate under :mod:`briefgen.hyphenation`'s policy; True if applied.
+
+    Two hooks, each where WeasyPrint looks the thing up at run time: the layout
+    context's ``dictionaries`` cache becomes a :class:`~briefgen.hyphenation.Dictionaries`
+    (so WeasyPrint asks briefgen's hyphenator instead of creating a ``pyphen.Pyphen``),
+    and the generator of a block's lines (``iter_line_boxes``, looked up in
+    ``layout.block``) suspends hyphenation for a line while the paragraph's last
+    :data:`~briefgen.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen. Line
+    breaking itself is WeasyPrint's, untouched.
+    """
+    from weasyprint.layout import LayoutContext, block, inline
+    from weasyprint.text import line_break
+
+    from briefgen.hyphenation import Dictionaries, LineRun
+
+    original = inline.iter_line_boxes
+    if not (all(line in _source(line_break.split_first_line) for line in HYPHENATION_SOURCE)
+            and "self.dictionaries = {}" in _source(LayoutContext.__init__)
+            and all(line in _source(original) for line in LINE_BOXES_SOURCE)
+            and block.iter_line_boxes is original and "dictionaries" not in vars(LayoutContext)):
+        log.info("WeasyPrint's hyphenation is not the one this correction was written for; left as it is")
+        return False
+
+    def dictionaries(context):
+        return context.__dict__["_briefgen_dictionaries"]
+
+    def set_dictionaries(context, value):
+        # LayoutContext.__init__ sets an empty cache; it is ours from the start
+        context.__dict__["_briefgen_dictionaries"] = Dictionaries(context)
+
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args, **kwargs):
+        lines = original(context, box, position_y, bottom_space, skip_stack, *args, **kwargs)
+        run = LineRun(context, box, skip_stack)
+        while True:
+            try:
+                yield run.next_line(lines)
+            except StopIteration:
+                return
+
+    LayoutContext.dictionaries = property(dictionaries, set_dictionaries)
+    iter_line_boxes.__doc__ = original.__doc__
+    iter_line_boxes.briefgen_correction = True
+    block.iter_line_boxes = inline.iter_line_boxes = iter_line_boxes
+    return True
+
+
+ZERO_WIDTH_SPACE = "\u200b"
+#: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
+EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
+EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
+
+
+@lru_cache(maxsize=1)
+def justify_at_url_breaks() -> bool:
+    """Let a justified line stretch at the zero-width spaces between a URL's parts too; True if applied.
+
+    WeasyPrint justifies a line by widening its spaces (and no-break spaces) only. A line that
+    holds a long URL (see :mod:`briefgen.typeset`: in running text it may break after any
+    character of its path) has few spaces, so they took the whole leftover width — word gaps
+    of 5 to 20 pt. Counting the URL's zero-width spaces as stretchable spreads that width over
+    dozens of points, a fraction of a point each. Two places, each replaced only if its source
+    reads as expected: the count (``count_expandable_spaces``, looked up at call time in
+    ``layout.inline``) and the Pango attributes that widen each space (``Layout.set_text``,
+    re-compiled from WeasyPrint's source with ``\\u200b`` added to the characters it matches).
+    """
+    import textwrap
+
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    count_source = _source(inline.count_expandable_spaces)
+    set_text_source = _source(line_break.Layout.set_text)
+    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1:
+        log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
+        return False
+    code = compile(textwrap.dedent(set_text_source).replace(
+        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|\\u200b'.encode(), bytestring)"),
+        inspect.getsourcefile(line_break.Layout.set_text) or line_break.__file__, "exec")
+    namespace: dict = {}
+    exec(code, vars(line_break), namespace)  # noqa: S102 — WeasyPrint's own source, one pattern extended
+    set_text = namespace["set_text"]
+    set_text.briefgen_correction = True
+    line_break.Layout.set_text = set_text
+    code = compile(textwrap.dedent(count_source).replace(
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b')"),
+        inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
+    exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
+    inline.count_expandable_spaces.briefgen_correction = True
+    STRETCHED["characters"] += ZERO_WIDTH_SPACE  # and draw_text_as_laid_out draws them so
+    return True
+
+
 #: WeasyPrint 70's ``Layout.reactivate`` (text/line_break.py), called just before a text box is
 #: drawn: it shapes the line again with the justification spacing as Pango letter-spacing on
 #: every space.
@@ -197,13 +314,21 @@ DRAW_LINES = {
 IS_ELLIPSIS = 1 << 1
 
 
+#: The characters a justified line stretches, as ``layout.inline.count_expandable_spaces``
+#: counts them: space and no-break space, and the zero-width space once
+#: :func:`justify_at_url_breaks` is applied.
+STRETCHED = {"characters": " \u00a0"}
+
+
 @lru_cache(maxsize=256)
-def _space_offsets(text: str) -> frozenset[int]:
-    """The UTF-8 byte offsets of the spaces WeasyPrint stretches when it justifies
-    (space and no-break space, as ``layout.inline.count_expandable_spaces`` counts them)."""
-    encoded = text.encode()
-    return frozenset(index for index, byte in enumerate(encoded)
-                     if byte == 0x20 or (byte == 0xc2 and encoded[index + 1:index + 2] == b"\xa0"))
+def _space_offsets(text: str, characters: str = " \u00a0") -> frozenset[int]:
+    """The UTF-8 byte offsets in ``text`` of the ``characters`` WeasyPrint stretches when it justifies."""
+    offsets, position = set(), 0
+    for char in text:
+        if char in characters:
+            offsets.add(position)
+        position += len(char.encode())
+    return frozenset(offsets)
 
 
 @lru_cache(maxsize=1)
@@ -255,7 +380,7 @@ def draw_text_as_laid_out() -> bool:
     def justification(textbox, index: int) -> float:
         """The width (Pango units) justification adds to the glyph at byte ``index`` of the box."""
         spacing = textbox.justification_spacing
-        if not spacing or index not in _space_offsets(textbox.pango_layout.text):
+        if not spacing or index not in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
             return 0
         return spacing * TO_UNITS
 
