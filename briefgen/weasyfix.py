@@ -305,7 +305,9 @@ REACTIVATE_SOURCE = '''def reactivate(self, style):
 DRAW_LINES = {
     "            width = glyph_info.geometry.width\n":
         "            width = glyph_info.geometry.width"
-        " + _briefgen_justification(textbox, glyph_item.item.offset + clusters[i])\n",
+        # (a function call only in justified lines: most glyphs of a table or a note are not)
+        " + (textbox.justification_spacing and"
+        " _briefgen_justification(textbox, glyph_item.item.offset + clusters[i]))\n",
     "                font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()\n":
         "                font.to_unicode[glyph_id] = (_briefgen_ellipsis(glyph_item)"
         " or utf8_text[offset+t1:offset+t2].decode())\n",
