@@ -83,6 +83,7 @@ LONG_WORDS = {
     "ru": ["Телекоммуникационный", "Контртеррористический", "Непропорциональный", "Межправительственный",
            "Экстерриториальность", "Институционализация", "Антиконституционный", "Правоохранительный"],
 }
+SHORT_HOSTS = ["orda.kz", "rus.azattyq.org", "tengrinews.kz", "hrw.org", "reuters.com", "vlast.kz"]
 HOSTS = ["www.human-rights-monitoring-organisation-central-asia.example.org",
          "en.odfoundation.example.eu", "www.europarl.europa.example.eu", "tengrinews.example.kz"]
 
@@ -101,15 +102,21 @@ class Notes:
         self.rng, self.lang, self.notes, self.called = rng, lang, {}, []
 
     def new(self) -> str:
+        """A new note: most are one-line sources; every fifth a source with a long address, every
+        fifth an explanatory note with long addresses in its text and after it."""
         number = len(self.notes) + 1
         note_id = f"note-{number}"
-        if number % 4 == 0:
+        person, place = self.rng.choice(PEOPLE[self.lang]), self.rng.choice(PLACES[self.lang])
+        if number % 5 == 0:
             self.notes[note_id] = {"note": f"{WORDS[self.lang]['notes']} <{long_url(self.rng, number)}>",
                                    "urls": [long_url(self.rng, number + 1000)]}
+        elif number % 5 == 1:
+            self.notes[note_id] = {"publisher": WORDS[self.lang]["publisher"], "title": f"{person}, {place}",
+                                   "date": date(2021, 10, 26), "url": long_url(self.rng, number)}
         else:
-            self.notes[note_id] = {"publisher": WORDS[self.lang]["publisher"], "title": self.rng.choice(
-                SENTENCES[self.lang]).format(person=self.rng.choice(PEOPLE[self.lang]), place=self.rng.choice(
-                    PLACES[self.lang])).capitalize(), "date": date(2021, 10, 26), "url": long_url(self.rng, number)}
+            host = self.rng.choice(SHORT_HOSTS)
+            self.notes[note_id] = {"publisher": host, "title": f"{place}: {person}", "date": date(2021, 10, 26),
+                                   "url": f"https://{host}/a/{number * 31}"}
         self.called.append(note_id)
         return f"[^{note_id}]"
 
@@ -121,13 +128,14 @@ class Notes:
 def sentence(rng: random.Random, lang: str, notes: Notes) -> str:
     """A sentence with calls after names, after commas, at its end, and now and then two at once."""
     template = rng.choice(SENTENCES[lang])
-    person = rng.choice(PEOPLE[lang]) + (notes.new() if "{person}" in template else "")
+    person = rng.choice(PEOPLE[lang]) + (notes.new() if "{person}" in template and rng.random() < 0.5 else "")
     text = template.format(person=person, place=rng.choice(PLACES[lang]))
     words = text.split(" ")
-    cut = rng.randrange(3, len(words) - 2)
-    words[cut] += "," + notes.new()
-    ending = rng.choice([".", ".", ",", ";"])
-    call = notes.new() + (notes.new() if rng.random() < 0.4 else "") + (notes.again() if rng.random() < 0.3 else "")
+    if rng.random() < 0.4:
+        cut = rng.randrange(3, len(words) - 2)
+        words[cut] += "," + notes.new()
+    ending = rng.choice([".", ".", ";"])
+    call = notes.new() + (notes.new() if rng.random() < 0.2 else "") + (notes.again() if rng.random() < 0.25 else "")
     text = " ".join(words) + ending + call
     return text[0].upper() + text[1:]
 

@@ -220,3 +220,45 @@ def test_the_dictionaries_hold_forty_words_each():
     words = load_hyphenation()
     assert words["bureau"] == {2} and words["memorandum"] == {3, 4, 7}
     assert words["подробнее"] == {2, 5, 6}
+
+
+@pytest.mark.parametrize("css, expected", [
+    ("@page { size: A4; margin: 22mm 20mm 24mm 22mm; }", (22 * MM, 20 * MM, 24 * MM, 22 * MM)),
+    ("@page { margin: 1in; @top-left { margin: 0 } }", (72.0,) * 4),
+    ("@page { size: A5; margin: 10mm 20pt }", (10 * MM, 20.0, 10 * MM, 20.0)),
+    ("@page { margin: 10pt 20pt 30pt }", (10.0, 20.0, 30.0, 20.0)),
+])
+def test_the_text_block_follows_the_stylesheet(css, expected):
+    from typography import css_margins
+
+    assert css_margins(css) == pytest.approx(expected)
+
+
+def test_the_text_block_of_the_print_stylesheet_is_where_the_text_starts(tmp_path):
+    """print.css's margins (read by default) put the block's left edge where body lines start."""
+    from typography import PRINT_CSS, read_pages, css_margins
+
+    body = f'<style>{PRINT_CSS.read_text(encoding="utf-8")}</style><p>{FILLER * 4}</p>'
+    path = tmp_path / "print.pdf"
+    from weasyprint import HTML
+
+    HTML(string=f'<html lang="en"><body>{body}</body></html>').write_pdf(path)
+    pages, _ = read_pages(path, css_margins())
+    lines = pages[0].region("body")
+    assert lines and all(abs(line.x0 - pages[0].block.x0) < 0.01 for line in lines)
+    assert max(line.x1 for line in lines) <= pages[0].block.x1 + 3  # justified, up to the right edge
+
+
+def test_the_report_script_prints_the_counts(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = pdf(tmp_path, CASES["hyphen_runs"].defect, name="runs.en")
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "typography-report.py"), str(path), "--details",
+                          "--margins", "15mm"],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line and not line.startswith(" ")}
+    assert rows["hyphen_runs"] == ["1"] and rows["call_punctuation"] == ["0"]
+    assert "3 lines: con- | pro- | tran-" in out

@@ -166,16 +166,8 @@ def build_lines(chars: list[dict], page_height: float, page: int) -> list[Line]:
     sizes = [Counter(round(c["size"], 2) for c in g if not c["text"].isspace()) or Counter({0: 1}) for g in groups]
     merged: list[list[dict]] = []
     for index, group in enumerate(groups):
-        size = max(sizes[index])
-        below = index + 1 < len(groups) and groups[index + 1]
-        if below:
-            below_size = sizes[index + 1].most_common(1)[0][0]
-            rise = below[0]["base"] - group[0]["base"]
-            if size < 0.9 * below_size and 0 < rise < 0.55 * below_size:
-                below.extend(group)  # a raised call joins the line it is printed on
-                sizes[index + 1] = sizes[index + 1] + sizes[index]
-                continue
-        merged.append(group)
+        if not join_raised(groups, sizes, index):
+            merged.append(group)
     lines = []
     for group in merged:
         group.sort(key=lambda c: c["x0"])
@@ -188,6 +180,22 @@ def build_lines(chars: list[dict], page_height: float, page: int) -> list[Line]:
                 if not c["text"].isspace() and c["size"] < 0.9 * size and baseline - c["base"] > 0.15 * size}
         lines.append(Line(page, group, baseline, size, sups=sups))
     return lines
+
+
+def join_raised(groups: list[list[dict]], sizes: list[Counter], index: int) -> bool:
+    """Join a raised, smaller group (a call) to the text line it is printed on, looking past other
+    raised groups (a repeated call is raised by another amount than a first one)."""
+    group, size = groups[index], max(sizes[index])
+    for below in range(index + 1, len(groups)):
+        rise = groups[below][0]["base"] - group[0]["base"]
+        below_size = sizes[below].most_common(1)[0][0]
+        if rise >= 0.55 * max(below_size, size / 0.9):
+            return False
+        if size < 0.9 * below_size and rise > 0:
+            groups[below].extend(group)
+            sizes[below] += sizes[index]
+            return True
+    return False
 
 
 def is_heading(line: Line, body_size: float) -> bool:
@@ -220,6 +228,9 @@ def read_pages(path: Path, margins: tuple[float, float, float, float]) -> tuple[
                             lines.extend(cell[1])
             lines.sort(key=lambda l: (l.baseline, l.x0))
             pages.append(Page(number, block, lines, tables))
+    note_size = measure_note_size(pages)
+    for page in pages:
+        mark_notes(page, note_size)
     body_chars = Counter()
     for page in pages:
         for line in page.region("body"):
@@ -228,9 +239,6 @@ def read_pages(path: Path, margins: tuple[float, float, float, float]) -> tuple[
     for page in pages:
         for line in page.region("body"):
             line.heading = is_heading(line, body_size)
-    note_size = measure_note_size(pages, body_size)
-    for page in pages:
-        mark_notes(page, note_size)
     pitches = Counter()
     for page in pages:
         body = [l for l in page.region("body") if not l.heading and abs(l.size - body_size) < 0.05]
@@ -282,16 +290,26 @@ def find_tables(raw, number: int) -> list[Table]:
     return tables
 
 
-def measure_note_size(pages: list[Page], body_size: float) -> float | None:
-    """The size of footnote text: lines starting "N. " that end a page's body area."""
+def bottom_run(page: Page) -> list[Line]:
+    """The lines at the foot of a page's text that share the size of its last line."""
+    body = page.region("body")
+    run: list[Line] = []
+    for line in reversed(body):
+        if run and abs(line.size - run[0].size) > 0.3:
+            break
+        run.append(line)
+    return run[::-1]
+
+
+def measure_note_size(pages: list[Page]) -> float | None:
+    """The size of footnote text: on pages whose text ends with smaller lines, one of them
+    starting "N. ", than the line above them (notes may outnumber the body's characters)."""
     sizes = Counter()
     for page in pages:
-        body = page.region("body")
-        if body and NOTE_MARKER.match(body[-1].text) and body[-1].size < body_size:
-            sizes[body[-1].size] += 1
-        for line in body[-12:]:
-            if NOTE_MARKER.match(line.text) and line.size < body_size and body[-1].size == line.size:
-                sizes[line.size] += 1
+        run, body = bottom_run(page), page.region("body")
+        if run and len(run) < len(body) and any(NOTE_MARKER.match(l.text) for l in run) \
+                and body[len(body) - len(run) - 1].size > run[0].size + 0.3:
+            sizes[run[0].size] += 1
     return sizes.most_common(1)[0][0] if sizes else None
 
 
@@ -302,7 +320,7 @@ def mark_notes(page: Page, note_size: float | None) -> None:
     body = page.region("body", "table")
     run: list[Line] = []
     for line in reversed(body):
-        if line.region != "body" or abs(line.size - note_size) > 0.3 or line.heading:
+        if line.region != "body" or abs(line.size - note_size) > 0.3 or is_heading(line, float("inf")):
             break
         run.append(line)
     run.reverse()

@@ -226,20 +226,19 @@ def detect_table_split(report: Report, lang, dictionary) -> None:
 
 # --- hyphenation ------------------------------------------------------------------------------
 
-def line_break(line: Line, following: Line) -> tuple[str, str] | None:
-    """(fragment, continuation) when a line ends with a hyphen after a letter, else None."""
+def line_break(line: Line, following: Line) -> tuple[str, str, bool] | None:
+    """(fragment, continuation, in a URL) when a line ends with a hyphen after a letter, else None.
+    A URL or address cut after its own hyphen still shows a hyphen at the line end."""
     text = line.text.rstrip()
     if len(text) < 2 or text[-1] not in HYPHENS or not text[-2].isalpha():
         return None
     words = text.split()
-    if re.search(r"/|@|^www\.", words[-1]):
-        return None  # a URL or address cut at its own hyphen, not a hyphenated word
     next_words = following.text.split()
     if not next_words:
         return None
     fragment = re.sub(r"^\W+", "", words[-1][:-1])
     continuation = re.match(r"[\w’'-]*", next_words[0])[0]
-    return fragment, continuation
+    return fragment, continuation, bool(re.search(r"/|@|^www\.", words[-1]))
 
 
 def document_words(report: Report) -> tuple[set[str], set[str], set[str]]:
@@ -288,8 +287,8 @@ def detect_hyphenation(report: Report, lang, dictionary) -> None:
                 broken = following is not None and line_break(line, following)
                 if broken:
                     streak.append(line)
-                    fragment, continuation = broken
-                    if is_hyphenation(fragment, continuation, words, compounds) and continuation:
+                    fragment, continuation, in_url = broken
+                    if not in_url and continuation and is_hyphenation(fragment, continuation, words, compounds):
                         if continuation[:1].islower() and is_name(fragment + continuation, lower):
                             report.add("broken_capitalised", page.number, f"{fragment}-/{continuation}")
                         whole = (fragment + continuation).lower()
@@ -350,8 +349,8 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
             gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
             spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " "]
             natural = statistics.median(spaces) if spaces else 0.25 * line.size
-            if not gaps:
-                continue
+            if not gaps or len(gaps) < 3 and line.x1 > page.block.x1 - 1:
+                continue  # a justified line with one or two gaps may stretch them as far as it needs
             usual = statistics.median(gaps) if len(gaps) >= 3 else min(natural, min(gaps))
             for number, gap in enumerate(gaps):
                 if gap > usual + 0.6 * natural and gap > 1.5 * usual:
@@ -379,8 +378,8 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
     for page in report.pages:
         for region in ("head", "foot"):
             lines = page.region(region)
-            baselines = sorted({round(l.baseline) for l in lines})
-            if len(baselines) > 1:
+            # the left and right parts of a head share a baseline; a wrapped part adds one
+            if lines and max(l.baseline for l in lines) - min(l.baseline for l in lines) > 1:
                 report.add("wrapped_head", page.number, " / ".join(l.text for l in lines))
 
 
