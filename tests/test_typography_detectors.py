@@ -98,7 +98,8 @@ CASES = {
         'and one again<sup style="font-size: 8.5pt">1</sup>.</p>',  # a repeated call, as in the sample
         {"call_size_mismatch": 1},
         f'<p>{FILLER}One<span class="fn">A.</span> two<span class="fn">B.</span> three<span class="fn">C.</span> '
-        'and one again<sup>1</sup>.</p>'),
+        'and one again<sup>1</sup>.</p>'  # calls of one size on smaller text, as a table's, are even too
+        + table([["Anna Alpha<sup>2</sup>", "5"], ["Boris Beta<sup>3</sup>", "7"]], cls="num")),
     "url_broken": Case(
         f"<p>{FILLER}</p><p>See https://www.exam<br>ple.org/reports/2021 for all to read.</p>",
         {"url_broken": 1},

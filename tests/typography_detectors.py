@@ -54,8 +54,7 @@ def call_runs(line: Line) -> list[tuple[int, int]]:
 
 def detect_calls(report: Report, lang, dictionary) -> None:
     """Stray separators before calls, calls starting a line, calls too small or of uneven size."""
-    ratios: Counter = Counter()
-    found: list[tuple[Line, int, int, float]] = []
+    found: list[tuple[Line, int, int, float, list[int]]] = []
     for page in report.pages:
         for line in page.lines:
             if line.region not in ("body", "notes", "table"):
@@ -77,15 +76,31 @@ def detect_calls(report: Report, lang, dictionary) -> None:
                     if size < 0.6 * line.size - 0.01:
                         report.add("call_size", page.number,
                                    f"{size:.1f} pt call on {line.size:.1f} pt text: " + excerpt(line, first, last))
-                    ratio = round(size / line.size, 2)
-                    ratios[ratio] += 1
-                    found.append((line, first, last, ratio))
-    # every call is the same fraction of its text's size (a repeated call was printed larger)
-    for line, first, last, ratio in found:
-        usual = ratios.most_common(1)[0][0]
-        if abs(ratio - usual) > 0.06:
-            report.add("call_size_mismatch", line.page,
-                       f"{ratio:.0%} of the text (others {usual:.0%}): " + excerpt(line, first, last))
+                    numbers = [int(n) for n in re.findall(r"\d+", "".join(c["text"] for c in chars[first:last + 1]))]
+                    found.append((line, first, last, size, numbers))
+    detect_call_sizes(report, found)
+
+
+def detect_call_sizes(report: Report, found: list[tuple[Line, int, int, float, list[int]]]) -> None:
+    """A call printed at another size than the first call of its note, or than the other calls in
+    text of its size. Sizes differ when they differ both in points (> 0.25) and as a share of their
+    text (> 6 %): calls of a fixed size and calls of a fixed share of their text are both even."""
+    first_call: dict[int, tuple[float, float]] = {}
+    usual: dict[float, Counter] = {}
+    for line, _, _, size, numbers in found:
+        for number in numbers:
+            first_call.setdefault(number, (size, line.size))
+        usual.setdefault(line.size, Counter())[round(size, 1)] += 1
+
+    def differs(size: float, text: float, other: tuple[float, float]) -> bool:
+        return abs(size - other[0]) > 0.25 and abs(size / text - other[0] / other[1]) > 0.06
+
+    for line, first, last, size, numbers in found:
+        references = [first_call[n] for n in numbers] + [(usual[line.size].most_common(1)[0][0], line.size)]
+        other = next((r for r in references if differs(size, line.size, r)), None)
+        if other:
+            report.add("call_size_mismatch", line.page, f"{size:.1f} pt on {line.size:.1f} pt text "
+                       f"(another call: {other[0]:.1f} pt on {other[1]:.1f} pt): " + excerpt(line, first, last))
 
 
 def detect_notes_on_page(report: Report, lang, dictionary) -> None:
