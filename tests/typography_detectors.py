@@ -219,7 +219,7 @@ def detect_table_split(report: Report, lang, dictionary) -> None:
     chains: list[list[Table]] = []
     previous_last: Table | None = None
     for page in report.pages:
-        body = [l for l in page.region("body") if not l.heading or True]
+        body = page.region("body")
         for index, table in enumerate(page.tables):
             starts_page = index == 0 and not any(l.baseline < table.bbox[1] for l in body)
             columns = [round(c[0][0]) for c in table.rows[-1] if c]
