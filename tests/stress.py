@@ -6,7 +6,8 @@ content format (docs/content-format.md), that crowd every defect class of issue 
 - long URLs in notes (sources and notes with extra URLs) and in the text (autolinks);
 - long names of people and places (hyphenated and not) in text, in the running head and in tables;
 - a table of long words and numbers, and a data annex of prisoners;
-- Russian text full of one-letter prepositions and conjunctions, and "(page N)" references.
+- Russian text full of one-letter prepositions and conjunctions, and "(page N)" references;
+- a paragraph of the words of the hyphenation lists, so that their line-end breaks are checked.
 
 ``write_stress_brief(folder, "en")`` writes an English brief, ``"ru"`` a brief whose source
 language is Russian (one edition each). The text is generated from fixed word lists with a seeded
@@ -102,15 +103,16 @@ class Notes:
         self.rng, self.lang, self.notes, self.called = rng, lang, {}, []
 
     def new(self) -> str:
-        """A new note: most are one-line sources; every fifth a source with a long address, every
-        fifth an explanatory note with long addresses in its text and after it."""
+        """A new note: most are one-line sources; every eighth a source with a long address, every
+        eighth an explanatory note with long addresses in its text and after it (denser long notes
+        leave pages that no layout can fill: a line's notes must sit on its page)."""
         number = len(self.notes) + 1
         note_id = f"note-{number}"
         person, place = self.rng.choice(PEOPLE[self.lang]), self.rng.choice(PLACES[self.lang])
-        if number % 5 == 0:
+        if number % 8 == 0:
             self.notes[note_id] = {"note": f"{WORDS[self.lang]['notes']} <{long_url(self.rng, number)}>",
                                    "urls": [long_url(self.rng, number + 1000)]}
-        elif number % 5 == 1:
+        elif number % 8 == 4:
             self.notes[note_id] = {"publisher": WORDS[self.lang]["publisher"], "title": f"{person}, {place}",
                                    "date": date(2021, 10, 26), "url": long_url(self.rng, number)}
         else:
@@ -144,6 +146,16 @@ def paragraph(rng: random.Random, lang: str, notes: Notes, sentences: int = 4) -
     return " ".join(sentence(rng, lang, notes) for _ in range(sentences))
 
 
+def dictionary_words(rng: random.Random, lang: str) -> str:
+    """A paragraph of the words of the hyphenation lists (tests/fixtures/hyphenation), so that
+    many of them end lines and their breaks are checked against the dictionary."""
+    lines = (Path(__file__).parent / "fixtures" / "hyphenation" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    words = [line.split("#")[0].strip().replace("-", "") for line in lines if line.split("#")[0].strip()]
+    words = [w for w in words if w.islower()] * 2
+    rng.shuffle(words)
+    return ", ".join(words).capitalize() + "."
+
+
 def write_stress_brief(folder: Path, lang: str, seed: int = 11) -> Path:
     """Write a stress brief in ``lang`` (its source language) into ``folder/stress-<lang>``."""
     rng = random.Random(f"{seed}-{lang}")
@@ -163,7 +175,7 @@ def write_stress_brief(folder: Path, lang: str, seed: int = 11) -> Path:
              f"{rng.randrange(1, 99999):,}".replace(",", " " if lang == "ru" else ","),
              f"{rng.randrange(1, 999) / 10}%".replace(".", "," if lang == "ru" else ".")] for _ in range(9)]
     chapters.append({"id": "figures", "title": words["chapters"][2], "blocks": [
-        paragraph(rng, lang, notes, 3),
+        paragraph(rng, lang, notes, 3), dictionary_words(rng, lang),
         {"table": {"caption": words["chapters"][2], "header": words["header"], "rows": rows}},
         paragraph(rng, lang, notes, 4)]})
     brief = {
