@@ -84,6 +84,11 @@ CASES = {
         {"call_punctuation": 1},
         f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
         extra='.fn + .fn::footnote-call { content: "," counter(footnote); }'),  # the sample's separator
+    "call_run_together": Case(
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        {"call_run_together": 1},
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        extra='.fn + .fn::footnote-call { content: "," counter(footnote); }', defect_extra=".fn::footnote-call { content: counter(footnote) !important; }"),
     "call_line_start": Case(
         f'<p>{FILLER}Some words here<br><span class="fn">A note.</span> and the line goes on.</p>',
         {"call_line_start": 1},

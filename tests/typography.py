@@ -33,6 +33,7 @@ HYPHENATION_DIR = Path(__file__).resolve().parent / "fixtures" / "hyphenation"
 CLASSES = {
     "call_punctuation": "stray separator before a footnote call (\"Concept.,³\", \"Google,,²⁶\")",
     "call_line_start": "a footnote call starting a line",
+    "call_run_together": "adjacent calls printed without a separator (\"4849\" for 48 and 49)",
     "call_size": "a footnote call smaller than 60 % of its text",
     "call_size_mismatch": "a call printed at another size than the other calls in text of that size",
     "url_broken": "a URL broken inside its scheme or host name",

@@ -103,10 +103,25 @@ def detect_call_sizes(report: Report, found: list[tuple[Line, int, int, float, l
                        f"(another call: {other[0]:.1f} pt on {other[1]:.1f} pt): " + excerpt(line, first, last))
 
 
+def split_calls(digits: str, notes: dict[int, int], above: int = 0) -> list[int] | None:
+    """Adjacent calls printed without a separator ("4849") as the fewest printed notes, in rising
+    order, that they can be (48 and 49), or None when the digits cannot be read so."""
+    best = None
+    for cut in range(1, len(digits) + 1):
+        head = digits[:cut]
+        if head[0] == "0" or int(head) not in notes or int(head) <= above:
+            continue
+        rest = [] if cut == len(digits) else split_calls(digits[cut:], notes, int(head))
+        if rest is not None and (best is None or len(rest) + 1 < len(best)):
+            best = [int(head)] + rest
+    return best
+
+
 def detect_notes_on_page(report: Report, lang, dictionary) -> None:
-    """Every note printed on the page of its first call."""
+    """Every note printed on the page of its first call; adjacent calls run together ("4849")."""
     first_call: dict[int, int] = {}
     note_page: dict[int, int] = {}
+    calls: list[tuple[int, str, str]] = []  # (page, digits, excerpt)
     for page in report.pages:
         for line in page.lines:
             if line.region == "notes":
@@ -116,10 +131,16 @@ def detect_notes_on_page(report: Report, lang, dictionary) -> None:
             elif line.region in ("body", "table"):
                 for first, last in call_runs(line):
                     text = "".join(c["text"] for c in line.chars[first:last + 1])
-                    for number in re.findall(r"\d+", text):
-                        first_call.setdefault(int(number), page.number)
+                    calls.extend((page.number, digits, excerpt(line, first, last)) for digits in re.findall(r"\d+", text))
     if not note_page:
         return
+    for page, digits, where in calls:
+        numbers = [int(digits)]
+        if int(digits) not in note_page and len(parts := split_calls(digits, note_page) or []) > 1:
+            report.add("call_run_together", page, f"{'+'.join(map(str, parts))}: {where}")
+            numbers = parts
+        for number in numbers:
+            first_call.setdefault(number, page)
     for number, page in sorted(first_call.items()):
         if note_page.get(number) != page:
             where = f"on p. {note_page[number]}" if number in note_page else "not found"
