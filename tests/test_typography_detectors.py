@@ -233,6 +233,7 @@ def test_the_dictionaries_hold_forty_words_each():
     ("@page { margin: 1in; @top-left { margin: 0 } }", (72.0,) * 4),
     ("@page { size: A5; margin: 10mm 20pt }", (10 * MM, 20.0, 10 * MM, 20.0)),
     ("@page { margin: 10pt 20pt 30pt }", (10.0, 20.0, 30.0, 20.0)),
+    ("@page { @top-left { margin: 5mm } margin: 10pt; margin-left: 2cm }", (10.0, 10.0, 10.0, 20 * MM)),
 ])
 def test_the_text_block_follows_the_stylesheet(css, expected):
     from typography import css_margins

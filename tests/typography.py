@@ -69,22 +69,37 @@ LETTER = re.compile(r"\w", re.UNICODE)
 
 # --- geometry -------------------------------------------------------------------------------
 
+def css_length(value: str) -> float:
+    """A CSS length in pt ("22mm", "1in", "12pt", "0")."""
+    number = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|px)?", value.strip())
+    if not number:
+        raise ValueError(f"cannot read the @page margin {value!r}")
+    return float(number[1]) * UNITS[number[2] or "px"]
+
+
 def css_margins(css: str | None = None) -> tuple[float, float, float, float]:
-    """(top, right, bottom, left) in pt from the first ``margin`` of the first ``@page`` rule."""
+    """(top, right, bottom, left) in pt from the ``margin`` (and ``margin-top`` …) declarations of
+    the first ``@page`` rule, outside its margin boxes."""
     css = PRINT_CSS.read_text(encoding="utf-8") if css is None else css
-    rule = re.search(r"@page\s*\{(.*?)(?:@|\})", css, re.DOTALL)
-    match = re.search(r"(?<![-\w])margin\s*:\s*([^;}]+)", rule[1] if rule else "")
-    if not match:
-        raise ValueError("no @page margin in the stylesheet")
-    values = []
-    for part in match[1].split():
-        number = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|px)?", part)
-        if not number:
-            raise ValueError(f"cannot read the @page margin {match[1]!r}")
-        values.append(float(number[1]) * UNITS[number[2] or "px"])
-    top, right, bottom, left = (values * 4)[:4] if len(values) == 1 else (
-        values + values[:2] if len(values) == 2 else values + [values[1]] if len(values) == 3 else values)
-    return top, right, bottom, left
+    rule = re.search(r"@page\s*\{", css)
+    if not rule:
+        raise ValueError("no @page rule in the stylesheet")
+    body, depth = "", 1
+    for char in css[rule.end():]:  # the rule's own declarations, without nested margin boxes
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            break
+        if depth == 1 and char not in "{}":
+            body += char
+    margins = [0.0] * 4
+    for name, value in re.findall(r"(?<![-\w])(margin(?:-top|-right|-bottom|-left)?)\s*:\s*([^;]+)", body):
+        if name == "margin":
+            values = [css_length(v) for v in value.split()]
+            margins = (values * 4)[:4] if len(values) == 1 else (
+                values * 2 if len(values) == 2 else values + [values[1]] if len(values) == 3 else values[:4])
+        else:
+            margins[["margin-top", "margin-right", "margin-bottom", "margin-left"].index(name)] = css_length(value)
+    return tuple(margins)
 
 
 @dataclass
