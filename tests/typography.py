@@ -158,11 +158,11 @@ class Table:
 
 @dataclass
 class Page:
+    """A page: its text block, its lines (every region, tables' cells included) and tables."""
     number: int
     block: Block
     lines: list[Line]
     tables: list[Table]
-    notes_top: float | None = None
 
     def region(self, *names: str) -> list[Line]:
         return [line for line in self.lines if line.region in names]
@@ -344,8 +344,6 @@ def mark_notes(page: Page, note_size: float | None) -> None:
         run.pop(0)
     for line in run:
         line.region = "notes"
-    if run:
-        page.notes_top = min(l.top for l in run)
 
 
 # --- the report ----------------------------------------------------------------------------------
