@@ -109,6 +109,11 @@ CASES = {
         f"<p>{FILLER}</p><p>See https://www.exam<br>ple.org/reports/2021 for all to read.</p>",
         {"url_broken": 1},
         f"<p>{FILLER}</p><p>See https://www.example.org/<br>reports/2021 for all to read.</p>"),
+    "url_broken_third_line": Case(
+        f"<p>{FILLER}</p><p>See https://<br>publicadministration.un<br>.org/egovkb/2020 for all to read.</p>",
+        {"url_broken": 1, "bare_scheme": 1},
+        f"<p>{FILLER}</p><p>See https://<br>publicadministration.un.org/<br>egovkb/2020 for all to read.</p>",
+        clean_expect={"bare_scheme": 1}),
     "bare_scheme": Case(
         f"<p>{FILLER}</p><p>See https://<br>www.example.org/reports/2021 for all to read.</p>",
         {"bare_scheme": 1},

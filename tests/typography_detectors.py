@@ -161,11 +161,14 @@ def detect_urls(report: Report, lang, dictionary) -> None:
     """URLs broken inside the scheme or host; lines ending with a bare (or partial) scheme."""
     for page in report.pages:
         for run in flows(page, ("body", "notes", "table")):
+            carry = ""  # a URL running over several lines: what the lines before held of it
             for line, following in zip(run, run[1:]):
                 end_words, next_words = tokens(line), tokens(following)
                 if not end_words or not next_words or not continues(line, following):
+                    carry = ""
                     continue
-                tail, head = end_words[-1], next_words[0]
+                tail, head = (carry if len(end_words) == 1 else "") + end_words[-1], next_words[0]
+                carry = tail
                 joined = tail + head
                 for match in URL_START.finditer(joined):
                     start = match.start()
@@ -175,7 +178,7 @@ def detect_urls(report: Report, lang, dictionary) -> None:
                         continue  # the host of a URL already seen from its scheme
                     scheme_end, end = host_end(joined, start)
                     cut = len(tail)
-                    where = f"{tail} / {head}"
+                    where = f"{end_words[-1]} / {head}"
                     if start < cut < end and cut != scheme_end:
                         report.add("url_broken", page.number, where)
                     if cut <= scheme_end and start < cut:
