@@ -277,3 +277,23 @@ def test_the_report_script_prints_the_counts(tmp_path):
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line and not line.startswith(" ")}
     assert rows["hyphen_runs"] == ["1"] and rows["call_punctuation"] == ["0"]
     assert "3 lines: con- | pro- | tran-" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_stress_briefs_are_valid_and_crowded(tmp_path, lang):
+    """The stress briefs pass briefgen's validation (so the typographic test measures layout, not
+    errors) and hold what they promise: many notes, adjacent and repeated calls, long URLs."""
+    import re
+
+    from briefgen.content import load_brief
+    from stress import write_stress_brief
+
+    folder = write_stress_brief(tmp_path, lang)
+    brief = load_brief(folder)
+    assert brief.document.language == lang and len(brief.footnotes.footnotes) >= 60
+    text = (folder / "brief.yaml").read_text(encoding="utf-8")
+    calls = re.findall(r"\[\^(note-\d+)\]", text)
+    assert len(calls) > len(set(calls))  # some notes are called twice
+    assert re.search(r"\]\[\^", text)  # adjacent calls
+    assert re.search(r"<https://[^>]{90,}>", text)  # long URLs in the text
+    assert write_stress_brief(tmp_path / "again", lang).joinpath("brief.yaml").read_text(encoding="utf-8") == text
