@@ -64,6 +64,9 @@ def table(rows: list[list[str]], style: str = "", cls: str = "", header=("Indica
 
 NUMBERS = [["Removal requests sent", "373"], ["Content items named", "192,503"], ["Share removed", "2%"]]
 PAGE = '<p style="break-after: page">' + FILLER * 2 + "</p>"
+# words glued together (as non-breaking spaces or an unbreakable span would) nearly a line long
+GLUED_A = '<span style="white-space: nowrap">the suppression of dissent by blocking the social networks and the</span>'
+GLUED_B = '<span style="white-space: nowrap">messaging apps that its opponents use to organise their protests</span>'
 SEPARATOR = '.fn + .fn::footnote-call { content: "," counter(footnote); }'  # the sample's separator
 
 
@@ -178,6 +181,17 @@ CASES = {
         f'<p>{FILLER}</p><p>integration;<span style="padding-left: 4pt"> </span>(page 1) and the rest of it</p>',
         {"double_space": 1},
         f'<p style="text-align: justify; font-kerning: none">{FILLER * 3}</p><p>integration; (page 1) and the rest of it</p>'),
+    "short_line": Case(
+        f'<p style="text-align: justify">{GLUED_A} repression {GLUED_B} across the whole region of Central Asia.</p>',
+        {"short_line": 1},
+        f'<p style="text-align: justify">{GLUED_A} repression messaging apps that its opponents use to organise '
+        'their protests across the whole region of Central Asia.</p>'),
+    "loose_line": Case(
+        f'<p style="text-align: justify">{FILLER}The methods used by the regimes are <span style="white-space: nowrap">'
+        'for the suppression of dissent, the blocking of social networks</span> and messaging apps across the region.</p>',
+        {"loose_line": 1},
+        f'<p style="text-align: justify">{FILLER}The methods used by the regimes are for the suppression of dissent, '
+        'the blocking of social networks and messaging apps across the region.</p>'),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},

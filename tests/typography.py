@@ -48,6 +48,8 @@ CLASSES = {
     "wrong_hyphenation": "a word of the dictionary list broken where the dictionary does not allow",
     "page_gap": "more than 3 empty body lines above the notes on a page that does not end a chapter",
     "double_space": "two spaces, or a word gap far wider than the line's others",
+    "short_line": "a line of a justified paragraph stopping a third of the measure short, its paragraph going on",
+    "loose_line": "a justified line with a word space wider than 1 em",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",

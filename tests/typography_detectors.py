@@ -397,6 +397,32 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
                     break
 
 
+def detect_short_lines(report: Report, lang, dictionary) -> None:
+    """A line of a justified paragraph that stops more than a third of the measure short of the
+    right edge although its paragraph goes on (words glued together pushed the rest down)."""
+    for page in report.pages:
+        body = [l for l in page.region("body") if not l.heading]
+        for before, line, after in zip(body, body[1:], body[2:]):
+            justified = before.x1 > page.block.x1 - 1 and continues(before, line)
+            goes_on = continues(line, after) and after.x0 >= line.x0 - 0.5  # not a new list item
+            room = page.block.x1 - line.x1
+            if justified and goes_on and room > (page.block.x1 - page.block.x0) / 3:
+                report.add("short_line", page.number, f"{room:.0f} pt short: {line.text} / {after.text[:40]}")
+
+
+def detect_loose_lines(report: Report, lang, dictionary) -> None:
+    """A justified line whose widest word space is over 1 em (the samples before issue 11's fixes
+    reach 0.8 em): glued words or an unbreakable name left too little to fill it."""
+    for page in report.pages:
+        for line in page.region("body"):
+            if line.heading or line.x1 < page.block.x1 - 1:
+                continue
+            ink = line.ink
+            gap = max((b["x0"] - a["x1"] for a, b in zip(ink, ink[1:])), default=0)
+            if gap > line.size:
+                report.add("loose_line", page.number, f"{gap / line.size:.2f} em space: {line.text[:70]}")
+
+
 def detect_line_ends(report: Report, lang, dictionary) -> None:
     """Russian one-letter words ending a line; "(page N)" alone on a line or cut after "(page"."""
     for page in report.pages:
@@ -423,5 +449,6 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 
 
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
-             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_line_ends,
+             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
+             detect_loose_lines, detect_line_ends,
              detect_running_heads]
