@@ -21,7 +21,8 @@ from typography import check_pdf, css_margins
 
 CHILD = Path(__file__).resolve().parent / "weasyprint_child.py"
 #: every correction but the one drawing text as laid out
-OTHER_CORRECTIONS = ("keep_footnotes_with_their_lines", "lay_out_each_note_once", "remember_page_references")
+OTHER_CORRECTIONS = ("hyphenate_by_policy", "justify_at_url_breaks", "keep_footnotes_with_their_lines",
+                     "lay_out_each_note_once", "remember_page_references")
 LAYOUT_CLASSES = ("past_right_edge", "table_outside", "table_cell_overflow", "table_numbers_left", "table_split",
                   "page_gap", "wrapped_head", "note_off_page")
 
