@@ -167,6 +167,7 @@ def test_english_is_hyphenated_with_us_patterns_and_names_never():
     assert breaks_of("Казахстан", "ru") == "Казахстан" and breaks_of("ноября", "ru") == "ноября"
     assert breaks_of("политических", "ru") == "поли-ти-че-ских"
     assert breaks_of("covid19patients") == "covid19patients"
+    assert breaks_of("millions") == "millions" and breaks_of("процентов", "ru") == "процентов"  # units
 
 
 def test_hyphenation_is_suspended_while_the_run_limit_is_reached():
