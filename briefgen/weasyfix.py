@@ -42,6 +42,11 @@ Tagging long documents (:func:`remember_page_references`): pydyf's
 access, and WeasyPrint's PDF/UA tagging reads it once per structure element —
 pages × elements, 8 million strings for a 5,000-row annex (several seconds).
 The correction keeps the tuple until a page is added.
+
+Drawing text (:func:`draw_text_as_laid_out`): justified lines are drawn as wide as
+WeasyPrint measured them (they ran up to 6 pt past the margin: kerning across spaces was
+lost when drawing), and the "…" of ``text-overflow: ellipsis`` reads as "…", not as the
+text it hides.
 """
 
 from __future__ import annotations
@@ -304,7 +309,9 @@ REACTIVATE_SOURCE = '''def reactivate(self, style):
 DRAW_LINES = {
     "            width = glyph_info.geometry.width\n":
         "            width = glyph_info.geometry.width"
-        " + _briefgen_justification(textbox, glyph_item.item.offset + clusters[i])\n",
+        # (a function call only in justified lines: most glyphs of a table or a note are not)
+        " + (textbox.justification_spacing and"
+        " _briefgen_justification(textbox, glyph_item.item.offset + clusters[i]))\n",
     "                font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()\n":
         "                font.to_unicode[glyph_id] = (_briefgen_ellipsis(glyph_item)"
         " or utf8_text[offset+t1:offset+t2].decode())\n",

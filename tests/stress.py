@@ -6,7 +6,8 @@ content format (docs/content-format.md), that crowd every defect class of issue 
 - long URLs in notes (sources and notes with extra URLs) and in the text (autolinks);
 - long names of people and places (hyphenated and not) in text, in the running head and in tables;
 - a table of long words and numbers, and a data annex of prisoners;
-- Russian text full of one-letter prepositions and conjunctions, and "(page N)" references.
+- Russian text full of one-letter prepositions and conjunctions, and "(page N)" references;
+- a paragraph of the words of the hyphenation lists, so that their line-end breaks are checked.
 
 ``write_stress_brief(folder, "en")`` writes an English brief, ``"ru"`` a brief whose source
 language is Russian (one edition each). The text is generated from fixed word lists with a seeded
@@ -83,7 +84,10 @@ LONG_WORDS = {
     "ru": ["Телекоммуникационный", "Контртеррористический", "Непропорциональный", "Межправительственный",
            "Экстерриториальность", "Институционализация", "Антиконституционный", "Правоохранительный"],
 }
-HOSTS = ["www.human-rights-monitoring-organisation-central-asia.example.org",
+SHORT_HOSTS = ["orda.kz", "rus.azattyq.org", "tengrinews.kz", "hrw.org", "reuters.com", "vlast.kz"]
+# long but real-sized hosts: a host longer than what a line leaves after a few words cannot be set
+# without a bare scheme, a cut host or a stretched line, whatever the layout
+HOSTS = ["www.central-asia-monitoring.example.org",
          "en.odfoundation.example.eu", "www.europarl.europa.example.eu", "tengrinews.example.kz"]
 
 
@@ -101,39 +105,57 @@ class Notes:
         self.rng, self.lang, self.notes, self.called = rng, lang, {}, []
 
     def new(self) -> str:
+        """A new note: most are one-line sources; every eighth a source with a long address, every
+        eighth an explanatory note with long addresses in its text and after it (denser long notes
+        leave pages that no layout can fill: a line's notes must sit on its page)."""
         number = len(self.notes) + 1
         note_id = f"note-{number}"
-        if number % 4 == 0:
+        person, place = self.rng.choice(PEOPLE[self.lang]), self.rng.choice(PLACES[self.lang])
+        if number % 8 == 0:
             self.notes[note_id] = {"note": f"{WORDS[self.lang]['notes']} <{long_url(self.rng, number)}>",
                                    "urls": [long_url(self.rng, number + 1000)]}
+        elif number % 8 == 4:
+            self.notes[note_id] = {"publisher": WORDS[self.lang]["publisher"], "title": f"{person}, {place}",
+                                   "date": date(2021, 10, 26), "url": long_url(self.rng, number)}
         else:
-            self.notes[note_id] = {"publisher": WORDS[self.lang]["publisher"], "title": self.rng.choice(
-                SENTENCES[self.lang]).format(person=self.rng.choice(PEOPLE[self.lang]), place=self.rng.choice(
-                    PLACES[self.lang])).capitalize(), "date": date(2021, 10, 26), "url": long_url(self.rng, number)}
+            host = self.rng.choice(SHORT_HOSTS)
+            self.notes[note_id] = {"publisher": host, "title": f"{place}: {person}", "date": date(2021, 10, 26),
+                                   "url": f"https://{host}/a/{number * 31}"}
         self.called.append(note_id)
         return f"[^{note_id}]"
 
     def again(self) -> str:
-        """A second call of a note already called."""
-        return f"[^{self.rng.choice(self.called)}]"
+        """A second call of a note called earlier (not one of the calls just made)."""
+        return f"[^{self.rng.choice(self.called[:-3] or self.called)}]"
 
 
 def sentence(rng: random.Random, lang: str, notes: Notes) -> str:
     """A sentence with calls after names, after commas, at its end, and now and then two at once."""
     template = rng.choice(SENTENCES[lang])
-    person = rng.choice(PEOPLE[lang]) + (notes.new() if "{person}" in template else "")
+    person = rng.choice(PEOPLE[lang]) + (notes.new() if "{person}" in template and rng.random() < 0.5 else "")
     text = template.format(person=person, place=rng.choice(PLACES[lang]))
     words = text.split(" ")
-    cut = rng.randrange(3, len(words) - 2)
-    words[cut] += "," + notes.new()
-    ending = rng.choice([".", ".", ",", ";"])
-    call = notes.new() + (notes.new() if rng.random() < 0.4 else "") + (notes.again() if rng.random() < 0.3 else "")
+    if rng.random() < 0.4:
+        cut = rng.randrange(3, len(words) - 2)
+        words[cut] += "," + notes.new()
+    ending = rng.choice([".", ".", ";"])
+    call = notes.new() + (notes.new() if rng.random() < 0.2 else "") + (notes.again() if rng.random() < 0.25 else "")
     text = " ".join(words) + ending + call
     return text[0].upper() + text[1:]
 
 
 def paragraph(rng: random.Random, lang: str, notes: Notes, sentences: int = 4) -> str:
     return " ".join(sentence(rng, lang, notes) for _ in range(sentences))
+
+
+def dictionary_words(rng: random.Random, lang: str) -> str:
+    """A paragraph of the words of the hyphenation lists (tests/fixtures/hyphenation), so that
+    many of them end lines and their breaks are checked against the dictionary."""
+    lines = (Path(__file__).parent / "fixtures" / "hyphenation" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    words = [line.split("#")[0].strip().replace("-", "") for line in lines if line.split("#")[0].strip()]
+    words = [w for w in words if w.islower()] * 2
+    rng.shuffle(words)
+    return ", ".join(words).capitalize() + "."
 
 
 def write_stress_brief(folder: Path, lang: str, seed: int = 11) -> Path:
@@ -155,7 +177,7 @@ def write_stress_brief(folder: Path, lang: str, seed: int = 11) -> Path:
              f"{rng.randrange(1, 99999):,}".replace(",", " " if lang == "ru" else ","),
              f"{rng.randrange(1, 999) / 10}%".replace(".", "," if lang == "ru" else ".")] for _ in range(9)]
     chapters.append({"id": "figures", "title": words["chapters"][2], "blocks": [
-        paragraph(rng, lang, notes, 3),
+        paragraph(rng, lang, notes, 3), dictionary_words(rng, lang),
         {"table": {"caption": words["chapters"][2], "header": words["header"], "rows": rows}},
         paragraph(rng, lang, notes, 4)]})
     brief = {

@@ -7,6 +7,7 @@ The samples and stress briefs are built once for the module; the checks run in t
 
 from __future__ import annotations
 
+import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def measured(tmp_path_factory) -> dict[str, dict]:
     for brief in briefs:
         build_brief(brief, out_dir=out, formats=("pdf",), strict=True)
     paths = {name: out / name.rsplit(".", 1)[0] / f"{name}.pdf" for name in EDITIONS}
-    with ProcessPoolExecutor(2) as pool:
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:  # as briefgen.workers
         futures = {name: pool.submit(measure, path, name.rsplit(".", 1)[1]) for name, path in paths.items()}
         return {name: future.result() for name, future in futures.items()}
 

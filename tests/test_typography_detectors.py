@@ -64,6 +64,11 @@ def table(rows: list[list[str]], style: str = "", cls: str = "", header=("Indica
 
 NUMBERS = [["Removal requests sent", "373"], ["Content items named", "192,503"], ["Share removed", "2%"]]
 PAGE = '<p style="break-after: page">' + FILLER * 2 + "</p>"
+# words glued together (as non-breaking spaces or an unbreakable span would) nearly a line long
+GLUED_A = '<span style="white-space: nowrap">the suppression of dissent by blocking the social networks and the</span>'
+GLUED_B = '<span style="white-space: nowrap">messaging apps that its opponents use to organise their protests</span>'
+SEPARATOR = '.fn + .fn::footnote-call { content: "," counter(footnote); }'  # the sample's separator
+
 
 @dataclass
 class Case:
@@ -74,6 +79,7 @@ class Case:
     lang: str = "en"
     extra: str = ""  # CSS for both documents
     defect_extra: str = ""  # CSS for the defect only
+    clean_extra: str = ""  # CSS for the clean counterpart only
     defect_head: str = "Running head"
     clean_expect: dict[str, int] = field(default_factory=dict)
 
@@ -83,7 +89,12 @@ CASES = {
         f'<p>{FILLER}Text<span class="fn">First note.</span> and more text<span class="fn">Second note.</span> goes on.</p>',
         {"call_punctuation": 1},
         f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
-        extra='.fn + .fn::footnote-call { content: "," counter(footnote); }'),  # the sample's separator
+        extra=SEPARATOR),
+    "call_run_together": Case(
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        {"call_run_together": 1},
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        clean_extra=SEPARATOR),
     "call_line_start": Case(
         f'<p>{FILLER}Some words here<br><span class="fn">A note.</span> and the line goes on.</p>',
         {"call_line_start": 1},
@@ -98,11 +109,17 @@ CASES = {
         'and one again<sup style="font-size: 8.5pt">1</sup>.</p>',  # a repeated call, as in the sample
         {"call_size_mismatch": 1},
         f'<p>{FILLER}One<span class="fn">A.</span> two<span class="fn">B.</span> three<span class="fn">C.</span> '
-        'and one again<sup>1</sup>.</p>'),
+        'and one again<sup>1</sup>.</p>'  # calls of one size on smaller text, as a table's, are even too
+        + table([["Anna Alpha<sup>2</sup>", "5"], ["Boris Beta<sup>3</sup>", "7"]], cls="num")),
     "url_broken": Case(
         f"<p>{FILLER}</p><p>See https://www.exam<br>ple.org/reports/2021 for all to read.</p>",
         {"url_broken": 1},
         f"<p>{FILLER}</p><p>See https://www.example.org/<br>reports/2021 for all to read.</p>"),
+    "url_broken_third_line": Case(
+        f"<p>{FILLER}</p><p>See https://<br>publicadministration.un<br>.org/egovkb/2020 for all to read.</p>",
+        {"url_broken": 1, "bare_scheme": 1},
+        f"<p>{FILLER}</p><p>See https://<br>publicadministration.un.org/<br>egovkb/2020 for all to read.</p>",
+        clean_expect={"bare_scheme": 1}),
     "bare_scheme": Case(
         f"<p>{FILLER}</p><p>See https://<br>www.example.org/reports/2021 for all to read.</p>",
         {"bare_scheme": 1},
@@ -164,6 +181,17 @@ CASES = {
         f'<p>{FILLER}</p><p>integration;<span style="padding-left: 4pt"> </span>(page 1) and the rest of it</p>',
         {"double_space": 1},
         f'<p style="text-align: justify; font-kerning: none">{FILLER * 3}</p><p>integration; (page 1) and the rest of it</p>'),
+    "short_line": Case(
+        f'<p style="text-align: justify">{GLUED_A} repression {GLUED_B} across the whole region of Central Asia.</p>',
+        {"short_line": 1},
+        f'<p style="text-align: justify">{GLUED_A} repression messaging apps that its opponents use to organise '
+        'their protests across the whole region of Central Asia.</p>'),
+    "loose_line": Case(
+        f'<p style="text-align: justify">{FILLER}The methods used by the regimes are <span style="white-space: nowrap">'
+        'for the suppression of dissent, the blocking of social networks</span> and messaging apps across the region.</p>',
+        {"loose_line": 1},
+        f'<p style="text-align: justify">{FILLER}The methods used by the regimes are for the suppression of dissent, '
+        'the blocking of social networks and messaging apps across the region.</p>'),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},
@@ -196,7 +224,7 @@ def test_detector_finds_its_defect_and_nothing_else(tmp_path, case):
 @pytest.mark.parametrize("case", list(CASES))
 def test_detector_is_silent_on_the_clean_counterpart(tmp_path, case):
     c = CASES[case]
-    assert found(tmp_path, c.clean, c.lang, extra=c.extra) == c.clean_expect
+    assert found(tmp_path, c.clean, c.lang, extra=c.extra + c.clean_extra) == c.clean_expect
 
 
 def test_every_class_has_a_detector_test():
@@ -220,3 +248,66 @@ def test_the_dictionaries_hold_forty_words_each():
     words = load_hyphenation()
     assert words["bureau"] == {2} and words["memorandum"] == {3, 4, 7}
     assert words["подробнее"] == {2, 5, 6}
+
+
+@pytest.mark.parametrize("css, expected", [
+    ("@page { size: A4; margin: 22mm 20mm 24mm 22mm; }", (22 * MM, 20 * MM, 24 * MM, 22 * MM)),
+    ("@page { margin: 1in; @top-left { margin: 0 } }", (72.0,) * 4),
+    ("@page { size: A5; margin: 10mm 20pt }", (10 * MM, 20.0, 10 * MM, 20.0)),
+    ("@page { margin: 10pt 20pt 30pt }", (10.0, 20.0, 30.0, 20.0)),
+    ("@page { @top-left { margin: 5mm } margin: 10pt; margin-left: 2cm }", (10.0, 10.0, 10.0, 20 * MM)),
+])
+def test_the_text_block_follows_the_stylesheet(css, expected):
+    from typography import css_margins
+
+    assert css_margins(css) == pytest.approx(expected)
+
+
+def test_the_text_block_of_the_print_stylesheet_is_where_the_text_starts(tmp_path):
+    """print.css's margins (read by default) put the block's left edge where body lines start."""
+    from typography import PRINT_CSS, read_pages, css_margins
+
+    body = f'<style>{PRINT_CSS.read_text(encoding="utf-8")}</style><p>{FILLER * 4}</p>'
+    path = tmp_path / "print.pdf"
+    from weasyprint import HTML
+
+    HTML(string=f'<html lang="en"><body>{body}</body></html>').write_pdf(path)
+    pages, _ = read_pages(path, css_margins())
+    lines = pages[0].region("body")
+    assert lines and all(abs(line.x0 - pages[0].block.x0) < 0.01 for line in lines)
+    assert max(line.x1 for line in lines) <= pages[0].block.x1 + 3  # justified, up to the right edge
+
+
+def test_the_report_script_prints_the_counts(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = pdf(tmp_path, CASES["hyphen_runs"].defect, name="runs.en")
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "typography-report.py"), str(path), "--details",
+                          "--margins", "15mm"],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line and not line.startswith(" ")}
+    assert rows["hyphen_runs"] == ["1"] and rows["call_punctuation"] == ["0"]
+    assert "3 lines: con- | pro- | tran-" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_stress_briefs_are_valid_and_crowded(tmp_path, lang):
+    """The stress briefs pass briefgen's validation (so the typographic test measures layout, not
+    errors) and hold what they promise: many notes, adjacent and repeated calls, long URLs."""
+    import re
+
+    from briefgen.content import load_brief
+    from stress import write_stress_brief
+
+    folder = write_stress_brief(tmp_path, lang)
+    brief = load_brief(folder)
+    assert brief.document.language == lang and len(brief.footnotes.footnotes) >= 60
+    text = (folder / "brief.yaml").read_text(encoding="utf-8")
+    calls = re.findall(r"\[\^(note-\d+)\]", text)
+    assert len(calls) > len(set(calls))  # some notes are called twice
+    assert re.search(r"\]\[\^", text)  # adjacent calls
+    assert re.search(r"<https://[^>]{90,}>", text)  # long URLs in the text
+    assert write_stress_brief(tmp_path / "again", lang).joinpath("brief.yaml").read_text(encoding="utf-8") == text

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +33,7 @@ HYPHENATION_DIR = Path(__file__).resolve().parent / "fixtures" / "hyphenation"
 CLASSES = {
     "call_punctuation": "stray separator before a footnote call (\"Concept.,³\", \"Google,,²⁶\")",
     "call_line_start": "a footnote call starting a line",
+    "call_run_together": "adjacent calls printed without a separator (\"4849\" for 48 and 49)",
     "call_size": "a footnote call smaller than 60 % of its text",
     "call_size_mismatch": "a call printed at another size than the other calls in text of that size",
     "url_broken": "a URL broken inside its scheme or host name",
@@ -47,6 +48,8 @@ CLASSES = {
     "wrong_hyphenation": "a word of the dictionary list broken where the dictionary does not allow",
     "page_gap": "more than 3 empty body lines above the notes on a page that does not end a chapter",
     "double_space": "two spaces, or a word gap far wider than the line's others",
+    "short_line": "a line of a justified paragraph stopping a third of the measure short, its paragraph going on",
+    "loose_line": "a justified line with a word space wider than 1 em",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",
@@ -68,22 +71,37 @@ LETTER = re.compile(r"\w", re.UNICODE)
 
 # --- geometry -------------------------------------------------------------------------------
 
+def css_length(value: str) -> float:
+    """A CSS length in pt ("22mm", "1in", "12pt", "0")."""
+    number = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|px)?", value.strip())
+    if not number:
+        raise ValueError(f"cannot read the @page margin {value!r}")
+    return float(number[1]) * UNITS[number[2] or "px"]
+
+
 def css_margins(css: str | None = None) -> tuple[float, float, float, float]:
-    """(top, right, bottom, left) in pt from the first ``margin`` of the first ``@page`` rule."""
+    """(top, right, bottom, left) in pt from the ``margin`` (and ``margin-top`` …) declarations of
+    the first ``@page`` rule, outside its margin boxes."""
     css = PRINT_CSS.read_text(encoding="utf-8") if css is None else css
-    rule = re.search(r"@page\s*\{(.*?)(?:@|\})", css, re.DOTALL)
-    match = re.search(r"(?<![-\w])margin\s*:\s*([^;}]+)", rule[1] if rule else "")
-    if not match:
-        raise ValueError("no @page margin in the stylesheet")
-    values = []
-    for part in match[1].split():
-        number = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|px)?", part)
-        if not number:
-            raise ValueError(f"cannot read the @page margin {match[1]!r}")
-        values.append(float(number[1]) * UNITS[number[2] or "px"])
-    top, right, bottom, left = (values * 4)[:4] if len(values) == 1 else (
-        values + values[:2] if len(values) == 2 else values + [values[1]] if len(values) == 3 else values)
-    return top, right, bottom, left
+    rule = re.search(r"@page\s*\{", css)
+    if not rule:
+        raise ValueError("no @page rule in the stylesheet")
+    body, depth = "", 1
+    for char in css[rule.end():]:  # the rule's own declarations, without nested margin boxes
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0:
+            break
+        if depth == 1 and char not in "{}":
+            body += char
+    margins = [0.0] * 4
+    for name, value in re.findall(r"(?<![-\w])(margin(?:-top|-right|-bottom|-left)?)\s*:\s*([^;]+)", body):
+        if name == "margin":
+            values = [css_length(v) for v in value.split()]
+            margins = (values * 4)[:4] if len(values) == 1 else (
+                values * 2 if len(values) == 2 else values + [values[1]] if len(values) == 3 else values[:4])
+        else:
+            margins[["margin-top", "margin-right", "margin-bottom", "margin-left"].index(name)] = css_length(value)
+    return tuple(margins)
 
 
 @dataclass
@@ -142,11 +160,11 @@ class Table:
 
 @dataclass
 class Page:
+    """A page: its text block, its lines (every region, tables' cells included) and tables."""
     number: int
     block: Block
     lines: list[Line]
     tables: list[Table]
-    notes_top: float | None = None
 
     def region(self, *names: str) -> list[Line]:
         return [line for line in self.lines if line.region in names]
@@ -166,16 +184,8 @@ def build_lines(chars: list[dict], page_height: float, page: int) -> list[Line]:
     sizes = [Counter(round(c["size"], 2) for c in g if not c["text"].isspace()) or Counter({0: 1}) for g in groups]
     merged: list[list[dict]] = []
     for index, group in enumerate(groups):
-        size = max(sizes[index])
-        below = index + 1 < len(groups) and groups[index + 1]
-        if below:
-            below_size = sizes[index + 1].most_common(1)[0][0]
-            rise = below[0]["base"] - group[0]["base"]
-            if size < 0.9 * below_size and 0 < rise < 0.55 * below_size:
-                below.extend(group)  # a raised call joins the line it is printed on
-                sizes[index + 1] = sizes[index + 1] + sizes[index]
-                continue
-        merged.append(group)
+        if not join_raised(groups, sizes, index):
+            merged.append(group)
     lines = []
     for group in merged:
         group.sort(key=lambda c: c["x0"])
@@ -188,6 +198,22 @@ def build_lines(chars: list[dict], page_height: float, page: int) -> list[Line]:
                 if not c["text"].isspace() and c["size"] < 0.9 * size and baseline - c["base"] > 0.15 * size}
         lines.append(Line(page, group, baseline, size, sups=sups))
     return lines
+
+
+def join_raised(groups: list[list[dict]], sizes: list[Counter], index: int) -> bool:
+    """Join a raised, smaller group (a call) to the text line it is printed on, looking past other
+    raised groups (a repeated call is raised by another amount than a first one)."""
+    group, size = groups[index], max(sizes[index])
+    for below in range(index + 1, len(groups)):
+        rise = groups[below][0]["base"] - group[0]["base"]
+        below_size = sizes[below].most_common(1)[0][0]
+        if rise >= 0.55 * max(below_size, size / 0.9):
+            return False
+        if size < 0.9 * below_size and rise > 0:
+            groups[below].extend(group)
+            sizes[below] += sizes[index]
+            return True
+    return False
 
 
 def is_heading(line: Line, body_size: float) -> bool:
@@ -220,6 +246,9 @@ def read_pages(path: Path, margins: tuple[float, float, float, float]) -> tuple[
                             lines.extend(cell[1])
             lines.sort(key=lambda l: (l.baseline, l.x0))
             pages.append(Page(number, block, lines, tables))
+    note_size = measure_note_size(pages)
+    for page in pages:
+        mark_notes(page, note_size)
     body_chars = Counter()
     for page in pages:
         for line in page.region("body"):
@@ -228,9 +257,6 @@ def read_pages(path: Path, margins: tuple[float, float, float, float]) -> tuple[
     for page in pages:
         for line in page.region("body"):
             line.heading = is_heading(line, body_size)
-    note_size = measure_note_size(pages, body_size)
-    for page in pages:
-        mark_notes(page, note_size)
     pitches = Counter()
     for page in pages:
         body = [l for l in page.region("body") if not l.heading and abs(l.size - body_size) < 0.05]
@@ -282,16 +308,26 @@ def find_tables(raw, number: int) -> list[Table]:
     return tables
 
 
-def measure_note_size(pages: list[Page], body_size: float) -> float | None:
-    """The size of footnote text: lines starting "N. " that end a page's body area."""
+def bottom_run(page: Page) -> list[Line]:
+    """The lines at the foot of a page's text that share the size of its last line."""
+    body = page.region("body")
+    run: list[Line] = []
+    for line in reversed(body):
+        if run and abs(line.size - run[0].size) > 0.3:
+            break
+        run.append(line)
+    return run[::-1]
+
+
+def measure_note_size(pages: list[Page]) -> float | None:
+    """The size of footnote text: on pages whose text ends with smaller lines, one of them
+    starting "N. ", than the line above them (notes may outnumber the body's characters)."""
     sizes = Counter()
     for page in pages:
-        body = page.region("body")
-        if body and NOTE_MARKER.match(body[-1].text) and body[-1].size < body_size:
-            sizes[body[-1].size] += 1
-        for line in body[-12:]:
-            if NOTE_MARKER.match(line.text) and line.size < body_size and body[-1].size == line.size:
-                sizes[line.size] += 1
+        run, body = bottom_run(page), page.region("body")
+        if run and len(run) < len(body) and any(NOTE_MARKER.match(l.text) for l in run) \
+                and body[len(body) - len(run) - 1].size > run[0].size + 0.3:
+            sizes[run[0].size] += 1
     return sizes.most_common(1)[0][0] if sizes else None
 
 
@@ -302,7 +338,7 @@ def mark_notes(page: Page, note_size: float | None) -> None:
     body = page.region("body", "table")
     run: list[Line] = []
     for line in reversed(body):
-        if line.region != "body" or abs(line.size - note_size) > 0.3 or line.heading:
+        if line.region != "body" or abs(line.size - note_size) > 0.3 or is_heading(line, float("inf")):
             break
         run.append(line)
     run.reverse()
@@ -310,8 +346,6 @@ def mark_notes(page: Page, note_size: float | None) -> None:
         run.pop(0)
     for line in run:
         line.region = "notes"
-    if run:
-        page.notes_top = min(l.top for l in run)
 
 
 # --- the report ----------------------------------------------------------------------------------

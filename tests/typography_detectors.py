@@ -54,8 +54,7 @@ def call_runs(line: Line) -> list[tuple[int, int]]:
 
 def detect_calls(report: Report, lang, dictionary) -> None:
     """Stray separators before calls, calls starting a line, calls too small or of uneven size."""
-    ratios: Counter = Counter()
-    found: list[tuple[Line, int, int, float]] = []
+    found: list[tuple[Line, int, int, float, list[int]]] = []
     for page in report.pages:
         for line in page.lines:
             if line.region not in ("body", "notes", "table"):
@@ -77,21 +76,52 @@ def detect_calls(report: Report, lang, dictionary) -> None:
                     if size < 0.6 * line.size - 0.01:
                         report.add("call_size", page.number,
                                    f"{size:.1f} pt call on {line.size:.1f} pt text: " + excerpt(line, first, last))
-                    ratio = round(size / line.size, 2)
-                    ratios[ratio] += 1
-                    found.append((line, first, last, ratio))
-    # every call is the same fraction of its text's size (a repeated call was printed larger)
-    for line, first, last, ratio in found:
-        usual = ratios.most_common(1)[0][0]
-        if abs(ratio - usual) > 0.06:
-            report.add("call_size_mismatch", line.page,
-                       f"{ratio:.0%} of the text (others {usual:.0%}): " + excerpt(line, first, last))
+                    numbers = [int(n) for n in re.findall(r"\d+", "".join(c["text"] for c in chars[first:last + 1]))]
+                    found.append((line, first, last, size, numbers))
+    detect_call_sizes(report, found)
+
+
+def detect_call_sizes(report: Report, found: list[tuple[Line, int, int, float, list[int]]]) -> None:
+    """A call printed at another size than the first call of its note, or than the other calls in
+    text of its size. Sizes differ when they differ both in points (> 0.25) and as a share of their
+    text (> 6 %): calls of a fixed size and calls of a fixed share of their text are both even."""
+    first_call: dict[int, tuple[float, float]] = {}
+    usual: dict[float, Counter] = {}
+    for line, _, _, size, numbers in found:
+        for number in numbers:
+            first_call.setdefault(number, (size, line.size))
+        usual.setdefault(line.size, Counter())[round(size, 1)] += 1
+
+    def differs(size: float, text: float, other: tuple[float, float]) -> bool:
+        return abs(size - other[0]) > 0.25 and abs(size / text - other[0] / other[1]) > 0.06
+
+    for line, first, last, size, numbers in found:
+        references = [first_call[n] for n in numbers] + [(usual[line.size].most_common(1)[0][0], line.size)]
+        other = next((r for r in references if differs(size, line.size, r)), None)
+        if other:
+            report.add("call_size_mismatch", line.page, f"{size:.1f} pt on {line.size:.1f} pt text "
+                       f"(another call: {other[0]:.1f} pt on {other[1]:.1f} pt): " + excerpt(line, first, last))
+
+
+def split_calls(digits: str, notes: dict[int, int], above: int = 0) -> list[int] | None:
+    """Adjacent calls printed without a separator ("4849") as the fewest printed notes, in rising
+    order, that they can be (48 and 49), or None when the digits cannot be read so."""
+    best = None
+    for cut in range(1, len(digits) + 1):
+        head = digits[:cut]
+        if head[0] == "0" or int(head) not in notes or int(head) <= above:
+            continue
+        rest = [] if cut == len(digits) else split_calls(digits[cut:], notes, int(head))
+        if rest is not None and (best is None or len(rest) + 1 < len(best)):
+            best = [int(head)] + rest
+    return best
 
 
 def detect_notes_on_page(report: Report, lang, dictionary) -> None:
-    """Every note printed on the page of its first call."""
+    """Every note printed on the page of its first call; adjacent calls run together ("4849")."""
     first_call: dict[int, int] = {}
     note_page: dict[int, int] = {}
+    calls: list[tuple[int, str, str]] = []  # (page, digits, excerpt)
     for page in report.pages:
         for line in page.lines:
             if line.region == "notes":
@@ -101,10 +131,16 @@ def detect_notes_on_page(report: Report, lang, dictionary) -> None:
             elif line.region in ("body", "table"):
                 for first, last in call_runs(line):
                     text = "".join(c["text"] for c in line.chars[first:last + 1])
-                    for number in re.findall(r"\d+", text):
-                        first_call.setdefault(int(number), page.number)
+                    calls.extend((page.number, digits, excerpt(line, first, last)) for digits in re.findall(r"\d+", text))
     if not note_page:
         return
+    for page, digits, where in calls:
+        numbers = [int(digits)]
+        if int(digits) not in note_page and len(parts := split_calls(digits, note_page) or []) > 1:
+            report.add("call_run_together", page, f"{'+'.join(map(str, parts))}: {where}")
+            numbers = parts
+        for number in numbers:
+            first_call.setdefault(number, page)
     for number, page in sorted(first_call.items()):
         if note_page.get(number) != page:
             where = f"on p. {note_page[number]}" if number in note_page else "not found"
@@ -125,11 +161,14 @@ def detect_urls(report: Report, lang, dictionary) -> None:
     """URLs broken inside the scheme or host; lines ending with a bare (or partial) scheme."""
     for page in report.pages:
         for run in flows(page, ("body", "notes", "table")):
+            carry = ""  # a URL running over several lines: what the lines before held of it
             for line, following in zip(run, run[1:]):
                 end_words, next_words = tokens(line), tokens(following)
                 if not end_words or not next_words or not continues(line, following):
+                    carry = ""
                     continue
-                tail, head = end_words[-1], next_words[0]
+                tail, head = (carry if len(end_words) == 1 else "") + end_words[-1], next_words[0]
+                carry = tail
                 joined = tail + head
                 for match in URL_START.finditer(joined):
                     start = match.start()
@@ -139,7 +178,7 @@ def detect_urls(report: Report, lang, dictionary) -> None:
                         continue  # the host of a URL already seen from its scheme
                     scheme_end, end = host_end(joined, start)
                     cut = len(tail)
-                    where = f"{tail} / {head}"
+                    where = f"{end_words[-1]} / {head}"
                     if start < cut < end and cut != scheme_end:
                         report.add("url_broken", page.number, where)
                     if cut <= scheme_end and start < cut:
@@ -204,7 +243,7 @@ def detect_table_split(report: Report, lang, dictionary) -> None:
     chains: list[list[Table]] = []
     previous_last: Table | None = None
     for page in report.pages:
-        body = [l for l in page.region("body") if not l.heading or True]
+        body = page.region("body")
         for index, table in enumerate(page.tables):
             starts_page = index == 0 and not any(l.baseline < table.bbox[1] for l in body)
             columns = [round(c[0][0]) for c in table.rows[-1] if c]
@@ -226,20 +265,19 @@ def detect_table_split(report: Report, lang, dictionary) -> None:
 
 # --- hyphenation ------------------------------------------------------------------------------
 
-def line_break(line: Line, following: Line) -> tuple[str, str] | None:
-    """(fragment, continuation) when a line ends with a hyphen after a letter, else None."""
+def line_break(line: Line, following: Line) -> tuple[str, str, bool] | None:
+    """(fragment, continuation, in a URL) when a line ends with a hyphen after a letter, else None.
+    A URL or address cut after its own hyphen still shows a hyphen at the line end."""
     text = line.text.rstrip()
     if len(text) < 2 or text[-1] not in HYPHENS or not text[-2].isalpha():
         return None
     words = text.split()
-    if re.search(r"/|@|^www\.", words[-1]):
-        return None  # a URL or address cut at its own hyphen, not a hyphenated word
     next_words = following.text.split()
     if not next_words:
         return None
     fragment = re.sub(r"^\W+", "", words[-1][:-1])
     continuation = re.match(r"[\w’'-]*", next_words[0])[0]
-    return fragment, continuation
+    return fragment, continuation, bool(re.search(r"/|@|^www\.", words[-1]))
 
 
 def document_words(report: Report) -> tuple[set[str], set[str], set[str]]:
@@ -288,8 +326,8 @@ def detect_hyphenation(report: Report, lang, dictionary) -> None:
                 broken = following is not None and line_break(line, following)
                 if broken:
                     streak.append(line)
-                    fragment, continuation = broken
-                    if is_hyphenation(fragment, continuation, words, compounds) and continuation:
+                    fragment, continuation, in_url = broken
+                    if not in_url and continuation and is_hyphenation(fragment, continuation, words, compounds):
                         if continuation[:1].islower() and is_name(fragment + continuation, lower):
                             report.add("broken_capitalised", page.number, f"{fragment}-/{continuation}")
                         whole = (fragment + continuation).lower()
@@ -350,13 +388,39 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
             gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
             spaces = [c["x1"] - c["x0"] for c in chars if c["text"] == " "]
             natural = statistics.median(spaces) if spaces else 0.25 * line.size
-            if not gaps:
-                continue
+            if not gaps or len(gaps) < 3 and line.x1 > page.block.x1 - 1:
+                continue  # a justified line with one or two gaps may stretch them as far as it needs
             usual = statistics.median(gaps) if len(gaps) >= 3 else min(natural, min(gaps))
             for number, gap in enumerate(gaps):
                 if gap > usual + 0.6 * natural and gap > 1.5 * usual:
                     report.add("double_space", page.number, f"{gap:.1f} pt gap (usual {usual:.1f}): {line.text[:60]}")
                     break
+
+
+def detect_short_lines(report: Report, lang, dictionary) -> None:
+    """A line of a justified paragraph that stops more than a third of the measure short of the
+    right edge although its paragraph goes on (words glued together pushed the rest down)."""
+    for page in report.pages:
+        body = [l for l in page.region("body") if not l.heading]
+        for before, line, after in zip(body, body[1:], body[2:]):
+            justified = before.x1 > page.block.x1 - 1 and continues(before, line)
+            goes_on = continues(line, after) and after.x0 >= line.x0 - 0.5  # not a new list item
+            room = page.block.x1 - line.x1
+            if justified and goes_on and room > (page.block.x1 - page.block.x0) / 3:
+                report.add("short_line", page.number, f"{room:.0f} pt short: {line.text} / {after.text[:40]}")
+
+
+def detect_loose_lines(report: Report, lang, dictionary) -> None:
+    """A justified line whose widest word space is over 1 em (the samples before issue 11's fixes
+    reach 0.8 em): glued words or an unbreakable name left too little to fill it."""
+    for page in report.pages:
+        for line in page.region("body"):
+            if line.heading or line.x1 < page.block.x1 - 1:
+                continue
+            ink = line.ink
+            gap = max((b["x0"] - a["x1"] for a, b in zip(ink, ink[1:])), default=0)
+            if gap > line.size:
+                report.add("loose_line", page.number, f"{gap / line.size:.2f} em space: {line.text[:70]}")
 
 
 def detect_line_ends(report: Report, lang, dictionary) -> None:
@@ -379,11 +443,12 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
     for page in report.pages:
         for region in ("head", "foot"):
             lines = page.region(region)
-            baselines = sorted({round(l.baseline) for l in lines})
-            if len(baselines) > 1:
+            # the left and right parts of a head share a baseline; a wrapped part adds one
+            if lines and max(l.baseline for l in lines) - min(l.baseline for l in lines) > 1:
                 report.add("wrapped_head", page.number, " / ".join(l.text for l in lines))
 
 
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
-             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_line_ends,
+             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
+             detect_loose_lines, detect_line_ends,
              detect_running_heads]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Print the typographic check's counts for PDFs: one column per PDF, one row per defect class.
 
-    python3 tools/typography-report.py output/kazakhstan-2021-11/*.pdf [--details] [--markdown]
+    python3 tools/typography-report.py output/kazakhstan-2021-11/*.pdf [--details] [--markdown] [--margins M]
 
 The language of each PDF is taken from its name (``<slug>.<lang>.pdf``); ``--details`` adds the
 pages and excerpts of every defect (as the tests print them).
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from typography import CLASSES, check_pdf  # noqa: E402
+from typography import CLASSES, check_pdf, css_margins  # noqa: E402
 
 
 def main() -> int:
@@ -23,12 +23,15 @@ def main() -> int:
     parser.add_argument("pdfs", nargs="+", type=Path)
     parser.add_argument("--details", action="store_true", help="list every defect with its page and text")
     parser.add_argument("--markdown", action="store_true", help="a Markdown table (for the README)")
+    parser.add_argument("--margins", help="the @page margins as in CSS (\"22mm 20mm 24mm 22mm\"); "
+                                          "default: those of templates/print.css")
     args = parser.parse_args()
+    margins = css_margins(f"@page {{ margin: {args.margins} }}") if args.margins else None
     reports = []
     for path in args.pdfs:
         suffixes = path.name.split(".")
         lang = suffixes[-2] if len(suffixes) >= 3 else None
-        reports.append(check_pdf(path, lang))
+        reports.append(check_pdf(path, lang, margins))
     names = [r.path.name.replace(".pdf", "") for r in reports]
     rows = [(name, [r.counts()[name] for r in reports]) for name in CLASSES]
     rows.append(("total", [r.total() for r in reports]))
