@@ -62,6 +62,16 @@ def test_numbers_months_references_and_dashes_get_non_breaking_spaces():
     assert "5 and" in out  # a function word does not belong to the number
 
 
+def test_a_page_reference_and_the_words_glued_to_it_are_one_unbreakable_span():
+    """WeasyPrint breaks the text before a glued unit that spans elements at a wrong place
+    ("применяют" alone on a line): the unit is a nowrap span that starts at a real space."""
+    out = page('<ul><li>блокировки сетей и мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></li>'
+               '<li>see <em>it</em>&nbsp;<a href="#x"></a></li></ul>')
+    assert ('сетей <span class="nowrap">и' + NBSP + 'мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></span>'
+            in out)
+    assert out.count("nowrap") == 1  # only page references
+
+
 # --- footnote calls ---------------------------------------------------------------------------------
 
 def call(number: int, target: str = "print") -> str:
