@@ -12,8 +12,8 @@ dictionaries:
   ``en-GB`` keeps its own patterns.
 * **Words never broken.** Capitalised words — names of people and places
   (Kazakhstan, Moscow, Jinping, Казахстан), like TeX's ``\\uchyph=0`` —, words with a
-  digit, and month names (so that dates never break; a date's spaces are non-breaking,
-  see :mod:`briefgen.typeset`). URLs, e-mail addresses and footnotes are
+  digit, month names (so that dates never break; a date's spaces are non-breaking,
+  see :mod:`briefgen.typeset`) and units and counting words (million, процентов). URLs, e-mail addresses and footnotes are
   ``hyphens: none`` in the stylesheets.
 * **Short words and fragments**: ``hyphenate-limit-chars`` in print.css (6 3 3).
 * **At most** :data:`MAX_HYPHENATED_LINES` **hyphenated lines in a row** in a paragraph
@@ -58,10 +58,19 @@ def month_names(lang: str) -> frozenset[str]:
     return frozenset(names)
 
 
+#: Units and counting words that follow a number ("$500 million", "5 процентов"): never
+#: broken, so that a number and its unit stay whole (the space between them is a no-break
+#: space, see briefgen.typeset). Word beginnings, lower case.
+UNIT_WORDS = ("million", "billion", "thousand", "hundred", "percent", "kilomet", "kilogram", "centimet",
+              "миллион", "миллиард", "тысяч", "процент", "километр", "килограмм", "сантиметр")
+
+
 def may_hyphenate(word: str, lang: str) -> bool:
     """Whether ``word`` (of a text in ``lang``) may be broken at all."""
-    return bool(word) and not word[0].isupper() and not any(char.isdigit() for char in word) \
-        and word.lower() not in month_names(lang)
+    if not word or word[0].isupper() or any(char.isdigit() for char in word):
+        return False
+    lower = word.lower()
+    return lower not in month_names(lang) and not lower.startswith(UNIT_WORDS)
 
 
 class Hyphenator:
@@ -102,21 +111,30 @@ class Dictionaries(dict):
 
 def ends_with_hyphen(line) -> bool:
     """Whether a laid-out line box ends with a hyphen (its last non-blank text)."""
+    text = _last_text(line)
+    return bool(text) and text.endswith(HYPHENS)
+
+
+def _last_text(box) -> str | None:
+    """The last non-blank text of an inline box, trailing spaces removed (None if none)."""
+    boxes = _boxes()
+    for child in reversed(getattr(box, "children", None) or ()):
+        if isinstance(child, boxes.TextBox):
+            if child.text.strip():
+                return child.text.rstrip()
+        elif isinstance(child, (boxes.InlineBox, boxes.LineBox)) and child.is_in_normal_flow():
+            found = _last_text(child)
+            if found is not None:
+                return found
+    return None
+
+
+@lru_cache(maxsize=1)
+def _boxes():
+    """WeasyPrint's box classes (imported on first use: this module is read without WeasyPrint)."""
     from weasyprint.formatting_structure import boxes
 
-    def last_text(box):
-        for child in reversed(getattr(box, "children", None) or ()):
-            if isinstance(child, boxes.TextBox):
-                if child.text.strip():
-                    return child.text.rstrip()
-            elif isinstance(child, (boxes.InlineBox, boxes.LineBox)) and child.is_in_normal_flow():
-                found = last_text(child)
-                if found is not None:
-                    return found
-        return None
-
-    text = last_text(line)
-    return bool(text) and text.endswith(HYPHENS)
+    return boxes
 
 
 class LineRun:

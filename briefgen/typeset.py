@@ -103,6 +103,7 @@ def typeset(html: str, lang: str, target: str = "print") -> str:
     text, tags = _join(html[start:], target)
     text = _footnote_calls(text, tags, target)
     text = _no_break_spaces(text, lang)
+    text = _glue_page_references(text, tags)
     if target == "print":
         text = _joined_hyphens(text)
     return html[:start] + re.sub(ANY_MARK, lambda m: tags[int(m[0][1:-1])], text)
@@ -224,6 +225,24 @@ def _no_break_spaces(text: str, lang: str) -> str:
     for pattern in _nbsp_rules(lang):
         text = pattern.sub(bind, text)
     return text
+
+
+PAGE_REFERENCE = re.compile(r"(?<![^ \t\r\n\x01])([^ \t\r\n\x00-\x04]+?(?:&nbsp;|\u00a0))\x00(\d+)\x01\x00(\d+)\x01")
+
+
+def _glue_page_references(text: str, tags: list[str]) -> str:
+    """The overview's "(page N)" (an empty ``a.page-ref`` whose text the print stylesheet
+    generates) and the word before it, in one ``nowrap`` span that starts at a space.
+
+    The template joins them with a no-break space, but a unit glued across elements that
+    does not fit at a line's end makes WeasyPrint 70 break the text before it at a wrong
+    place (its "break the waiting children" step): "применяют" was left alone on a line,
+    408 pt short. A span that starts after a real space is moved whole instead."""
+    def glue(match: re.Match) -> str:
+        if not tags[int(match[2])].startswith('<a class="page-ref"') or tags[int(match[3])] != "</a>":
+            return match[0]
+        return _wrap(tags, '<span class="nowrap">', match[0])
+    return PAGE_REFERENCE.sub(glue, text)
 
 
 #: Hard hyphens that must not end a line: after a digit ("5-year") and between capitalised

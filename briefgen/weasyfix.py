@@ -232,6 +232,10 @@ def hyphenate_by_policy() -> bool:
 
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args, **kwargs):
         lines = original(context, box, position_y, bottom_space, skip_stack, *args, **kwargs)
+        if box.style["hyphens"] != "auto":
+            # nothing in the block is hyphenated automatically (notes, data tables): no run to follow
+            yield from lines
+            return
         run = LineRun(context, box, skip_stack)
         while True:
             try:

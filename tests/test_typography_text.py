@@ -62,6 +62,16 @@ def test_numbers_months_references_and_dashes_get_non_breaking_spaces():
     assert "5 and" in out  # a function word does not belong to the number
 
 
+def test_a_page_reference_and_the_words_glued_to_it_are_one_unbreakable_span():
+    """WeasyPrint breaks the text before a glued unit that spans elements at a wrong place
+    ("применяют" alone on a line): the unit is a nowrap span that starts at a real space."""
+    out = page('<ul><li>блокировки сетей и мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></li>'
+               '<li>see <em>it</em>&nbsp;<a href="#x"></a></li></ul>')
+    assert ('сетей <span class="nowrap">и' + NBSP + 'мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></span>'
+            in out)
+    assert out.count("nowrap") == 1  # only page references
+
+
 # --- footnote calls ---------------------------------------------------------------------------------
 
 def call(number: int, target: str = "print") -> str:
@@ -167,6 +177,7 @@ def test_english_is_hyphenated_with_us_patterns_and_names_never():
     assert breaks_of("Казахстан", "ru") == "Казахстан" and breaks_of("ноября", "ru") == "ноября"
     assert breaks_of("политических", "ru") == "поли-ти-че-ских"
     assert breaks_of("covid19patients") == "covid19patients"
+    assert breaks_of("millions") == "millions" and breaks_of("процентов", "ru") == "процентов"  # units
 
 
 def test_hyphenation_is_suspended_while_the_run_limit_is_reached():
