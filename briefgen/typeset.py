@@ -49,8 +49,9 @@ TAG = re.compile(r"(<[^>]*>)")
 #: call, \x03 the end of one, \x04 any other tag), its index in the tag list, \x01.
 ANY_MARK = r"[\x00\x02\x03\x04]\d+\x01"
 #: Inline tags, which a rule may see across ("в <em>Москве</em>"); never the end of a
-#: paragraph or a table cell.
-MARKS = r"(?:[\x00\x02\x03]\d+\x01)*"
+#: paragraph or a table cell, nor a footnote call (in print the note's text sits between
+#: the call's tags: "…id=31676</a></span> стало" is not a number and its word).
+MARKS = r"(?:\x00\d+\x01)*"
 INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
           "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr"}
 SPACE = r"[ \t\r\n]+"
@@ -200,7 +201,7 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
         # в Москве, и Казахстан
         rf"{word_start}([{letters}]{MARKS}){SPACE}(?={MARKS}[\w«„“\"(\[])",
         # 16 political, 20 years, 1 November, 2021 г.
-        rf"((?<![\w.,-]){NUMBER}(?![\w]){MARKS}){SPACE}{next_word}",
+        rf"((?<![\w.,/=#?&;:\u200b\u2060-]){NUMBER}(?![\w]){MARKS}){SPACE}{next_word}",  # not in a URL
         # November 2021, ноября 2021 (the word is checked against the month names: see below)
         rf"((?<!\w)(?P<month>[^\W\d_]{{3,}}){MARKS}){SPACE}(?={MARKS}\d)",
         # Article 174, стр. 5
