@@ -437,6 +437,7 @@ class Interview(DocumentBase):
 
     kind: Literal["interview"]
     title: Text | None = None          # default: "Interview with <interviewee>"
+    short_title: Text | None = None    # the PDF's running header; default: the title
     interviewee: PersonName            # a name, or {anonymous: true, description/pseudonym: …}
     role: Text | None = None
     organisation: Text | None = None
@@ -468,6 +469,7 @@ class Letter(DocumentBase):
 
     kind: Literal["letter"]
     title: Text
+    short_title: Text | None = None    # the PDF's running header; default: the title
     outlet: Text
     date: PartialDate
     salutation: Text

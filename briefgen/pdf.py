@@ -180,11 +180,15 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, doo
     """
     from weasyprint import CSS, HTML
 
-    from briefgen.weasyfix import keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references
+    from briefgen.weasyfix import (draw_text_as_laid_out, hyphenate_by_policy, justify_at_url_breaks,
+                                   keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references)
 
+    hyphenate_by_policy()
+    justify_at_url_breaks()
     keep_footnotes_with_their_lines()
     lay_out_each_note_once()
     remember_page_references()
+    draw_text_as_laid_out()
     fetcher = make_fetcher(door or Door(allowed_roots))
     # footnote id → break after (True) or before (False) the block that calls it
     fixes: dict[str, bool] = {}

@@ -10,9 +10,10 @@ Markdown renderer, whose raw HTML is off.
 
 from __future__ import annotations
 
+import base64
 import datetime as _dt
 import os
-import base64
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -22,6 +23,7 @@ import jinja2
 from markupsafe import Markup
 
 from briefgen import TEMPLATES_DIR, i18n, markup, workspace
+from briefgen.typeset import typeset
 from briefgen.content import Brief, locate_resource
 from briefgen.door import Door, ResourceRefused
 from briefgen.languages import direction
@@ -70,6 +72,7 @@ def environment(overrides: Path | None = None) -> jinja2.Environment:
     env.globals["direction"] = direction
     env.globals["withheld"] = lambda name: getattr(name, "withheld", False)  # an anonymous person, not named here
     env.globals["anonymous"] = lambda name: getattr(name, "anonymous", False)  # never in metadata
+    env.globals["numeric_columns"] = numeric_columns
     return env
 
 
@@ -100,6 +103,18 @@ def css_string(value: str) -> Markup:
         else:
             out.append(char)
     return Markup('"' + "".join(out) + '"')
+
+
+#: A table cell that is a number: digits with group and decimal separators (in any language's
+#: style), an optional sign or currency, an optional per cent or per mille.
+NUMBER = re.compile(r"[+\-\u2212]?[$€£¥₽₸]?\s?\d[\d\s,.'\u00a0\u202f]*(\s?[%‰])?")
+
+
+def numeric_columns(rows) -> list[bool]:
+    """For each column of a table's rows: whether every filled cell is a number, so that the
+    column is set right-aligned (digits under digits)."""
+    columns = [[markup.plain(str(cell)) for cell in column] for column in zip(*rows)]
+    return [any(column) and all(NUMBER.fullmatch(cell) for cell in column if cell) for column in columns]
 
 
 def lang_attr(text) -> Markup:
@@ -242,7 +257,7 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
     # install_gettext_callables binds the edition's catalog for this render only
     env.install_gettext_translations(translations, newstyle=True)
     fallback_units = [u for u in status.units if u.state != "translated"] if not status.source else []
-    return template.render(
+    html = template.render(
         _state=state,
         brief=brief,
         doc=brief.document,
@@ -258,9 +273,11 @@ def render_html(brief: Brief, lang: str, status: EditionStatus, target: str, edi
         restricted_edition=restricted,
         fallback_chapters=fallback_chapters(brief, fallback_units),
         page_label=css_counter_label(loc.gettext("Page %(page)s of %(pages)s")),
-        page_ref_label=css_counter_label(loc.gettext("page %(page)s"), target="attr(href)"),
+        page_ref_label=css_counter_label(loc.gettext("page %(page)s").replace(" ", "\u00a0"), target="attr(href)"),
         **brand_context(current, door, lang, target),
     )
+    # non-breaking spaces, unbreakable URLs, calls: the same rules for every text of the edition
+    return typeset(html, lang, target)
 
 
 def listed_editions(slug: str, lang: str, editions: list[str], available: dict[str, dict] | None,

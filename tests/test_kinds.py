@@ -178,7 +178,8 @@ def test_partly_translated_interview_carries_the_fallback_notice(tmp_path):
     result = CliRunner().invoke(main, ["build", str(folder), "-f", "html", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert "ru: 90 % translated (0 stale, 1 missing" in result.output
-    html = (tmp_path / "out" / "short-interview" / "short-interview.ru.html").read_text(encoding="utf-8")
+    # non-breaking spaces (briefgen.typeset binds "и" to the next word) read as spaces
+    html = (tmp_path / "out" / "short-interview" / "short-interview.ru.html").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert "Часть этого документа ещё не переведена и показана на языке оригинала (английский)" in html
     assert '<span lang="en" class="untranslated">Whom do you defend?</span>' in html
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.weasyfix import keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references
+from briefgen.weasyfix import (hyphenate_by_policy, justify_at_url_breaks, keep_footnotes_with_their_lines,
+                               lay_out_each_note_once, remember_page_references)
 from conftest import ROOT, SAMPLE, print_html
 from weasyprint_child import page_texts
 
@@ -23,7 +24,8 @@ def one_layout(html: str, base: Path = SAMPLE):
     from briefgen.door import Door
     from briefgen.pdf import font_configuration, make_fetcher
 
-    for correction in (keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references):
+    for correction in (keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references,
+                       hyphenate_by_policy, justify_at_url_breaks):
         assert correction() is True
     source = HTML(string=html, base_url=base.resolve().as_uri() + "/",
                   url_fetcher=make_fetcher(Door([base, ROOT / "templates"])))
@@ -97,7 +99,9 @@ def test_without_the_correction_the_layout_check_still_places_every_note(tmp_pat
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
     html = print_html(lang)
-    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines")["pages"]
+    # the same line breaking on both sides: only the footnote areas' measuring differs
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "hyphenate_by_policy",
+                        "justify_at_url_breaks")["pages"]
     assert page_texts(one_layout(html)) == expected
 
 
@@ -114,7 +118,9 @@ def test_small_pages_full_of_notes_are_laid_out_as_by_weasyprint(tmp_path, polic
     html = ('<html lang="en"><head><title>t</title><style>@page { size: A6; margin: 10mm } '
             f'.footnote {{ float: footnote; footnote-policy: {policy}; margin: {margins} }}'
             '</style></head><body>' + notes + "</body></html>")
-    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines")["pages"]
+    # the same line breaking on both sides: only the footnote areas' measuring differs
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "hyphenate_by_policy",
+                        "justify_at_url_breaks")["pages"]
     assert page_texts(one_layout(html)) == expected
     assert len(expected) > 10
 

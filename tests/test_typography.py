@@ -1,0 +1,66 @@
+"""The typographic targets of issue 11, measured on the finished PDFs: every sample edition (en, ru)
+and generated stress briefs (tests/stress.py) are read back by the check in typography.py, and
+every defect class must count 0. A failure prints what is left, per class and per page.
+
+The samples and stress briefs are built once for the module; the checks run in two processes.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from briefgen.build import build_brief
+from conftest import ROOT
+from stress import write_stress_brief
+
+SAMPLES = ["kazakhstan-2021-11", "interview-lobachev-2021-04", "letter-ft-kazakhstan-2017-10"]
+EDITIONS = [f"{slug}.{lang}" for slug in SAMPLES for lang in ("en", "ru")] + ["stress-en.en", "stress-ru.ru"]
+
+
+def measure(path: Path, lang: str) -> dict:
+    """What a test needs from the check of one PDF (plain data, so that it crosses processes)."""
+    from typography import check_pdf
+
+    report = check_pdf(path, lang)
+    return {"counts": report.counts(), "summary": report.summary(), "checked_breaks": report.checked_breaks,
+            "tables": len(report.tables), "note_size": report.metrics["note_size"]}
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> dict[str, dict]:
+    """Every edition built into a temporary folder and checked: edition name → measurement."""
+    out = tmp_path_factory.mktemp("typography")
+    stress = tmp_path_factory.mktemp("stress")
+    briefs = [ROOT / "content" / slug for slug in SAMPLES] + [write_stress_brief(stress, lang) for lang in ("en", "ru")]
+    for brief in briefs:
+        build_brief(brief, out_dir=out, formats=("pdf",), strict=True)
+    paths = {name: out / name.rsplit(".", 1)[0] / f"{name}.pdf" for name in EDITIONS}
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:  # as briefgen.workers
+        futures = {name: pool.submit(measure, path, name.rsplit(".", 1)[1]) for name, path in paths.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_edition_has_no_typographic_defect(measured, edition):
+    """Issue 11's targets: 0 in every class (stray punctuation at calls, calls starting a line or
+    under 60 % of the text, URLs broken in the scheme or host, lines past the margin, tables out of
+    the block, runs of hyphens, broken names, wrong breaks, half-empty pages, double spaces, Russian
+    one-letter words at a line end, "(page N)" alone, wrapped running heads, notes off their page)."""
+    result = measured[edition]
+    if sum(result["counts"].values()):
+        pytest.fail("\n" + result["summary"], pytrace=False)
+
+
+def test_the_check_sees_what_it_measures(measured):
+    """Zero counts mean nothing if the check saw no notes, tables or hyphenated words: the sample
+    briefing has footnotes and tables in both languages, and its line ends break words of the
+    dictionary lists."""
+    for lang in ("en", "ru"):
+        sample = measured[f"kazakhstan-2021-11.{lang}"]
+        assert sample["note_size"] and sample["tables"] >= 2, lang
+        assert measured[f"stress-{lang}.{lang}"]["tables"] >= 2, lang
+    assert sum(measured[f"kazakhstan-2021-11.{lang}"]["checked_breaks"] for lang in ("en", "ru")) >= 10

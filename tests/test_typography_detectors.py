@@ -1,0 +1,313 @@
+"""Each detector of the typographic check (typography.py) on a small PDF made to hold exactly its
+defect, and on a clean counterpart — close to the defect — where nothing may be reported.
+
+The PDFs are laid out by WeasyPrint from hand-written HTML: A5 pages, PT Serif, footnotes as in the
+print stylesheet. A forced line break (``<br>``) puts a line end exactly where a defect needs it;
+in the PDF it is the same as a break found by the line breaker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from typography import CLASSES, MM, check_pdf
+
+MARGINS = (15 * MM,) * 4
+FILLER = ("The coalition of human rights organisations has compiled this overview of the social and "
+          "political situation in the region, together with recommendations to the international community. ")
+
+CSS = """
+@page { size: A5; margin: 15mm;
+  @top-left { content: "%(head)s"; font: 8pt "PT Sans"; vertical-align: bottom; padding-bottom: 3mm; width: 45%%; }
+  @bottom-center { content: "Page " counter(page); font: 8pt "PT Sans"; } }
+html { font: 10pt/1.45 "PT Serif"; }
+body { margin: 0; text-align: left; hyphens: manual; }
+p { margin: 0 0 6pt; }
+h2 { font: bold 12pt/1.3 "PT Sans"; margin: 12pt 0 6pt; }
+.fn { float: footnote; font-size: 8pt; line-height: 1.45; text-align: left; }
+::footnote-call { content: counter(footnote); vertical-align: super; font-size: 7pt; line-height: 0; }
+::footnote-marker { content: counter(footnote) ". "; }
+sup { font-size: 7pt; line-height: 0; }
+table { border-collapse: collapse; width: 100%%; font-size: 9pt; }
+td, th { border: 0.5pt solid #999; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+th { font-family: "PT Sans"; font-weight: bold; }
+td.num { text-align: right; }
+%(extra)s
+"""
+
+
+def pdf(tmp_path, body: str, lang: str = "en", extra: str = "", head: str = "Running head", name: str = "doc"):
+    """Lay out one small HTML document and return the PDF's path."""
+    from weasyprint import HTML
+
+    html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><style>'
+            f'{CSS % {"head": head, "extra": extra}}</style></head><body>{body}</body></html>')
+    path = tmp_path / f"{name}.pdf"
+    HTML(string=html).write_pdf(path)
+    return path
+
+
+def found(tmp_path, body: str, lang: str = "en", **kwargs) -> dict[str, int]:
+    """The classes the check reports on a document, with their counts (zero counts left out)."""
+    report = check_pdf(pdf(tmp_path, body, lang, **kwargs), lang, margins=MARGINS)
+    return {name: count for name, count in report.counts().items() if count}
+
+
+def table(rows: list[list[str]], style: str = "", cls: str = "", header=("Indicator", "Value")) -> str:
+    head = "".join(f"<th>{h}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f'<td class="{cls if i else ""}">{c}</td>' for i, c in enumerate(row)) + "</tr>"
+                   for row in rows)
+    return f'<table style="{style}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+NUMBERS = [["Removal requests sent", "373"], ["Content items named", "192,503"], ["Share removed", "2%"]]
+PAGE = '<p style="break-after: page">' + FILLER * 2 + "</p>"
+# words glued together (as non-breaking spaces or an unbreakable span would) nearly a line long
+GLUED_A = '<span style="white-space: nowrap">the suppression of dissent by blocking the social networks and the</span>'
+GLUED_B = '<span style="white-space: nowrap">messaging apps that its opponents use to organise their protests</span>'
+SEPARATOR = '.fn + .fn::footnote-call { content: "," counter(footnote); }'  # the sample's separator
+
+
+@dataclass
+class Case:
+    """A document holding a defect, what the check must find in it, and its clean counterpart."""
+    defect: str
+    expected: dict[str, int]
+    clean: str
+    lang: str = "en"
+    extra: str = ""  # CSS for both documents
+    defect_extra: str = ""  # CSS for the defect only
+    clean_extra: str = ""  # CSS for the clean counterpart only
+    defect_head: str = "Running head"
+    clean_expect: dict[str, int] = field(default_factory=dict)
+
+
+CASES = {
+    "call_punctuation": Case(
+        f'<p>{FILLER}Text<span class="fn">First note.</span> and more text<span class="fn">Second note.</span> goes on.</p>',
+        {"call_punctuation": 1},
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        extra=SEPARATOR),
+    "call_run_together": Case(
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        {"call_run_together": 1},
+        f'<p>{FILLER}Text<span class="fn">First note.</span><span class="fn">Second note.</span> goes on.</p>',
+        clean_extra=SEPARATOR),
+    "call_line_start": Case(
+        f'<p>{FILLER}Some words here<br><span class="fn">A note.</span> and the line goes on.</p>',
+        {"call_line_start": 1},
+        f'<p>{FILLER}Some words here<span class="fn">A note.</span><br>and the line goes on.</p>'),
+    "call_size": Case(
+        f'<p>{FILLER}One<span class="fn">A note.</span> and two<span class="fn">Another.</span>.</p>',
+        {"call_size": 2},
+        f'<p>{FILLER}One<span class="fn">A note.</span> and two<span class="fn">Another.</span>.</p>',
+        defect_extra="::footnote-call { font-size: 5pt; }"),
+    "call_size_mismatch": Case(
+        f'<p>{FILLER}One<span class="fn">A.</span> two<span class="fn">B.</span> three<span class="fn">C.</span> '
+        'and one again<sup style="font-size: 8.5pt">1</sup>.</p>',  # a repeated call, as in the sample
+        {"call_size_mismatch": 1},
+        f'<p>{FILLER}One<span class="fn">A.</span> two<span class="fn">B.</span> three<span class="fn">C.</span> '
+        'and one again<sup>1</sup>.</p>'  # calls of one size on smaller text, as a table's, are even too
+        + table([["Anna Alpha<sup>2</sup>", "5"], ["Boris Beta<sup>3</sup>", "7"]], cls="num")),
+    "url_broken": Case(
+        f"<p>{FILLER}</p><p>See https://www.exam<br>ple.org/reports/2021 for all to read.</p>",
+        {"url_broken": 1},
+        f"<p>{FILLER}</p><p>See https://www.example.org/<br>reports/2021 for all to read.</p>"),
+    "url_broken_third_line": Case(
+        f"<p>{FILLER}</p><p>See https://<br>publicadministration.un<br>.org/egovkb/2020 for all to read.</p>",
+        {"url_broken": 1, "bare_scheme": 1},
+        f"<p>{FILLER}</p><p>See https://<br>publicadministration.un.org/<br>egovkb/2020 for all to read.</p>",
+        clean_expect={"bare_scheme": 1}),
+    "bare_scheme": Case(
+        f"<p>{FILLER}</p><p>See https://<br>www.example.org/reports/2021 for all to read.</p>",
+        {"bare_scheme": 1},
+        f"<p>{FILLER}</p><p>See https://www.example.org/reports/<br>2021 for all to read.</p>"),
+    "partial_scheme": Case(
+        f'<p>{FILLER}Read it<span class="fn">The report: ht<br>tps://www.example.org/reports/2021</span>.</p>',
+        {"url_broken": 1, "bare_scheme": 1},
+        f'<p>{FILLER}Read it<span class="fn">The report:<br>https://www.example.org/reports/2021</span>.</p>'),
+    "past_right_edge": Case(
+        f'<p>{FILLER}</p><p style="text-align: right; margin-right: -2pt">A short line set right.</p>'
+        '<p style="margin-left: -1pt">A line that starts left of the block.</p>',
+        {"past_right_edge": 2},
+        f'<p>{FILLER}</p><p style="text-align: right; margin-right: -0.3pt">A short line set right.</p>'
+        '<p>A line that starts at the block.</p>'),
+    "table_outside": Case(
+        f"<p>{FILLER}</p>" + table(NUMBERS, "width: 115%", "num"),
+        {"table_outside": 4},
+        f"<p>{FILLER}</p>" + table(NUMBERS, "", "num")),
+    "table_cell_overflow": Case(
+        table([["11 October 2021 in Almaty", "Arrested"]], "table-layout: fixed", header=("Since", "Status")),
+        {"table_cell_overflow": 1},
+        table([["11 October 2021", "Arrested"]], "table-layout: fixed", header=("Since", "Status")),
+        extra="td:first-child { white-space: nowrap; } th:first-child { width: 30%; }"),
+    "table_numbers_left": Case(
+        f"<p>{FILLER}</p>" + table(NUMBERS),
+        {"table_numbers_left": 3},
+        f"<p>{FILLER}</p>" + table(NUMBERS + [["Period", "2011–2021"]], "", "num")),
+    "table_split": Case(
+        f'<div style="height: 385pt"></div>' + table(NUMBERS + [["Requests on security", "31%"], ["On defamation", "2%"]]),
+        {"table_split": 1},
+        f'<div style="height: 385pt"></div>' + table(NUMBERS + [["Requests on security", "31%"], ["On defamation", "2%"], ["Other", "17%"]]),
+        extra="td:last-child { text-align: right; } tbody tr:nth-child(4) { break-before: page; }"),
+    "hyphen_runs": Case(
+        "<p>alpha beta gamma con-<br>tinue delta pro-<br>ceed epsilon tran-<br>sition zeta eta theta</p>",
+        {"hyphen_runs": 1},
+        "<p>alpha beta gamma con-<br>tinue delta pro-<br>ceed epsilon<br>tran-<br>sition zeta eta theta</p>"),
+    "broken_capitalised": Case(
+        "<p>The talks held in Mo-<br>scow went on, and Kazakh-<br>stan agreed.</p>",
+        {"broken_capitalised": 2, "hyphen_runs": 0},
+        "<p>Un-<br>der the memorandum, and under its terms, Ust-<br>Kamenogorsk and Kazakhstan agreed.</p>"),
+    "wrong_hyphenation": Case(
+        "<p>The bur-<br>eau said it worked exclus-<br>ively and had a memor-<br>andum.</p>",
+        {"wrong_hyphenation": 3, "hyphen_runs": 1},
+        "<p>The bu-<br>reau said it worked ex-<br>clusively and had a mem-<br>orandum.</p>",
+        clean_expect={"hyphen_runs": 1}),
+    "wrong_hyphenation_ru": Case(
+        "<p>Расскажите под-<br>робнее о том, как преслед-<br>ования начались.</p>",
+        {"wrong_hyphenation": 2},
+        "<p>Расскажите по-<br>дробнее о том, как пре-<br>следования начались.</p>", lang="ru"),
+    "page_gap": Case(
+        f"<p>{FILLER * 2}</p>{PAGE}<p>{FILLER * 3}</p><p>{FILLER * 3}</p>",
+        {"page_gap": 1},
+        f"<p>{FILLER * 2}</p>{PAGE}<h2>A new chapter</h2><p>{FILLER * 3}</p><p>{FILLER * 3}</p>"),
+    "double_space": Case(
+        f"<p>{FILLER}</p><ul><li>the absorption of sovereignty by Russia and China;&nbsp; (page 1)</li></ul>",
+        {"double_space": 1},
+        f"<p>{FILLER}</p><ul><li>the absorption of sovereignty by Russia and China; (page 1)</li></ul>"),
+    "double_space_gap": Case(
+        f'<p>{FILLER}</p><p>integration;<span style="padding-left: 4pt"> </span>(page 1) and the rest of it</p>',
+        {"double_space": 1},
+        f'<p style="text-align: justify; font-kerning: none">{FILLER * 3}</p><p>integration; (page 1) and the rest of it</p>'),
+    "short_line": Case(
+        f'<p style="text-align: justify">{GLUED_A} repression {GLUED_B} across the whole region of Central Asia.</p>',
+        {"short_line": 1},
+        f'<p style="text-align: justify">{GLUED_A} repression messaging apps that its opponents use to organise '
+        'their protests across the whole region of Central Asia.</p>'),
+    "loose_line": Case(
+        f'<p style="text-align: justify">{FILLER}The methods used by the regimes are <span style="white-space: nowrap">'
+        'for the suppression of dissent, the blocking of social networks</span> and messaging apps across the region.</p>',
+        {"loose_line": 1},
+        f'<p style="text-align: justify">{FILLER}The methods used by the regimes are for the suppression of dissent, '
+        'the blocking of social networks and messaging apps across the region.</p>'),
+    "one_letter_end": Case(
+        "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
+        {"one_letter_end": 2},
+        "<p>Мы приехали в Москву<br>вчера, и нас<br>встретили. Вот и</p>", lang="ru"),
+    "page_ref_alone": Case(
+        "<ul><li>the absorption of sovereignty by Russia and China, through the memorandum;<br>(page 1)</li>"
+        "<li>the copying of the repressive methods (page<br>4)</li></ul>",
+        {"page_ref_alone": 2},
+        "<ul><li>the absorption of sovereignty by Russia and China, through the<br>memorandum; (page 1)</li>"
+        "<li>the copying of the repressive methods (page 4)</li></ul>"),
+    "wrapped_head": Case(
+        f"<p>{FILLER}</p>",
+        {"wrapped_head": 1},
+        f"<p>{FILLER}</p>",
+        defect_head="Kazakhstan, November 2021: a briefing by the Business &amp; Human Rights Resource Centre"),
+    "note_off_page": Case(
+        f'<p>{FILLER}The claim<sup style="vertical-align: super">1</sup>.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>',
+        {"note_off_page": 1},
+        f'<p>{FILLER}The claim.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>'),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_detector_finds_its_defect_and_nothing_else(tmp_path, case):
+    c = CASES[case]
+    assert found(tmp_path, c.defect, c.lang, extra=c.extra + c.defect_extra, head=c.defect_head) == \
+        {k: v for k, v in c.expected.items() if v}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_detector_is_silent_on_the_clean_counterpart(tmp_path, case):
+    c = CASES[case]
+    assert found(tmp_path, c.clean, c.lang, extra=c.extra + c.clean_extra) == c.clean_expect
+
+
+def test_every_class_has_a_detector_test():
+    covered = {name for case in CASES.values() for name, count in case.expected.items() if count}
+    assert covered == set(CLASSES)
+
+
+def test_the_dictionary_is_consulted(tmp_path):
+    """Accepted breaks are checked, not skipped: a break on a marked point counts as checked."""
+    report = check_pdf(pdf(tmp_path, "<p>The bu-<br>reau and the mem-<br>orandum.</p>"), "en", margins=MARGINS)
+    assert report.checked_breaks == 2 and report.counts()["wrong_hyphenation"] == 0
+
+
+def test_the_dictionaries_hold_forty_words_each():
+    from typography import HYPHENATION_DIR, load_hyphenation
+
+    for lang in ("en", "ru"):
+        lines = [l for l in (HYPHENATION_DIR / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+                 if l.strip() and not l.startswith("#")]
+        assert len(lines) >= 40, lang
+    words = load_hyphenation()
+    assert words["bureau"] == {2} and words["memorandum"] == {3, 4, 7}
+    assert words["подробнее"] == {2, 5, 6}
+
+
+@pytest.mark.parametrize("css, expected", [
+    ("@page { size: A4; margin: 22mm 20mm 24mm 22mm; }", (22 * MM, 20 * MM, 24 * MM, 22 * MM)),
+    ("@page { margin: 1in; @top-left { margin: 0 } }", (72.0,) * 4),
+    ("@page { size: A5; margin: 10mm 20pt }", (10 * MM, 20.0, 10 * MM, 20.0)),
+    ("@page { margin: 10pt 20pt 30pt }", (10.0, 20.0, 30.0, 20.0)),
+    ("@page { @top-left { margin: 5mm } margin: 10pt; margin-left: 2cm }", (10.0, 10.0, 10.0, 20 * MM)),
+])
+def test_the_text_block_follows_the_stylesheet(css, expected):
+    from typography import css_margins
+
+    assert css_margins(css) == pytest.approx(expected)
+
+
+def test_the_text_block_of_the_print_stylesheet_is_where_the_text_starts(tmp_path):
+    """print.css's margins (read by default) put the block's left edge where body lines start."""
+    from typography import PRINT_CSS, read_pages, css_margins
+
+    body = f'<style>{PRINT_CSS.read_text(encoding="utf-8")}</style><p>{FILLER * 4}</p>'
+    path = tmp_path / "print.pdf"
+    from weasyprint import HTML
+
+    HTML(string=f'<html lang="en"><body>{body}</body></html>').write_pdf(path)
+    pages, _ = read_pages(path, css_margins())
+    lines = pages[0].region("body")
+    assert lines and all(abs(line.x0 - pages[0].block.x0) < 0.01 for line in lines)
+    assert max(line.x1 for line in lines) <= pages[0].block.x1 + 3  # justified, up to the right edge
+
+
+def test_the_report_script_prints_the_counts(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    path = pdf(tmp_path, CASES["hyphen_runs"].defect, name="runs.en")
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "typography-report.py"), str(path), "--details",
+                          "--margins", "15mm"],
+                         capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line and not line.startswith(" ")}
+    assert rows["hyphen_runs"] == ["1"] and rows["call_punctuation"] == ["0"]
+    assert "3 lines: con- | pro- | tran-" in out
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_stress_briefs_are_valid_and_crowded(tmp_path, lang):
+    """The stress briefs pass briefgen's validation (so the typographic test measures layout, not
+    errors) and hold what they promise: many notes, adjacent and repeated calls, long URLs."""
+    import re
+
+    from briefgen.content import load_brief
+    from stress import write_stress_brief
+
+    folder = write_stress_brief(tmp_path, lang)
+    brief = load_brief(folder)
+    assert brief.document.language == lang and len(brief.footnotes.footnotes) >= 60
+    text = (folder / "brief.yaml").read_text(encoding="utf-8")
+    calls = re.findall(r"\[\^(note-\d+)\]", text)
+    assert len(calls) > len(set(calls))  # some notes are called twice
+    assert re.search(r"\]\[\^", text)  # adjacent calls
+    assert re.search(r"<https://[^>]{90,}>", text)  # long URLs in the text
+    assert write_stress_brief(tmp_path / "again", lang).joinpath("brief.yaml").read_text(encoding="utf-8") == text
