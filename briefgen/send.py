@@ -214,7 +214,8 @@ def prepare(brief_dir: Path, recipients_file: Path, out_dir: Path = Path("output
                 sources=sources, snapshots=snapshots, covers=covers_by_language(brief, statuses))
     ledger = _open_for_plan(plan, manifest, ledger_lost)
     try:
-        plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated)
+        plan.items = [_plan_one(r, infos[lang_of[r.key]], sender.domain, ledger, retry_unknown, resend_updated,
+                                sources[infos[lang_of[r.key]].fingerprint])
                       for r in recipients]
         if changes_since and ledger:
             for item in plan.items:
@@ -345,11 +346,16 @@ def sent_snapshot(brief_dir: Path, slug: str, address: str | None = None) -> dic
 
 
 def _plan_one(recipient: Recipient, edition: EditionInfo, domain: str, ledger: Ledger | None,
-              retry_unknown: bool, resend_updated: bool) -> Planned:
+              retry_unknown: bool, resend_updated: bool, source: str = "") -> Planned:
     mid = message_id(edition.fingerprint, recipient.email, domain)
     row = ledger.get(edition.fingerprint, recipient.email) if ledger else None
     if row and row.state == SENT:
         return Planned(recipient, edition, mid, HAS_IT, row)
+    # the same sources rebuilt (--force) give other bytes (the PDF says when it was made): not a new edition
+    same = [d for d in (ledger.of_address(recipient.email) if ledger and source else [])
+            if d.slug == edition.slug and d.state == SENT and d.source == source]
+    if same:
+        return Planned(recipient, edition, mid, HAS_IT, same[-1])
     if row and ledger.in_flight(row):  # another sender has it right now: not ours, and not unknown yet
         return Planned(recipient, edition, mid, IN_FLIGHT, row)
     if row and row.state == HANDED_OVER:

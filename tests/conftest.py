@@ -30,6 +30,12 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "allow_logs: the test expects warnings to be logged")
 
 
+def spaced(text: str) -> str:
+    """``text`` with the typesetter's invisible glue undone — no-break spaces as spaces, word joiners
+    and zero-width break opportunities removed — for tests that look for words, not for typography."""
+    return text.replace("\u00a0", " ").replace("\u2060", "").replace("\u200b", "")
+
+
 def print_html(lang: str, brief_dir: Path = SAMPLE) -> str:
     """The print HTML of one edition of a brief (what the PDF writer lays out)."""
     from briefgen.content import load_brief

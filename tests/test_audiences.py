@@ -165,7 +165,7 @@ def restricted_brief(tmp_path_factory):
     recipients.write_text("name,email,language,salutation\nAnna Nowak,anna@example.eu,en,Ms\n"
                           "Иван Петров,ivan@example.eu,ru,Mr\n", encoding="utf-8")
     sent = runner.invoke(main, ["send", str(folder), "--recipients", str(recipients), "--out", str(out),
-                                "--changes", "previous"])
+                                "--changes", "previous", "--allow-incomplete"])  # ru is partly translated
     return folder, out, editions, changes, sent
 
 

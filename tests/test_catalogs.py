@@ -24,7 +24,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
 from briefgen.resolve import Localizer
-from conftest import ROOT, SMALL, print_html
+from conftest import ROOT, SMALL, print_html, spaced
 
 LOCALE = ROOT / "templates" / "locale"
 POT = LOCALE / "messages.pot"
@@ -280,7 +280,7 @@ EDITIONS = {
 def test_an_edition_has_the_tool_strings_in_its_language(lang):
     """The sample has no translation into these languages: its content falls back to English, the
     tool's own strings (running footer, table caption, statuses, notice) are in the edition's language."""
-    html = print_html(lang)
+    html = spaced(print_html(lang))
     assert f'<html lang="{lang}"' in html
     missing = [expected for expected in EDITIONS[lang] if expected not in html]
     assert missing == [], missing
@@ -318,6 +318,6 @@ def _written_in(brief: Path, lang: str, tmp_path: Path) -> Path:
 @pytest.mark.parametrize("lang", ["pl", "uk", "ru", "cs", "lt"])
 def test_the_derived_count_sentence_in_an_edition_agrees_with_the_number(lang, briefs, tmp_path):
     expected = {1: PLURALS[lang][1], 2: PLURALS[lang][2], 5: PLURALS[lang][5], 21: PLURALS[lang][21]}
-    rendered = {count: print_html(lang, _written_in(brief, lang, tmp_path)) for count, brief in briefs.items()}
+    rendered = {count: spaced(print_html(lang, _written_in(brief, lang, tmp_path))) for count, brief in briefs.items()}
     assert {count: f"<strong>{phrase}</strong>" in rendered[count] for count, phrase in expected.items()} == \
         dict.fromkeys(expected, True), {count: re.findall(r"<strong>\d+ [^<]*</strong>", html)[:1] for count, html in rendered.items()}

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from conftest import FIXTURES, edit, pdf_pages, pdf_text
+from conftest import FIXTURES, edit, pdf_pages, pdf_text, spaced
 
 COUNT = "As of {prisoners.as_of}, there are **{prisoners.phrase} in"
 CHANGED = 'As "of" {prisoners.as_of}, there are **{prisoners.phrase} in'
@@ -43,7 +43,7 @@ def passage(text: str) -> str:
 
 
 def test_fallback_passage_in_html_is_english_throughout(partial_ru):
-    html = (partial_ru / "kazakhstan-2021-11.ru.html").read_text(encoding="utf-8")
+    html = spaced((partial_ru / "kazakhstan-2021-11.ru.html").read_text(encoding="utf-8"))
     span = re.search(r'<span lang="en" class="untranslated">(As .*?)</span></p>', html, re.S)
     assert span, "the passage is not marked lang=en"
     text = passage(re.sub(r"<[^>]+>", "", span[1]))
@@ -85,7 +85,7 @@ def test_also_available_names_only_built_editions(tmp_path):
     out = tmp_path / "out"
     runner = CliRunner()
     assert runner.invoke(main, ["build", str(folder), "--lang", "ru", "-f", "html", "-o", str(out)]).exit_code == 0
-    ru = (out / "short-interview" / "short-interview.ru.html").read_text(encoding="utf-8")
+    ru = spaced((out / "short-interview" / "short-interview.ru.html").read_text(encoding="utf-8"))
     assert "English" not in ru and "short-interview.en.html" not in ru  # not built: not named, not linked
     # a stale Russian unit: the English edition names Russian as partial; then both are rebuilt
     po = folder / "translations" / "ru.po"
@@ -93,16 +93,16 @@ def test_also_available_names_only_built_editions(tmp_path):
     first = re.search(r'msgstr "([^"]+)"', text.split("\n\n", 2)[2])
     po.write_text(text.replace(f'msgstr "{first[1]}"', 'msgstr ""', 1), encoding="utf-8")
     assert runner.invoke(main, ["build", str(folder), "-f", "html", "-o", str(out)]).exit_code == 0
-    en = (out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8")
+    en = spaced((out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8"))
     assert 'href="short-interview.ru.html"' in en and 'Русский <span lang="en">(partly translated)</span>' in en
     po.write_text(text, encoding="utf-8")  # complete again, built alone: English still says partial
     assert runner.invoke(main, ["build", str(folder), "--lang", "ru", "-f", "html", "-o", str(out)]).exit_code == 0
-    assert "partly translated" in (out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8")
+    assert "partly translated" in spaced((out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8"))
     # the next full build, whose fingerprints all match, still rebuilds the English edition to say so
     result = runner.invoke(main, ["build", str(folder), "-f", "html", "-o", str(out)])
     assert "en: source language →" in result.output, result.output
     assert "ru: 100 % translated up to date" in result.output, result.output
-    en = (out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8")
+    en = spaced((out / "short-interview" / "short-interview.en.html").read_text(encoding="utf-8"))
     assert "partly translated" not in en and 'href="short-interview.ru.html"' in en
 
 
@@ -126,7 +126,7 @@ def test_kazakh_edition_with_a_partial_catalog(small_copy, tmp_path):
     result = runner.invoke(main, ["build", str(small_copy), "--lang", "kk", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert re.search(r"kk: \d+ % translated \(0 stale, \d+ missing", result.output)
-    html = (out / "small-brief" / "small-brief.kk.html").read_text(encoding="utf-8").replace("\u202f", " ")
+    html = spaced((out / "small-brief" / "small-brief.kk.html").read_text(encoding="utf-8")).replace("\u202f", " ")
     assert "2021 ж. 26 қазан жағдай бойынша" in html  # the translated passage: Kazakh date
     assert '<title lang="en">Test briefing on detentions</title>' in html
     english = re.search(r'<span lang="en" class="untranslated">(Figures .*?)</span>', html)

@@ -334,6 +334,23 @@ def test_a_rebuild_during_a_send_changes_nothing_of_it(local, tmp_path):
     assert all(len(copies(server, a)) == 2 for a in addresses(recipients))  # the new edition, once
 
 
+def test_a_forced_rebuild_of_the_same_sources_is_not_a_new_edition(local, tmp_path):
+    """The PDF says when it was made, so a --force rebuild of unchanged sources gives other bytes;
+    --resend-updated must not take that for an update and send the same edition again."""
+    ws = local
+    recipients = ws.recipients(3, lang="en", russian=False)
+    pdf = ws.out / ws.brief.name / f"{ws.brief.name}.en.pdf"
+    with smtp_server(tmp_path) as server:
+        assert ws.run(server, recipients, "--send").returncode == 0
+        before = hashlib.sha256(pdf.read_bytes()).hexdigest()
+        time.sleep(1.1)  # the creation date has seconds
+        build_brief(ws.brief, formats=("pdf",), languages=["en"], out_dir=ws.out, force=True)
+        assert hashlib.sha256(pdf.read_bytes()).hexdigest() != before
+        again = ws.run(server, recipients, "--send", "--resend-updated")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert all(len(copies(server, a)) == 1 for a in addresses(recipients))
+
+
 # ------------------------------------------------------------------ clear errors, no traceback
 
 
