@@ -373,6 +373,12 @@ def write_outbox(plan: Plan) -> list[Path]:
     0700, its files 0600 (they name the recipients)."""
     from briefgen.output import write_atomic
 
+    from briefgen.safefile import inside
+
+    if plan.outbox.is_symlink() or (plan.outbox.exists() and not inside(plan.outbox, plan.out_dir)):
+        # the old messages are deleted before new ones are written: never anywhere but here
+        raise BriefgenError(f"the outbox {display_path(plan.outbox)} is a link to {os.path.realpath(plan.outbox)}: "
+                            "remove the link (the outbox is a folder of its own; nothing was sent or deleted)")
     try:
         plan.outbox.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(plan.outbox, 0o700)

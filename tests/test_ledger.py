@@ -461,6 +461,22 @@ def test_the_ledger_and_outbox_are_private(local, tmp_path):
     assert mode(outbox) == 0o700 and {mode(p) for p in outbox.glob("*.eml")} == {0o600}
 
 
+def test_a_linked_outbox_is_refused_and_nothing_outside_is_deleted(local, tmp_path):
+    """The dry run replaces the outbox's old messages: a link must not make it delete others' files."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.eml").write_text("someone else's message")
+    outbox = local.out / local.brief.name / "outbox"
+    outbox.parent.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(outbox, ignore_errors=True)
+    os.symlink(elsewhere, outbox)
+    with smtp_server(tmp_path) as server:
+        result = local.run(server, local.recipients(2))
+    assert_clean_failure(result, "is a link to", "remove the link")
+    assert (elsewhere / "keep.eml").read_text() == "someone else's message"
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["keep.eml"]
+
+
 def test_a_message_too_big_is_not_called_a_bad_address(local, tmp_path):
     recipients = local.recipients(2)
     with smtp_server(tmp_path, handler=Recorder(too_big={"m001@example.org"})) as server:
