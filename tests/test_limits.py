@@ -11,16 +11,7 @@ import time
 import pytest
 
 from conftest import ROOT
-
-
-def brief_with(folder, block: str) -> int:
-    """Put ``block`` (YAML at block indentation) first in the small brief's first chapter; return its line."""
-    brief = folder / "brief.yaml"
-    text = brief.read_text(encoding="utf-8")
-    marker = "    blocks:\n"
-    line = text[:text.index(marker)].count("\n") + 2
-    brief.write_text(text.replace(marker, marker + block, 1), encoding="utf-8")
-    return line
+from test_door import with_block
 
 
 def timed_check(folder) -> tuple[subprocess.CompletedProcess, float, int]:
@@ -50,7 +41,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_hostile_sizes_are_positioned_errors_within_seconds(small_copy, case):
     block, words = CASES[case]
-    line = brief_with(small_copy, block)
+    line = with_block(small_copy, block)
     done, seconds, peak = timed_check(small_copy)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
