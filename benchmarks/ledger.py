@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefgen.ledger import HANDED_OVER, SENT, open_ledger, this_run  # noqa: E402
+from briefgen.delivery.ledger import HANDED_OVER, SENT, open_ledger, this_run  # noqa: E402
 
 
 def per_message(location: str, count: int) -> float:

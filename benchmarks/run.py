@@ -99,9 +99,9 @@ def median_of(count: int, args: list[str]) -> float:
 
 def print_html(brief_dir: Path, lang: str) -> str:
     sys.path.insert(0, str(ROOT))
-    from briefgen.content import load_brief
-    from briefgen.render import render_html
-    from briefgen.translations import edition_status, localize
+    from briefgen.load.content import load_brief
+    from briefgen.editions.render import render_html
+    from briefgen.editions.translations import edition_status, localize
 
     brief = load_brief(brief_dir)
     status = edition_status(brief, lang)
@@ -119,7 +119,7 @@ def preview_latency(brief_dir: Path, out_dir: Path, saves: int = 5) -> tuple[flo
     import threading
 
     sys.path.insert(0, str(ROOT))
-    from briefgen.serve import Preview
+    from briefgen.editions.serve import Preview
 
     preview = Preview(brief_dir, out_dir, lang="en")
     preview.rebuild()  # the first build, as `briefgen serve` does on start

@@ -53,8 +53,8 @@ def main(verbose: bool) -> None:
               help="Let image blocks name http(s) addresses; they are downloaded (images only, time and size limits).")
 def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
     """Validate briefs without rendering (all under content/ by default)."""
-    from briefgen.content import load_brief
-    from briefgen.translations import check_catalogs
+    from briefgen.load.content import load_brief
+    from briefgen.editions.translations import check_catalogs
 
     problems = []
     translated = []
@@ -95,7 +95,7 @@ def check(content_dirs: tuple[Path, ...], allow_remote: bool) -> None:
                    "default: briefgen.toml's [build] audiences, else public HTML, public and restricted PDF).")
 def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote, audience) -> None:
     """Build the PDF and HTML editions of briefs (all under content/ by default)."""
-    from briefgen.fingerprint import FORMATS, unchanged_editions
+    from briefgen.editions.fingerprint import FORMATS, unchanged_editions
     from briefgen.workspace import workspace_of_brief
 
     problems = []
@@ -109,7 +109,7 @@ def build(content_dirs, formats, languages, out_dir, strict, force, allow_remote
         try:
             # the full pipeline (pydantic, Jinja, WeasyPrint) is imported only when there is work
             if editions is None:
-                from briefgen.build import build_brief
+                from briefgen.editions.build import build_brief
 
                 editions = build_brief(directory, formats=tuple(formats) or FORMATS,
                                        languages=list(languages) or None, out_dir=out_dir, strict=strict,
@@ -157,7 +157,7 @@ def _edition_summary(edition) -> str:
 def new(slug: str, kind: str, parent: Path | None) -> None:
     """Start a brief: write a small, valid, commented skeleton into PARENT/SLUG, with the
     workspace's default languages."""
-    from briefgen.skeleton import create_brief
+    from briefgen.workspace.skeleton import create_brief
     from briefgen.workspace import find_workspace
 
     folder = create_brief(slug, kind, parent or find_workspace().content_dir)
@@ -175,10 +175,10 @@ def i18n() -> None:
 @click.option("-l", "--lang", "languages", multiple=True, metavar="CODE", help="Only this language (repeatable).")
 def i18n_update(content_dirs, languages) -> None:
     """Write the template (translations/<slug>.pot) and merge the text units into each language's catalog."""
-    from briefgen.build import plan_editions
-    from briefgen.content import load_brief
-    from briefgen.pocatalog import template_path
-    from briefgen.translations import catalog_path, update_catalogs
+    from briefgen.editions.build import plan_editions
+    from briefgen.load.content import load_brief
+    from briefgen.editions.pocatalog import template_path
+    from briefgen.editions.translations import catalog_path, update_catalogs
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
@@ -195,9 +195,9 @@ def i18n_update(content_dirs, languages) -> None:
 @click.argument("content_dirs", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def i18n_add(lang, content_dirs) -> None:
     """Add a language: write it into 'languages' of brief.yaml and make its catalog from the template."""
-    from briefgen.addlang import add_language
-    from briefgen.i18n import catalog_file, language_name
-    from briefgen.pocatalog import template_path
+    from briefgen.editions.addlang import add_language
+    from briefgen.editions.i18n import catalog_file, language_name
+    from briefgen.editions.pocatalog import template_path
 
     for directory in _brief_dirs(content_dirs):
         added = add_language(directory, lang)
@@ -234,11 +234,11 @@ def i18n_add(lang, content_dirs) -> None:
               help="File to write (default: output/<slug>/<slug>.<LANG>.xlf).")
 def i18n_export(lang, content_dir, version, out_file) -> None:
     """Write a brief's units and their LANG translations as XLIFF 1.2 or 2.0 (unit ids are the stable keys)."""
-    from briefgen.build import plan_editions
-    from briefgen.content import load_brief
-    from briefgen.output import write_atomic
-    from briefgen.translations import edition_status
-    from briefgen.xliff import export
+    from briefgen.editions.build import plan_editions
+    from briefgen.load.content import load_brief
+    from briefgen.editions.output import write_atomic
+    from briefgen.editions.translations import edition_status
+    from briefgen.editions.xliff import export
 
     found = [content_dir] if content_dir else _brief_dirs(())
     if len(found) > 1:
@@ -263,9 +263,9 @@ def i18n_export(lang, content_dir, version, out_file) -> None:
 @click.argument("content_dir", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def i18n_import(xliff_file, content_dir) -> None:
     """Take the translations of an XLIFF 1.2 or 2.0 file into the brief's catalog (checked first; all or nothing)."""
-    from briefgen.content import load_brief
-    from briefgen.translations import catalog_path
-    from briefgen.xliff import file_info, import_file, parse
+    from briefgen.load.content import load_brief
+    from briefgen.editions.translations import catalog_path
+    from briefgen.editions.xliff import file_info, import_file, parse
 
     if content_dir is None:
         original = file_info(parse(xliff_file)[0])[1]
@@ -287,9 +287,9 @@ def i18n_import(xliff_file, content_dir) -> None:
 def i18n_status(content_dirs, languages, units) -> None:
     """Per brief and language: translated / stale / missing units and source words, which units, and
     how much of briefgen's own strings the language has."""
-    from briefgen.build import plan_editions
-    from briefgen.content import load_brief
-    from briefgen.translations import edition_status, tool_strings_status
+    from briefgen.editions.build import plan_editions
+    from briefgen.load.content import load_brief
+    from briefgen.editions.translations import edition_status, tool_strings_status
 
     for directory in _brief_dirs(content_dirs):
         brief = load_brief(directory)
@@ -326,17 +326,17 @@ def i18n_status(content_dirs, languages, units) -> None:
               help="Where the builds (and their snapshots) are [default: the workspace's output/].")
 def changes(content_dir, since, recipient, lang, out_dir) -> None:
     """What changed in the data since an earlier edition: prisoners, sanctions, recommendations, counts."""
-    from briefgen.changes import describe_changes
-    from briefgen.content import load_brief
-    from briefgen.i18n import format_date
-    from briefgen.resolve import Localizer
+    from briefgen.editions.changes import describe_changes
+    from briefgen.load.content import load_brief
+    from briefgen.editions.i18n import format_date
+    from briefgen.editions.resolve import Localizer
 
     brief = load_brief(content_dir)
     lang = lang or brief.source_language
     if recipient and since != "sent":
         raise click.UsageError("--recipient goes with --since sent")
     base, found = describe_changes(brief, _out(out_dir, content_dir), lang, since, recipient)
-    from briefgen.model import PartialDate
+    from briefgen.load.model import PartialDate
 
     loc = Localizer(lang)
     when = format_date(PartialDate.parse(base["edition_date"]), lang) if base["edition_date"] else "—"
@@ -357,7 +357,7 @@ def changes(content_dir, since, recipient, lang, out_dir) -> None:
                    "[default: the workspace's output/.preview].")
 def serve(content_dir, port, lang, out_dir) -> None:
     """Preview a brief on 127.0.0.1: rebuilds on save and reloads the open page."""
-    from briefgen.serve import serve as run
+    from briefgen.editions.serve import serve as run
 
     directory = content_dir or _brief_dirs(())[0]
     try:
@@ -377,7 +377,7 @@ def serve(content_dir, port, lang, out_dir) -> None:
               help="A default language of new briefs, BCP 47 (repeatable; default: en).")
 def init(folder: Path, organisation: str, languages: tuple[str, ...]) -> None:
     """Make FOLDER (default: here) a workspace: briefgen.toml, _brand.yml, .gitignore, content/."""
-    from briefgen.init import create_workspace
+    from briefgen.workspace.init import create_workspace
 
     written = create_workspace(folder, organisation, list(languages) or None)
     click.echo(f"{display_path(folder.resolve()) or '.'}: workspace ({', '.join(p.name for p in written)}, content/) — "
@@ -387,7 +387,7 @@ def init(folder: Path, organisation: str, languages: tuple[str, ...]) -> None:
 @main.command()
 def doctor() -> None:
     """Check this machine and workspace: Python, WeasyPrint, Pango, fonts per language, SMTP, optional parts."""
-    from briefgen.doctor import FAIL, run_checks
+    from briefgen.workspace.doctor import FAIL, run_checks
 
     checks = run_checks()
     for check in checks:
@@ -451,11 +451,11 @@ def send(content_dir, recipients_file, really_send, groups, countries, show_stat
          changes_since, ledger_lost, out_dir, config, smtp_host, smtp_port, smtp_security, smtp_user, smtp_cafile, smtp_timeout, sender, reply_to,
          per_minute, attempts, backoff, test_to, limit, yes, allow_incomplete, as_csv) -> None:
     """Email the PDF editions of a brief, each recipient in their language (dry run unless --send)."""
-    from briefgen import campaign
-    from briefgen import send as sending
-    from briefgen.delivery import Retry
-    from briefgen.mailconfig import load_settings
-    from briefgen.recipients import load_recipients
+    from briefgen.delivery import campaign
+    from briefgen.delivery import send as sending
+    from briefgen.delivery.smtp import Retry
+    from briefgen.delivery.mailconfig import load_settings
+    from briefgen.delivery.recipients import load_recipients
 
     out_dir = _out(out_dir, content_dir)
     if show_status:
@@ -541,7 +541,7 @@ def _confirm(question: str, yes: bool) -> None:
 def _password(settings) -> str | None:
     import os
 
-    from briefgen.mailconfig import PASSWORD_ENV
+    from briefgen.delivery.mailconfig import PASSWORD_ENV
 
     if not settings.user:
         return None
@@ -550,8 +550,8 @@ def _password(settings) -> str | None:
 
 
 def _send_test_copies(plan, copies, address, really_send, yes, settings, retry) -> None:
-    from briefgen import campaign
-    from briefgen.output import write_atomic
+    from briefgen.delivery import campaign
+    from briefgen.editions.output import write_atomic
 
     rows = [(f"{item.recipient.name} ({item.recipient.language})", item.edition.attachment_name, item.recipient.address)
             for item in copies]
@@ -576,7 +576,7 @@ def _send_test_copies(plan, copies, address, really_send, yes, settings, retry) 
 
 
 def _show_plan(plan) -> None:
-    from briefgen.send import SEND
+    from briefgen.delivery.send import SEND
 
     rows = [(f"{item.recipient.name} <{item.recipient.email}>",
              item.recipient.language + (f" → {item.edition.lang}" if item.fallback else ""),
@@ -586,7 +586,7 @@ def _show_plan(plan) -> None:
 
 
 def _show_report(plan, report) -> None:
-    from briefgen.send import HAS_EARLIER, HAS_IT, IN_FLIGHT, UNKNOWN
+    from briefgen.delivery.send import HAS_EARLIER, HAS_IT, IN_FLIGHT, UNKNOWN
 
     click.echo(f"sent {len(report.sent)} of {len(plan.to_send)}")
     taken = report.taken + [(item, IN_FLIGHT) for item in plan.items if item.action == IN_FLIGHT]
@@ -636,7 +636,7 @@ def _size(size: int) -> str:
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-    from briefgen.headers import for_terminal
+    from briefgen.delivery.headers import for_terminal
 
     # names come from files others wrote: an escape sequence could erase or rewrite rows of the terminal
     rows = [tuple(for_terminal(str(cell)) for cell in row) for row in rows]

@@ -38,9 +38,9 @@ def spaced(text: str) -> str:
 
 def print_html(lang: str, brief_dir: Path = SAMPLE) -> str:
     """The print HTML of one edition of a brief (what the PDF writer lays out)."""
-    from briefgen.content import load_brief
-    from briefgen.render import render_html
-    from briefgen.translations import edition_status, localize
+    from briefgen.load.content import load_brief
+    from briefgen.editions.render import render_html
+    from briefgen.editions.translations import edition_status, localize
 
     brief = load_brief(brief_dir)
     status = edition_status(brief, lang)

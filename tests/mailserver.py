@@ -19,7 +19,7 @@ import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from conftest import SMALL
 
 USER, PASSWORD = "officer@example.org", "s3cret-Pa55word"

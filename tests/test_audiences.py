@@ -20,10 +20,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from briefgen.cli import main
 from briefgen.errors import display_path
-from briefgen.leaks import find_leaks
+from briefgen.editions.leaks import find_leaks
 from conftest import FIXTURES, ROOT, SMALL, edit, pdf_text
 
 ANONYMOUS = FIXTURES / "good" / "anonymous-interview"
@@ -346,9 +346,9 @@ def test_restricted_chapters_contacts_and_fields_of_blocks(small_copy, tmp_path)
 
 def test_the_snapshot_check_finds_a_restricted_text_in_a_snapshot():
     """The snapshot behind `changes` is searched like every public output (its values, not its keys)."""
-    from briefgen.audience import RestrictedText
-    from briefgen.changes import snapshot_leaks
-    from briefgen.content import load_brief
+    from briefgen.editions.audience import RestrictedText
+    from briefgen.editions.changes import snapshot_leaks
+    from briefgen.load.content import load_brief
 
     brief = load_brief(SMALL)
     texts = [RestrictedText("Борис Бета", "prisoners", ("prisoners", 1, "name")),
@@ -363,10 +363,10 @@ def test_the_cover_email_check_finds_a_restricted_text(restricted_brief):
     """What the cover emails say about an edition is searched too: here made to hold a restricted name."""
     import dataclasses
 
-    from briefgen.content import load_brief
+    from briefgen.load.content import load_brief
     from briefgen.errors import BriefgenError
-    from briefgen.mail import describe_edition
-    from briefgen.send import check_cover_texts
+    from briefgen.delivery.mail import describe_edition
+    from briefgen.delivery.send import check_cover_texts
 
     folder, out, *_ = restricted_brief
     brief = load_brief(folder)
@@ -383,9 +383,9 @@ def test_the_cover_email_check_finds_a_restricted_text(restricted_brief):
 def test_a_written_public_pdf_holding_a_restricted_text_is_removed(restricted_brief, tmp_path):
     """The check after a PDF is written (the last line behind the HTML's): on a copy of a real public
     PDF, taken to hold a restricted text (its title), the file is removed and the text reported."""
-    from briefgen.audience import RestrictedText
-    from briefgen.build import _check_public
-    from briefgen.content import load_brief
+    from briefgen.editions.audience import RestrictedText
+    from briefgen.editions.build import _check_public
+    from briefgen.load.content import load_brief
     from briefgen.errors import BriefgenError
 
     folder, out, *_ = restricted_brief

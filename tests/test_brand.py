@@ -64,7 +64,7 @@ def branded(tmp_path_factory):
                         + '<p class="override-mark">Printed by Green Rights</p>\n', encoding="utf-8")
     brief = folder / "content" / "letter"
     shutil.copytree(LETTER, brief)
-    from briefgen.build import build_brief
+    from briefgen.editions.build import build_brief
 
     build_brief(brief, languages=["en"], out_dir=folder / "output", parallel=False)
     return folder, folder / "output" / "letter" / "letter.en.pdf", folder / "output" / "letter" / "letter.en.html"
@@ -114,7 +114,7 @@ def test_template_override_takes_effect(branded):
     assert "Printed by Green Rights" in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
                                                        text=True, check=True).stdout
     # an edit of the override makes the edition out of date
-    from briefgen.fingerprint import edition_fingerprint
+    from briefgen.editions.fingerprint import edition_fingerprint
 
     before = edition_fingerprint(folder / "content" / "letter", "en", "html")
     edit(folder / "templates" / "partials" / "brand.html.j2", "Printed by", "Published by")
@@ -124,7 +124,7 @@ def test_template_override_takes_effect(branded):
 def test_the_samples_brand_is_the_built_in_look():
     """The samples' _brand.yml sets the values the built-in stylesheets hold, so their PDFs are
     unchanged (27 pages of both editions compared as images when this was written)."""
-    from briefgen.brand import Brand, load_brand
+    from briefgen.workspace.brand import Brand, load_brand
     from briefgen.workspace import find_workspace
 
     brand = load_brand(find_workspace(ROOT))
@@ -137,7 +137,7 @@ def test_the_samples_brand_is_the_built_in_look():
 def test_the_samples_brand_renders_the_same_pages_as_no_brand(tmp_path):
     """The letter sample built in a workspace with the samples' _brand.yml and in one without a
     brand file: the pages, rasterised, are the same pixels."""
-    from briefgen.build import build_brief
+    from briefgen.editions.build import build_brief
 
     pages = {}
     for name, brand in (("with", (ROOT / "_brand.yml").read_text(encoding="utf-8")), ("without", None)):
@@ -164,7 +164,7 @@ def test_the_samples_brand_renders_the_same_pages_as_no_brand(tmp_path):
      "_brand.yml:4:15: typography.fonts[0].source: fonts from 'google' would be downloaded"),
 ])
 def test_brand_errors_are_positioned(tmp_path, text, expected):
-    from briefgen.brand import load_brand
+    from briefgen.workspace.brand import load_brand
     from briefgen.errors import BriefgenError
     from briefgen.workspace import find_workspace
 
@@ -185,7 +185,7 @@ def test_brand_errors_are_positioned(tmp_path, text, expected):
     "logo:\n  large: {light: brand/logo.png, dark: brand/none.png}",
 ])
 def test_the_logo_forms_of_brand_yml(tmp_path, logo):
-    from briefgen.brand import load_brand
+    from briefgen.workspace.brand import load_brand
     from briefgen.workspace import find_workspace
 
     (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
@@ -196,7 +196,7 @@ def test_the_logo_forms_of_brand_yml(tmp_path, logo):
 
 def test_an_svg_logo_that_loads_a_file_is_refused(tmp_path):
     from briefgen.errors import BriefgenError
-    from briefgen.render import brand_context
+    from briefgen.editions.render import brand_context
     from briefgen.workspace import find_workspace
 
     (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
@@ -208,7 +208,7 @@ def test_an_svg_logo_that_loads_a_file_is_refused(tmp_path):
 
 
 def test_the_logo_signs_the_cover_email(tmp_path, monkeypatch):
-    from briefgen import brand
+    from briefgen.workspace import brand
 
     (tmp_path / "briefgen.toml").write_text("", encoding="utf-8")
     _logo(tmp_path / "logo.png")
@@ -219,8 +219,8 @@ def test_the_logo_signs_the_cover_email(tmp_path, monkeypatch):
     import datetime
     from email.headerregistry import Address
 
-    from briefgen.mail import EditionInfo, compose
-    from briefgen.recipients import Recipient
+    from briefgen.delivery.mail import EditionInfo, compose
+    from briefgen.delivery.recipients import Recipient
 
     (tmp_path / "e.pdf").write_bytes(b"%PDF-1.4\n")
     edition = EditionInfo(slug="e", lang="en", path=tmp_path / "e.pdf", fingerprint="fp", title="T", short_title="T",
@@ -246,7 +246,7 @@ def test_the_live_preview_rebuilds_when_the_brand_changes(small_copy, tmp_path):
     import threading
     import time
 
-    from briefgen.serve import Preview
+    from briefgen.editions.serve import Preview
 
     (tmp_path / "_brand.yml").write_text('color:\n  primary: "#0a7f3f"\n', encoding="utf-8")
     state = Preview(small_copy, tmp_path / "out", lang="en")

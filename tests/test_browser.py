@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from conftest import ROOT, SAMPLE
 
 SLUG = "kazakhstan-2021-11"

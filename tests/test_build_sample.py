@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from conftest import SAMPLE, pdf_pages, pdf_text, print_html
 
 SLUG = "kazakhstan-2021-11"
@@ -88,7 +88,7 @@ def _numbering_from_html(path: Path) -> dict[str, int]:
 
 
 def test_every_footnote_sits_on_the_page_of_its_call(built):
-    from briefgen.pdf import render_document, misplaced_footnotes
+    from briefgen.editions.pdf import render_document, misplaced_footnotes
 
     document = render_document(print_html("en"), SAMPLE, [SAMPLE])
     assert misplaced_footnotes(document) == {}

@@ -17,7 +17,7 @@ from email.parser import BytesParser
 import pytest
 from click.testing import CliRunner
 
-from briefgen import send
+from briefgen.delivery import send
 from briefgen.cli import main
 from conftest import ROOT, edit
 from mailserver import RECIPIENTS_CSV, build_small, own_workspace, smtp_server, write_recipients
@@ -165,7 +165,7 @@ def test_on_a_terminal_the_totals_are_confirmed_before_the_first_message(brief_o
 
 
 def test_the_changes_in_the_cover_email_are_those_since_the_edition_each_recipient_was_sent(brief_out, tmp_path):
-    from briefgen.build import build_brief
+    from briefgen.editions.build import build_brief
 
     brief, out = brief_out
     anna = write_recipients(tmp_path, "name,email,language,salutation\nAnna Alpha,anna@example.org,en,Ms\n", "anna.csv")

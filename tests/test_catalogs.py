@@ -23,7 +23,7 @@ import pytest
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po, write_po
 
-from briefgen.resolve import Localizer
+from briefgen.editions.resolve import Localizer
 from conftest import ROOT, SMALL, print_html, spaced
 
 LOCALE = ROOT / "templates" / "locale"

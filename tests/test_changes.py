@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from briefgen.cli import main
 from conftest import edit
 
@@ -56,7 +56,7 @@ def test_send_puts_the_changes_in_the_cover_email(small_copy, tmp_path):
     import email
     from email import policy
 
-    from briefgen import send as sending
+    from briefgen.delivery import send as sending
 
     out = tmp_path / "out"
     build_brief(small_copy, out_dir=out)

@@ -52,7 +52,7 @@ def test_a_link_to_dev_zero_is_refused_quickly(small_copy):
 
 def test_a_device_inside_the_brief_is_refused(small_copy, tmp_path):
     os.symlink("/dev/zero", small_copy / "killed.yaml")
-    from briefgen.safefile import FileRefused, read_bounded
+    from briefgen.load.safefile import FileRefused, read_bounded
 
     with pytest.raises(FileRefused, match="a device"):
         read_bounded(small_copy / "killed.yaml", None, 1024)
@@ -66,7 +66,7 @@ def test_a_fifo_does_not_hang_check(small_copy):
 
 
 def test_the_size_bound_applies_to_the_bytes_read(tmp_path):
-    from briefgen.safefile import FileRefused, read_bounded
+    from briefgen.load.safefile import FileRefused, read_bounded
 
     path = tmp_path / "big.yaml"
     path.write_bytes(b"x" * 2049)
@@ -90,7 +90,7 @@ def test_a_brief_path_ending_in_dotdot_writes_under_out(tmp_path):
 
 
 def test_output_paths_cannot_leave_the_output_folder(tmp_path):
-    from briefgen.fingerprint import output_path
+    from briefgen.editions.fingerprint import output_path
 
     for slug in ("..", ".", "a/../..", ""):
         with pytest.raises(ValueError):

@@ -15,9 +15,9 @@ from PIL import Image
 from pypdf import PdfReader
 
 from briefgen.cli import main
-from briefgen.door import Door, ResourceRefused
+from briefgen.editions.door import Door, ResourceRefused
 from briefgen.errors import BriefgenError
-from briefgen.pdf import html_to_pdf
+from briefgen.editions.pdf import html_to_pdf
 from conftest import pdf_text
 
 SECRET = "root:x:0:0"

@@ -128,8 +128,8 @@ def test_unknown_file_name_is_refused(small_copy):
     ("titel", "letter", "did you mean 'title'?"),
 ])
 def test_suggestions_are_keys_valid_at_that_place(key, place, expected):
-    from briefgen.model import Document
-    from briefgen.validate import unknown_key_hint
+    from briefgen.load.model import Document
+    from briefgen.load.validate import unknown_key_hint
 
     loc = {"interview": ("interview",), "letter": ("letter",), "chapter": ("briefing", "chapters", 0),
            "block": ("briefing", "chapters", 0, "blocks", 0, "text")}[place] + (key,)

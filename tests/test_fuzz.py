@@ -165,7 +165,7 @@ def assert_clear_failure(result, out: Path) -> None:
 
 def assert_whole_outputs(out: Path) -> None:
     """Only whole editions, the build manifest and data snapshots; no temporary or stray file."""
-    from briefgen.fingerprint import MANIFEST
+    from briefgen.editions.fingerprint import MANIFEST
 
     files = sorted(p for p in out.rglob("*") if p.is_file())
     stray = [p for p in files if p.suffix == ".part" or (p.name.startswith(".") and p.name != MANIFEST)]

@@ -12,12 +12,14 @@ from email.parser import BytesParser
 import pytest
 from click.testing import CliRunner
 
-from briefgen import headers, send
+from briefgen.delivery import headers
+
+from briefgen.delivery import send
 from briefgen.cli import main
 from briefgen.errors import BriefgenError, display_path
-from briefgen.ledger import open_ledger, this_run
-from briefgen.mail import EditionInfo, build
-from briefgen.recipients import Recipient, load_recipients
+from briefgen.delivery.ledger import open_ledger, this_run
+from briefgen.delivery.mail import EditionInfo, build
+from briefgen.delivery.recipients import Recipient, load_recipients
 from conftest import edit
 from mailserver import build_small, own_workspace, smtp_server, write_recipients
 
@@ -86,7 +88,7 @@ def test_line_breaks_inside_a_cell_become_spaces(tmp_path):
 
 
 def test_the_sender_and_reply_to_options_are_checked_too():
-    from briefgen.mailconfig import load_settings
+    from briefgen.delivery.mailconfig import load_settings
 
     for value in (f"{REPLY_TO} <advocacy@example.org>", "Advocacy\r\nBcc: x@evil.example <advocacy@example.org>"):
         with pytest.raises(BriefgenError, match="from address: "):
@@ -96,7 +98,7 @@ def test_the_sender_and_reply_to_options_are_checked_too():
 
 
 def test_a_forging_address_in_the_config_file_is_shown_at_its_line(tmp_path):
-    from briefgen.mailconfig import load_settings
+    from briefgen.delivery.mailconfig import load_settings
 
     config = tmp_path / "briefgen.toml"
     config.write_text(f'[smtp]\nhost = "smtp.example.org"\nreply_to = "{REPLY_TO} <press@example.org>"\n', encoding="utf-8")

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from briefgen.i18n import format_date, format_list, format_number, language_name
-from briefgen.model import PartialDate, Sentence
-from briefgen.resolve import Localizer, describe_sentence
+from briefgen.editions.i18n import format_date, format_list, format_number, language_name
+from briefgen.load.model import PartialDate, Sentence
+from briefgen.editions.resolve import Localizer, describe_sentence
 
 
 @pytest.mark.parametrize("count, english, russian", [
@@ -70,7 +70,7 @@ def test_every_template_string_has_a_russian_translation():
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
 
-    from briefgen.i18n import catalog_file
+    from briefgen.editions.i18n import catalog_file
     from conftest import ROOT
 
     method_map = [("briefgen/**.py", "python"), ("templates/**.j2", "jinja2")]

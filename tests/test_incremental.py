@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from conftest import ROOT, edit
 
 from test_translations import set_translation
@@ -47,7 +47,7 @@ def test_a_changed_translation_rebuilds_only_that_edition(small_copy, tmp_path):
     editions = {e.lang: e for e in build_brief(small_copy, out_dir=out)}
     assert editions["en"].written == [] and len(editions["en"].up_to_date) == 2
     assert sorted(p.suffix for p in editions["ru"].written) == [".html", ".pdf"]
-    # non-breaking spaces (briefgen.typeset binds "и" to the next word) read as spaces
+    # non-breaking spaces (briefgen.editions.typeset binds "и" to the next word) read as spaces
     assert "кто и почему задержан" in (out / "small-brief" / "small-brief.ru.html").read_text(encoding="utf-8").replace("\u00a0", " ")
 
 
@@ -80,7 +80,7 @@ def test_strict_is_not_fooled_by_an_up_to_date_incomplete_edition(small_copy, tm
 def test_compiled_templates_are_kept_between_runs(small_copy, tmp_path):
     import jinja2
 
-    from briefgen.render import environment
+    from briefgen.editions.render import environment
 
     cache = environment().bytecode_cache
     assert isinstance(cache, jinja2.FileSystemBytecodeCache)

@@ -12,11 +12,11 @@ from html.parser import HTMLParser
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from briefgen.cli import main
-from briefgen.content import load_brief
-from briefgen.render import render_html
-from briefgen.translations import edition_status, localize
+from briefgen.load.content import load_brief
+from briefgen.editions.render import render_html
+from briefgen.editions.translations import edition_status, localize
 
 PAYLOADS = [
     "<script>alert('x1')</script>",
@@ -132,7 +132,7 @@ def test_script_links_are_refused(small_copy, text):
 
 
 def test_a_script_link_that_slips_through_stays_text():
-    from briefgen import markup
+    from briefgen.load import markup
 
     class Context:
         def footnote_call(self, footnote_id):

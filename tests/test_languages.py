@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from briefgen import TEMPLATES_DIR
 from briefgen.cli import main
-from briefgen.languages import babel_id, catalog_names, tag_problem
+from briefgen.editions.languages import babel_id, catalog_names, tag_problem
 from conftest import ROOT, edit
 
 LETTER = ROOT / "content" / "letter-ft-kazakhstan-2017-10"
@@ -31,7 +31,7 @@ def test_bcp47_tags_and_suggestions(tag, problem):
 
 
 def test_writing_direction_comes_from_cldr():
-    from briefgen.languages import direction
+    from briefgen.editions.languages import direction
 
     assert [direction(tag) for tag in ("en", "ar-EG", "he", "ur", "fa", "sr-Latn")] == ["ltr", "rtl", "rtl", "rtl", "rtl", "ltr"]
 
@@ -82,7 +82,7 @@ def test_region_and_script_tags_are_written_as_such(letter, tmp_path):
 
 
 def test_greek_is_set_in_noto_where_pt_has_no_greek(letter, tmp_path):
-    from briefgen.build import build_brief
+    from briefgen.editions.build import build_brief
 
     edit(letter / "brief.yaml", 'salutation: "Sir,"', 'salutation: "Κύριε,"')
     build_brief(letter, languages=["en"], formats=("pdf",), out_dir=tmp_path / "out", parallel=False)
@@ -96,7 +96,7 @@ def test_a_greek_edition_is_set_in_noto_throughout(letter, tmp_path):
     so that no word is set half in one font and half in another."""
     import pdfplumber
 
-    from briefgen.build import build_brief
+    from briefgen.editions.build import build_brief
 
     edit(letter / "brief.yaml", "languages: [en, ru]", "languages: [en, el]")
     build_brief(letter, languages=["el"], formats=("pdf",), out_dir=tmp_path / "out", parallel=False)
@@ -135,8 +135,8 @@ def test_a_glyph_in_the_running_footer_is_checked_too(tmp_path):
 
 def test_the_glyph_check_finds_what_fontconfig_would_fill_in():
     """The detector on its own: a character PT and Noto lack, but DejaVu has, is still missing."""
-    from briefgen.brand import Brand
-    from briefgen.fonts import family_coverage, missing_glyphs
+    from briefgen.workspace.brand import Brand
+    from briefgen.editions.fonts import family_coverage, missing_glyphs
 
     char = "\u0531"  # ARMENIAN CAPITAL LETTER AYB: in DejaVu Sans, not in PT or Noto Sans/Serif
     if family_coverage("DejaVu Sans") is None or not missing_glyphs(char, {"DejaVu Sans": ()}) == {}:

@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from briefgen.cli import main
-from briefgen.ledger import SENT, open_ledger
+from briefgen.delivery.ledger import SENT, open_ledger
 from conftest import ROOT, edit
 from mailserver import Recorder, build_small, smtp_server
 from pgserver import fresh_database, postgres_cluster
@@ -282,7 +282,7 @@ def test_a_team_ledger_replaced_by_another_database_is_noticed(built, tmp_path, 
 
 
 def test_an_old_ledger_in_the_output_folder_is_moved_into_the_workspace(local, tmp_path):
-    from briefgen import fingerprint
+    from briefgen.editions import fingerprint
 
     manifest = fingerprint.read_manifest(local.out, local.brief.name)["outputs"]
     old = local.out / local.brief.name / "send-ledger.sqlite3"
@@ -519,7 +519,7 @@ def test_a_claim_is_taken_over_only_once_its_run_is_gone(ws):
     import socket
     import uuid
 
-    from briefgen.ledger import Run, now, process_start, this_run
+    from briefgen.delivery.ledger import Run, now, process_start, this_run
 
     pair = {"edition": "e" * 64, "address": "A@example.org", "slug": "s", "lang": "en", "name": "A", "message_id": "<m@x>"}
     holder = open_ledger(ws.ledger, create=True)

@@ -53,10 +53,10 @@ def test_hostile_sizes_are_positioned_errors_within_seconds(small_copy, case):
 
 
 def test_real_content_is_far_below_the_limits():
-    from briefgen import limits
+    from briefgen.load import limits
 
     for path in (ROOT / "content").glob("*/*.yaml"):
-        from briefgen.yamlfile import load_yaml
+        from briefgen.load.yamlfile import load_yaml
 
         assert limits.size_problems(load_yaml(path)) == [], path
 

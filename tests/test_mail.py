@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from briefgen.mail import EditionInfo, compose, greeting, message_id
-from briefgen.recipients import Recipient
+from briefgen.delivery.mail import EditionInfo, compose, greeting, message_id
+from briefgen.delivery.recipients import Recipient
 from mailserver import build_small, fresh_out, smtp_server, write_recipients
 
 SENDER = Address("Jan Kowalski", "jan", "example.org")
@@ -170,10 +170,10 @@ def test_every_email_string_has_a_translation_in_each_context(lang):
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
 
-    from briefgen.i18n import catalog_file
+    from briefgen.editions.i18n import catalog_file
     from conftest import ROOT
 
-    method_map = [("briefgen/mail.py", "python"), ("templates/email/**.j2", "jinja2")]
+    method_map = [("briefgen/delivery/mail.py", "python"), ("templates/email/**.j2", "jinja2")]
     options = {"templates/email/**.j2": {"extensions": "jinja2.ext.i18n"}}
     keywords = {"_": None, "gettext": None, "pgettext": ((1, "c"), 2), "N_": None}
     marked = {(message[4], message[2]) for message in extract_from_dir(str(ROOT), method_map, options, keywords=keywords)}

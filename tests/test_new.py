@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from briefgen.cli import main
-from briefgen.model import KINDS
+from briefgen.load.model import KINDS
 from conftest import pdf_text
 
 #: Text of each skeleton that its PDF must show.

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from briefgen import output
+from briefgen.editions import output
 
 
 def test_write_atomic_replaces_the_file(tmp_path):

@@ -6,9 +6,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from briefgen.errors import BriefgenError
-from briefgen.pdf import html_to_pdf, render_document
+from briefgen.editions.pdf import html_to_pdf, render_document
 from conftest import SAMPLE, pdf_text, print_html
 
 SECRET = "root:x:0:0"

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 
 from briefgen.cli import main
 from briefgen.errors import BriefgenError, display_path
-from briefgen.mailconfig import load_settings
-from briefgen.recipients import load_recipients, select
+from briefgen.delivery.mailconfig import load_settings
+from briefgen.delivery.recipients import load_recipients, select
 from mailserver import RECIPIENTS_CSV, smtp_server, write_recipients
 
 

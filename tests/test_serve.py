@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from briefgen.serve import Preview, make_server
+from briefgen.editions.serve import Preview, make_server
 from conftest import edit
 
 
@@ -91,7 +91,7 @@ def test_preview_pdfs_are_drafts_that_never_pass_for_editions(sample_copy, tmp_p
     """Preview PDFs are quick untagged drafts and are never sent."""
     from pypdf import PdfReader
 
-    from briefgen.build import build_brief
+    from briefgen.editions.build import build_brief
 
     out = tmp_path / "out"
     state = Preview(sample_copy, out, lang="en")

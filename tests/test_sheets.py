@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from briefgen.cli import main
 from briefgen.errors import BriefgenError, display_path
-from briefgen.recipients import load_recipients
+from briefgen.delivery.recipients import load_recipients
 from mailserver import build_small, own_workspace, smtp_server, write_recipients
 
 HEADER = ["Name", "Email", "Language", "Salutation", "Surname", "Group"]

@@ -8,8 +8,8 @@ from babel.messages.pofile import read_po
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from briefgen.content import load_brief
-from briefgen.translations import catalog_path, edition_status, update_catalogs
+from briefgen.load.content import load_brief
+from briefgen.editions.translations import catalog_path, edition_status, update_catalogs
 from conftest import edit, pdf_text
 
 KEY = "brief:chapters/detentions/blocks/1/text"
@@ -48,7 +48,7 @@ def test_changed_source_marks_the_unit_stale_and_falls_back(small_copy, tmp_path
     built = runner.invoke(main, ["build", str(small_copy), "--lang", "ru", "--out", str(tmp_path)])
     assert built.exit_code == 0, built.output
     assert "ru: 98 % translated (1 stale, 0 missing — shown in the source language)" in built.output
-    # non-breaking spaces (briefgen.typeset binds "и" to the next word) read as spaces
+    # non-breaking spaces (briefgen.editions.typeset binds "и" to the next word) read as spaces
     html = (tmp_path / "small-brief" / "small-brief.ru.html").read_text(encoding="utf-8").replace("\u00a0", " ")
     assert '<span lang="en" class="untranslated">Detention is used to <em>silence</em> critics and journalists.' in html
     assert "Часть этого документа ещё не переведена и показана на языке оригинала (английский)" in html

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.build import build_brief
+from briefgen.editions.build import build_brief
 from conftest import ROOT
 from stress import write_stress_brief
 
@@ -39,7 +39,7 @@ def measured(tmp_path_factory) -> dict[str, dict]:
     for brief in briefs:
         build_brief(brief, out_dir=out, formats=("pdf",), strict=True)
     paths = {name: out / name.rsplit(".", 1)[0] / f"{name}.pdf" for name in EDITIONS}
-    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:  # as briefgen.workers
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:  # as briefgen.editions.workers
         futures = {name: pool.submit(measure, path, name.rsplit(".", 1)[1]) for name, path in paths.items()}
         return {name: future.result() for name, future in futures.items()}
 

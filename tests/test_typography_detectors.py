@@ -299,7 +299,7 @@ def test_stress_briefs_are_valid_and_crowded(tmp_path, lang):
     errors) and hold what they promise: many notes, adjacent and repeated calls, long URLs."""
     import re
 
-    from briefgen.content import load_brief
+    from briefgen.load.content import load_brief
     from stress import write_stress_brief
 
     folder = write_stress_brief(tmp_path, lang)

@@ -28,7 +28,7 @@ OTHER_CORRECTIONS = ("hyphenate_by_policy", "justify_at_url_breaks", "keep_footn
 
 def render(html: str, base: Path, path: Path) -> Path:
     """``html`` as briefgen writes it (every correction applied), saved to ``path``."""
-    from briefgen.pdf import html_to_pdf
+    from briefgen.editions.pdf import html_to_pdf
 
     path.write_bytes(html_to_pdf(html, base, [base, ROOT / "templates"]))
     return path
@@ -67,7 +67,7 @@ def test_the_text_correction_applies_to_the_installed_weasyprint():
     from weasyprint.draw import text
     from weasyprint.text.line_break import Layout
 
-    from briefgen.weasyfix import draw_text_as_laid_out
+    from briefgen.editions.weasyfix import draw_text_as_laid_out
 
     assert draw_text_as_laid_out() is True
     assert text.draw_first_line.briefgen_correction
@@ -162,7 +162,7 @@ def test_without_the_correction_the_ellipsis_reads_as_the_hidden_text(long_heads
 @pytest.mark.parametrize("kind, sample", [("interview", "interview-lobachev-2021-04"),
                                           ("letter", "letter-ft-kazakhstan-2017-10")])
 def test_short_title_is_the_running_head_of_every_kind(tmp_path, kind, sample):
-    from briefgen.content import load_brief
+    from briefgen.load.content import load_brief
 
     folder = tmp_path / sample
     shutil.copytree(ROOT / "content" / sample, folder)
@@ -242,7 +242,7 @@ def test_columns_of_numbers_are_right_aligned(tables):
 
 
 def test_numeric_columns_are_told_from_text():
-    from briefgen.render import numeric_columns
+    from briefgen.editions.render import numeric_columns
 
     rows = [["Removal requests", "373", "2%", "2011–2021"], ["Items", "192,503", "49 %", "2020"],
             ["Share", "1 234,5", "", "n/a"]]

@@ -1,6 +1,6 @@
-"""The text-level typography of issue 11: what the renderer's typographic pass (briefgen.typeset)
-puts into an edition, and the hyphenation policy (briefgen.hyphenation, put into WeasyPrint by
-briefgen.weasyfix.hyphenate_by_policy), each checked on real layouts read back from the PDF
+"""The text-level typography of issue 11: what the renderer's typographic pass (briefgen.editions.typeset)
+puts into an edition, and the hyphenation policy (briefgen.editions.hyphenation, put into WeasyPrint by
+briefgen.editions.weasyfix.hyphenate_by_policy), each checked on real layouts read back from the PDF
 (pdfplumber, and the typographic check of tests/typography.py) — with and without the correction
 where the correction is WeasyPrint's.
 """
@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from briefgen import TEMPLATES_DIR
-from briefgen.typeset import NBSP, WORD_JOINER, ZERO_WIDTH_SPACE, typeset, url_parts
+from briefgen.editions.typeset import NBSP, WORD_JOINER, ZERO_WIDTH_SPACE, typeset, url_parts
 from conftest import SAMPLE
 from test_weasyfix import in_child
 
@@ -159,7 +159,7 @@ def test_escaped_text_stays_escaped():
 # --- hyphenation policy -------------------------------------------------------------------------------
 
 def hyphenator(lang: str):
-    from briefgen.hyphenation import Dictionaries
+    from briefgen.editions.hyphenation import Dictionaries
 
     return Dictionaries(SimpleNamespace()).get((lang, 3, 3, 6))
 
@@ -184,7 +184,7 @@ def test_english_is_hyphenated_with_us_patterns_and_names_never():
 
 
 def test_hyphenation_is_suspended_while_the_run_limit_is_reached():
-    from briefgen.hyphenation import SUSPENDED, Dictionaries
+    from briefgen.editions.hyphenation import SUSPENDED, Dictionaries
 
     context = SimpleNamespace()
     dictionary = Dictionaries(context).get(("en", 3, 3, 6))
@@ -288,11 +288,11 @@ def test_the_correction_applies_to_the_installed_weasyprint():
     import weasyprint.layout.block as block
     from weasyprint.layout import LayoutContext
 
-    from briefgen.hyphenation import Dictionaries
+    from briefgen.editions.hyphenation import Dictionaries
     from weasyprint.layout import inline
     from weasyprint.text.line_break import Layout
 
-    from briefgen.weasyfix import hyphenate_by_policy, justify_at_url_breaks
+    from briefgen.editions.weasyfix import hyphenate_by_policy, justify_at_url_breaks
 
     assert hyphenate_by_policy() is True and justify_at_url_breaks() is True
     assert block.iter_line_boxes.briefgen_correction
@@ -343,7 +343,7 @@ TEXT_CLASSES = ("call_punctuation", "call_line_start", "call_size", "call_size_m
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_small_edition_has_no_text_level_defect(tmp_path, lang):
-    from briefgen.pdf import render_document
+    from briefgen.editions.pdf import render_document
     from typography import MM, check_pdf
 
     document = render_document(small_edition(lang), tmp_path, [tmp_path])

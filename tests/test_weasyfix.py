@@ -1,4 +1,4 @@
-"""The corrections to WeasyPrint and pydyf (briefgen.weasyfix), each checked against WeasyPrint without it."""
+"""The corrections to WeasyPrint and pydyf (briefgen.editions.weasyfix), each checked against WeasyPrint without it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.weasyfix import (hyphenate_by_policy, justify_at_url_breaks, keep_footnotes_with_their_lines,
+from briefgen.editions.weasyfix import (hyphenate_by_policy, justify_at_url_breaks, keep_footnotes_with_their_lines,
                                lay_out_each_note_once, remember_page_references)
 from conftest import ROOT, SAMPLE, print_html
 from weasyprint_child import page_texts
@@ -21,8 +21,8 @@ def one_layout(html: str, base: Path = SAMPLE):
     """One WeasyPrint layout in this process, with every correction applied (as pdf.py does)."""
     from weasyprint import HTML
 
-    from briefgen.door import Door
-    from briefgen.pdf import font_configuration, make_fetcher
+    from briefgen.editions.door import Door
+    from briefgen.editions.pdf import font_configuration, make_fetcher
 
     for correction in (keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references,
                        hyphenate_by_policy, justify_at_url_breaks):
@@ -53,7 +53,7 @@ def test_the_corrections_apply_to_the_installed_weasyprint():
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_one_layout_keeps_every_note_on_its_call_page(lang):
-    from briefgen.pdf import misplaced_footnotes
+    from briefgen.editions.pdf import misplaced_footnotes
 
     document = one_layout(print_html(lang))
     assert misplaced_footnotes(document) == {}
@@ -71,13 +71,14 @@ def test_without_the_correction_weasyprint_moves_notes_off_their_page(tmp_path):
 WITHOUT_CORRECTION = """
 import json, logging, sys
 from pathlib import Path
-from briefgen import pdf, weasyfix
+from briefgen.editions import pdf
+from briefgen.editions import weasyfix
 weasyfix.keep_footnotes_with_their_lines = lambda: False
 records = []
 handler = logging.Handler()
 handler.emit = records.append
-logging.getLogger("briefgen.pdf").addHandler(handler)
-logging.getLogger("briefgen.pdf").setLevel(logging.INFO)
+logging.getLogger("briefgen.editions.pdf").addHandler(handler)
+logging.getLogger("briefgen.editions.pdf").setLevel(logging.INFO)
 html, base = Path(sys.argv[1]).read_text(encoding="utf-8"), Path(sys.argv[2])
 document = pdf.render_document(html, base, [base, Path("templates")])
 print(json.dumps({"misplaced": sorted(pdf.misplaced_footnotes(document)),

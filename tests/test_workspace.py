@@ -102,7 +102,7 @@ def test_a_workspace_catalog_translates_the_tools_strings(built_workspace, tmp_p
         assert build.returncode == 0, build.stderr
         html = (folder / "output" / "first" / "first.tr.html").read_text(encoding="utf-8")
         assert "Bu belgenin bazı bölümleri henüz çevrilmedi (İngilizce)." in html
-        from briefgen.i18n import tool_strings_missing
+        from briefgen.editions.i18n import tool_strings_missing
 
         total = tool_strings_missing("tr")[1]  # the messages of templates/locale/messages.pot
         assert f"{total - 1} of {total} are shown in English" in build.stdout
@@ -111,7 +111,7 @@ def test_a_workspace_catalog_translates_the_tools_strings(built_workspace, tmp_p
 
 
 def test_smtp_settings_come_from_the_workspace(tmp_path, monkeypatch):
-    from briefgen.mailconfig import load_settings
+    from briefgen.delivery.mailconfig import load_settings
 
     (tmp_path / "briefgen.toml").write_text('[smtp]\nhost = "smtp.example.org"\nuser = "a@example.org"\n',
                                             encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from briefgen.cli import main
-from briefgen.xliff import NS12, NS20, escape_id, unescape_id
+from briefgen.editions.xliff import NS12, NS20, escape_id, unescape_id
 from conftest import edit
 
 KEY = "brief:chapters/detentions/blocks/1/text"

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from briefgen.errors import BriefgenError
-from briefgen.yamlfile import format_path, load_yaml
+from briefgen.load.yamlfile import format_path, load_yaml
 from conftest import ROOT
 
 

@@ -2,7 +2,7 @@
 
     python tests/weasyprint_child.py HTML_FILE BASE_DIR [CORRECTION ...] [--pdf=OUT]
 
-CORRECTION names a function of briefgen.weasyfix to apply first. Prints JSON: the
+CORRECTION names a function of briefgen.editions.weasyfix to apply first. Prints JSON: the
 text of each page, and the footnotes found off their call's page; with ``--pdf=OUT``
 also writes the PDF there. The tests compare it with a layout made in the test
 process, where every correction is applied.
@@ -34,9 +34,9 @@ def page_texts(document) -> list[str]:
 def main(html_file: str, base_dir: str, *arguments: str) -> None:
     from weasyprint import HTML
 
-    from briefgen import weasyfix
-    from briefgen.door import Door
-    from briefgen.pdf import make_fetcher, misplaced_footnotes
+    from briefgen.editions import weasyfix
+    from briefgen.editions.door import Door
+    from briefgen.editions.pdf import make_fetcher, misplaced_footnotes
 
     corrections = [name for name in arguments if not name.startswith("--pdf=")]
     pdf = [name.split("=", 1)[1] for name in arguments if name.startswith("--pdf=")]

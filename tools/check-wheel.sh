@@ -56,7 +56,7 @@ grep -q '<html lang="de"' output/first-briefing/first-briefing.de.html
 import subprocess
 import pdfplumber
 from pypdf import PdfReader
-from briefgen import i18n
+from briefgen.editions import i18n
 log = open("build.log", encoding="utf-8").read()
 for lang in ("en", "de"):
     pdf, html = (f"output/first-briefing/first-briefing.{lang}.{ext}" for ext in ("pdf", "html"))

@@ -8,11 +8,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from briefgen.content import load_brief  # noqa: E402
+from briefgen.load.content import load_brief  # noqa: E402
 from briefgen import TEMPLATES_DIR  # noqa: E402
-from briefgen.pdf import PDF_VARIANT, render_document  # noqa: E402
-from briefgen.render import render_html  # noqa: E402
-from briefgen.translations import edition_status, localize  # noqa: E402
+from briefgen.editions.pdf import PDF_VARIANT, render_document  # noqa: E402
+from briefgen.editions.render import render_html  # noqa: E402
+from briefgen.editions.translations import edition_status, localize  # noqa: E402
 
 SAMPLE = Path(__file__).resolve().parent.parent / "content" / "kazakhstan-2021-11"
 ROUNDS = 10

@@ -1,0 +1,409 @@
+"""Scoped corrections to WeasyPrint 70 and its PDF writer pydyf, applied at run time.
+
+Footnote placement (:func:`keep_footnotes_with_their_lines`):
+
+WeasyPrint 70 (``weasyprint/layout/block.py``, ``_linebox_layout``) has a branch
+for a line that overflows the page when the block could not have been broken
+before it (the block's first lines, because of ``orphans``): instead of pushing
+the line to the next page, it moves the page's last footnotes there to make
+room — although their calls stay on this page. That contradicts
+``footnote-policy: line`` ("a note sits on the page of its call"), which every
+briefgen note has, and it made one page in three or four carry a note of the
+previous page. Checking the finished layout and laying the document out again
+with a page break (what :mod:`briefgen.editions.pdf` does) cost three layouts per edition.
+
+The correction lets that branch move notes only when every note on the page
+allows it (``footnote-policy: auto``); otherwise the line is broken where
+``orphans``/``widows`` allow, exactly as without footnotes. It is made by
+re-compiling that one function from WeasyPrint's own source with one condition
+extended, and only if the source still reads as expected: a different
+WeasyPrint version is left untouched (logged), and briefgen.editions.pdf's check of the
+finished layout still guarantees notes on their call's page, at the cost of
+more layouts.
+
+Footnote areas (:func:`lay_out_each_note_once`): WeasyPrint lays out a page's
+whole footnote area again each time a note is added; the correction measures
+each note once and adds the heights up, where that is exact.
+
+Hyphenation (:func:`hyphenate_by_policy`): WeasyPrint hyphenates with the pyphen
+dictionary of the text's language, for every word, on every line; the correction hands
+WeasyPrint briefgen's :mod:`briefgen.editions.hyphenation` policy instead (en_US patterns for
+"en", no break in capitalised words, numbers or month names) and implements CSS
+``hyphenate-limit-lines`` (at most two hyphenated lines in a row), which WeasyPrint lacks.
+
+Justification at a URL's break points (:func:`justify_at_url_breaks`): a justified line
+holding a long URL stretches the zero-width spaces between the URL's parts as well as its
+few word spaces.
+
+Drawing (:func:`draw_text_as_laid_out`): lines drawn with the widths they were laid out with.
+
+Tagging long documents (:func:`remember_page_references`): pydyf's
+``PDF.page_references`` builds the tuple of every page's reference anew on each
+access, and WeasyPrint's PDF/UA tagging reads it once per structure element —
+pages × elements, 8 million strings for a 5,000-row annex (several seconds).
+The correction keeps the tuple until a page is added.
+
+Drawing text (:func:`draw_text_as_laid_out`): justified lines are drawn as wide as
+WeasyPrint measured them (they ran up to 6 pt past the margin: kerning across spaces was
+lost when drawing), and the "…" of ``text-overflow: ellipsis`` reads as "…", not as the
+text it hides.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from functools import lru_cache
+
+log = logging.getLogger(__name__)
+
+#: The condition under which WeasyPrint 70 moves a page's notes to the next page.
+REPORT_CONDITION = "report = not context.in_column and can_break_now and not could_break_before"
+#: ... and only when no note on the page asks to stay with its call.
+ONLY_MOVABLE_NOTES = " and all(note.style['footnote_policy'] == 'auto' for note in context.current_page_footnotes)"
+
+
+def _source(function) -> str:
+    """The source text of ``function``, or "" where none is shipped (zipapp, frozen build)."""
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
+@lru_cache(maxsize=1)
+def keep_footnotes_with_their_lines() -> bool:
+    """Apply the correction once per process; True if WeasyPrint now has it."""
+    from weasyprint.layout import block
+
+    function = block._linebox_layout
+    source = _source(function)
+    if source.count(REPORT_CONDITION) != 1:
+        log.info("WeasyPrint's footnote layout is not the one this correction was written for; "
+                 "misplaced notes are fixed by re-layout instead")
+        return False
+    # compiled into WeasyPrint's module: same globals, and it replaces the original
+    # there, where its callers look it up at call time
+    code = compile(source.replace(REPORT_CONDITION, REPORT_CONDITION + ONLY_MOVABLE_NOTES),
+                   inspect.getsourcefile(function) or block.__file__, "exec")
+    exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, one condition extended
+    block._linebox_layout.briefgen_correction = True
+    return True
+
+
+@lru_cache(maxsize=1)
+def remember_page_references() -> bool:
+    """Make ``pydyf.PDF.page_references`` build its tuple once per page count; True if applied."""
+    import pydyf
+
+    original = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(original, property):
+        log.info("pydyf's PDF.page_references is not the property this correction was written for")
+        return False
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        remembered = pdf.__dict__.get("_briefgen_page_references")
+        # pages are only ever appended (add_page), so the length tells whether the tuple is current
+        if remembered is None or remembered[0] is not kids or remembered[1] != len(kids):
+            remembered = (kids, len(kids), original.fget(pdf))
+            pdf.__dict__["_briefgen_page_references"] = remembered
+        return remembered[2]
+
+    pydyf.PDF.page_references = property(page_references, doc=original.__doc__)
+    return True
+
+
+#: Lines that must be in WeasyPrint's ``LayoutContext._update_footnote_area`` for
+#: :func:`lay_out_each_note_once` to stand in for it.
+FOOTNOTE_AREA_SOURCE = (
+    "self.current_footnote_area.children = self.current_page_footnotes",
+    "footnote_area = build.create_anonymous_boxes(",
+    "self.current_footnote_area.height = footnote_area.height",
+    "self.page_bottom -= footnote_area.margin_height()",
+)
+
+
+@lru_cache(maxsize=1)
+def lay_out_each_note_once() -> bool:
+    """Let WeasyPrint lay out each footnote of a page once, not once per note added after it.
+
+    Whenever a note is added to a page (or moved off it), WeasyPrint 70 lays the page's
+    whole footnote area out again to learn its height — for k notes on a page, k(k+1)/2
+    note layouts, a quarter of the sample's layout time. When the notes stack without
+    margins and the area has no maximum height, the area's height is the sum of the
+    notes' heights plus its own margins; the correction measures each note once (in an
+    area of its own, the way WeasyPrint measures the whole area) and adds them up.
+    Anything else — a note with a vertical margin, an area with max-height or a fixed
+    height, an unexpected WeasyPrint — goes through WeasyPrint's own code. The final
+    layout of each page's footnote area is WeasyPrint's, untouched.
+    """
+    from math import inf
+
+    from weasyprint.formatting_structure import build
+    from weasyprint.layout import LayoutContext, block_level_layout
+
+    original = LayoutContext._update_footnote_area
+    source = _source(original)
+    if not all(line in source for line in FOOTNOTE_AREA_SOURCE):
+        log.info("WeasyPrint's footnote area is not the one this correction was written for; left as it is")
+        return False
+
+    def measure(context, area, note):
+        """(height of ``note`` alone in ``area``, the area's margins, borders and padding), or None."""
+        alone = area.copy_with_children([note])
+        laid = block_level_layout(context, build.create_anonymous_boxes(alone.deepcopy()), -inf, None, area.page)[0]
+        if len(laid.children) != 1 or laid.children[0].margin_top or laid.children[0].margin_bottom:
+            return None
+        return laid.height, laid.margin_height() - laid.height
+
+    def update_footnote_area(self):
+        area = self.current_footnote_area
+        notes = self.current_page_footnotes
+        if not notes or area.style["height"] != "auto" or area.max_height != inf:
+            return original(self)
+        measured = area.__dict__.setdefault("_briefgen_notes", {})  # note id → (note, height, frame)
+        for note in notes:
+            if id(note) not in measured:
+                result = measure(self, area, note)
+                if result is None:
+                    return original(self)
+                measured[id(note)] = (note, *result)  # the note is kept, so its id is not reused
+        content = 0
+        for note in notes:
+            content += measured[id(note)][1]
+        frame = measured[id(notes[0])][2]
+        if area.height != "auto" and not self.in_column:
+            self.page_bottom += area.margin_height()
+        area.children = notes
+        area.height = content
+        if not self.in_column:
+            self.page_bottom -= content + frame
+        return False  # no maximum height: the notes never overflow the area
+
+    update_footnote_area.__doc__ = original.__doc__
+    update_footnote_area.briefgen_correction = True
+    LayoutContext._update_footnote_area = update_footnote_area
+    return True
+
+
+#: What :func:`hyphenate_by_policy` relies on in WeasyPrint's source: the per-layout
+#: dictionary cache, asked for a dictionary and iterated for the word to hyphenate...
+HYPHENATION_SOURCE = (
+    "dictionary = context.dictionaries.get(dictionary_key)",
+    "dictionary = pyphen.Pyphen(lang=lang, left=left, right=right)",
+    "dictionary.iterate(next_word)",
+)
+#: ... and the generator of a block's lines.
+LINE_BOXES_SOURCE = ("while True:", "yield line, resume_at", "skip_stack = resume_at")
+
+
+@lru_cache(maxsize=1)
+def hyphenate_by_policy() -> bool:
+    """Make WeasyPrint hyphenate under :mod:`briefgen.editions.hyphenation`'s policy; True if applied.
+
+    Two hooks, each where WeasyPrint looks the thing up at run time: the layout
+    context's ``dictionaries`` cache becomes a :class:`~briefgen.editions.hyphenation.Dictionaries`
+    (so WeasyPrint asks briefgen's hyphenator instead of creating a ``pyphen.Pyphen``),
+    and the generator of a block's lines (``iter_line_boxes``, looked up in
+    ``layout.block``) suspends hyphenation for a line while the paragraph's last
+    :data:`~briefgen.editions.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen. Line
+    breaking itself is WeasyPrint's, untouched.
+    """
+    from weasyprint.layout import LayoutContext, block, inline
+    from weasyprint.text import line_break
+
+    from briefgen.editions.hyphenation import Dictionaries, LineRun
+
+    original = inline.iter_line_boxes
+    if not (all(line in _source(line_break.split_first_line) for line in HYPHENATION_SOURCE)
+            and "self.dictionaries = {}" in _source(LayoutContext.__init__)
+            and all(line in _source(original) for line in LINE_BOXES_SOURCE)
+            and block.iter_line_boxes is original and "dictionaries" not in vars(LayoutContext)):
+        log.info("WeasyPrint's hyphenation is not the one this correction was written for; left as it is")
+        return False
+
+    def dictionaries(context):
+        return context.__dict__["_briefgen_dictionaries"]
+
+    def set_dictionaries(context, value):
+        # LayoutContext.__init__ sets an empty cache; it is ours from the start
+        context.__dict__["_briefgen_dictionaries"] = Dictionaries(context)
+
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args, **kwargs):
+        lines = original(context, box, position_y, bottom_space, skip_stack, *args, **kwargs)
+        if box.style["hyphens"] != "auto":
+            # nothing in the block is hyphenated automatically (notes, data tables): no run to follow
+            yield from lines
+            return
+        run = LineRun(context, box, skip_stack)
+        while True:
+            try:
+                yield run.next_line(lines)
+            except StopIteration:
+                return
+
+    LayoutContext.dictionaries = property(dictionaries, set_dictionaries)
+    iter_line_boxes.__doc__ = original.__doc__
+    iter_line_boxes.briefgen_correction = True
+    block.iter_line_boxes = inline.iter_line_boxes = iter_line_boxes
+    return True
+
+
+ZERO_WIDTH_SPACE = "\u200b"
+#: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
+EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
+EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
+
+
+@lru_cache(maxsize=1)
+def justify_at_url_breaks() -> bool:
+    """Let a justified line stretch at the zero-width spaces between a URL's parts too; True if applied.
+
+    WeasyPrint justifies a line by widening its spaces (and no-break spaces) only. A line that
+    holds a long URL (see :mod:`briefgen.editions.typeset`: in running text it may break after any
+    character of its path) has few spaces, so they took the whole leftover width — word gaps
+    of 5 to 20 pt. Counting the URL's zero-width spaces as stretchable spreads that width over
+    dozens of points, a fraction of a point each. Two places, each replaced only if its source
+    reads as expected: the count (``count_expandable_spaces``, looked up at call time in
+    ``layout.inline``) and the Pango attributes that widen each space (``Layout.set_text``,
+    re-compiled from WeasyPrint's source with ``\\u200b`` added to the characters it matches).
+    """
+    import textwrap
+
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    count_source = _source(inline.count_expandable_spaces)
+    set_text_source = _source(line_break.Layout.set_text)
+    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1:
+        log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
+        return False
+    code = compile(textwrap.dedent(set_text_source).replace(
+        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|\\u200b'.encode(), bytestring)"),
+        inspect.getsourcefile(line_break.Layout.set_text) or line_break.__file__, "exec")
+    namespace: dict = {}
+    exec(code, vars(line_break), namespace)  # noqa: S102 — WeasyPrint's own source, one pattern extended
+    set_text = namespace["set_text"]
+    set_text.briefgen_correction = True
+    line_break.Layout.set_text = set_text
+    code = compile(textwrap.dedent(count_source).replace(
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b')"),
+        inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
+    exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
+    inline.count_expandable_spaces.briefgen_correction = True
+    STRETCHED["characters"] += ZERO_WIDTH_SPACE  # and draw_text_as_laid_out draws them so
+    return True
+
+
+#: WeasyPrint 70's ``Layout.reactivate`` (text/line_break.py), called just before a text box is
+#: drawn: it shapes the line again with the justification spacing as Pango letter-spacing on
+#: every space.
+REACTIVATE_SOURCE = '''def reactivate(self, style):
+    self.setup(style)
+    self.set_text(self.text, justify=True)
+'''
+#: Lines of WeasyPrint's ``draw_first_line`` (draw/text.py) and what the correction makes of them:
+#: a glyph's advance gets the justification of a space; the glyph Pango puts in place of the
+#: text an ellipsis hides is "…" in the PDF's text, not the hidden text.
+DRAW_LINES = {
+    "            width = glyph_info.geometry.width\n":
+        "            width = glyph_info.geometry.width"
+        # (a function call only in justified lines: most glyphs of a table or a note are not)
+        " + (textbox.justification_spacing and"
+        " _briefgen_justification(textbox, glyph_item.item.offset + clusters[i]))\n",
+    "                font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()\n":
+        "                font.to_unicode[glyph_id] = (_briefgen_ellipsis(glyph_item)"
+        " or utf8_text[offset+t1:offset+t2].decode())\n",
+}
+#: PANGO_ANALYSIS_FLAG_IS_ELLIPSIS, in the byte of ``PangoAnalysis.flags``.
+IS_ELLIPSIS = 1 << 1
+
+
+#: The characters a justified line stretches, as ``layout.inline.count_expandable_spaces``
+#: counts them: space and no-break space, and the zero-width space once
+#: :func:`justify_at_url_breaks` is applied.
+STRETCHED = {"characters": " \u00a0"}
+
+
+@lru_cache(maxsize=256)
+def _space_offsets(text: str, characters: str = " \u00a0") -> frozenset[int]:
+    """The UTF-8 byte offsets in ``text`` of the ``characters`` WeasyPrint stretches when it justifies."""
+    offsets, position = set(), 0
+    for char in text:
+        if char in characters:
+            offsets.add(position)
+        position += len(char.encode())
+    return frozenset(offsets)
+
+
+@lru_cache(maxsize=1)
+def draw_text_as_laid_out() -> bool:
+    """Draw lines as WeasyPrint laid them out; True if applied.
+
+    Justification: WeasyPrint 70 breaks and justifies a line with the widths Pango gives
+    the text as one run — kerning included, also the pairs a space takes part in (PT
+    Serif kerns a comma or a full stop before a space, a space before some capitals and
+    quotes). It adds the justification spacing to the boxes' widths arithmetically, but
+    draws the line after shaping it again with that spacing as a letter-spacing attribute
+    on every space; the attributes split Pango's run at each space, so the pairs across a
+    space lose their kerning and the drawn line is wider than the measured one (0.04 em
+    for each comma): justified lines ran up to 6 pt past the right margin. The correction
+    keeps the shaping WeasyPrint measured (``Layout.reactivate`` no longer asks for the
+    attributes) and adds the spacing to each space's advance where the glyphs are written
+    (``draw_first_line``), exactly what the layout added: all kerning stays, and the
+    drawn line ends where the measured one does.
+
+    Ellipsis (``text-overflow: ellipsis``, the running header): Pango draws "…" as a
+    glyph whose cluster is the hidden text, and WeasyPrint maps that glyph to the hidden
+    text in the PDF's ToUnicode table — for every later use of the glyph in the font. The
+    correction maps it to "…" (or "." where Pango falls back to three full stops).
+
+    Applied only if both functions read as expected and Pango's analysis flags can be read.
+    """
+    import sys
+    from textwrap import dedent
+
+    from weasyprint.draw import text as draw_module
+    from weasyprint.text import line_break
+    from weasyprint.text.ffi import TO_UNITS, ffi
+
+    draw = draw_module.draw_first_line
+    source = _source(draw)
+    # WeasyPrint declares PangoAnalysis' four guint8 (level, gravity, flags, script) as
+    # guint: the flags are the third byte of ``level`` on a little-endian machine
+    fields = dict(ffi.typeof("PangoAnalysis").fields)
+    flags_readable = sys.byteorder == "little" and ffi.sizeof(fields["level"].type) == 4
+    if (dedent(_source(line_break.Layout.reactivate)) != REACTIVATE_SOURCE or not flags_readable
+            or any(source.count(line) != 1 for line in DRAW_LINES)):
+        log.info("WeasyPrint's text drawing is not the one this correction was written for; left as it is")
+        return False
+
+    def reactivate(self, style):
+        self.setup(style)
+        self.set_text(self.text)  # the justification is added to the spaces by draw_first_line
+
+    def justification(textbox, index: int) -> float:
+        """The width (Pango units) justification adds to the glyph at byte ``index`` of the box."""
+        spacing = textbox.justification_spacing
+        if not spacing or index not in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
+            return 0
+        return spacing * TO_UNITS
+
+    def ellipsis(glyph_item) -> str | None:
+        """The text of a glyph of Pango's ellipsis, None for any other glyph."""
+        if not (glyph_item.item.analysis.level >> 16) & IS_ELLIPSIS:
+            return None
+        return "\u2026" if glyph_item.glyphs.num_glyphs == 1 else "."
+
+    reactivate.__doc__ = line_break.Layout.reactivate.__doc__
+    for line, corrected in DRAW_LINES.items():
+        source = source.replace(line, corrected)
+    namespace = vars(draw_module)
+    namespace["_briefgen_justification"] = justification
+    namespace["_briefgen_ellipsis"] = ellipsis
+    code = compile(source, inspect.getsourcefile(draw) or draw_module.__file__, "exec")
+    exec(code, namespace)  # noqa: S102 — WeasyPrint's own source, two lines extended
+    draw_module.draw_first_line.briefgen_correction = True
+    line_break.Layout.reactivate = reactivate
+    return True
