@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from briefgen.editions.build import build_brief
-from conftest import edit, pdf_pages, pdf_text
+from conftest import edit, pdf_pages, pdf_text, spaced
 
 NEW_PRISONER = """  - id: new-prisoner
     name: Zarina Newcomer
@@ -35,7 +35,7 @@ def test_adding_and_releasing_prisoners_changes_count_list_and_annex(sample_copy
     assert re.search(r"^ *17 +Zarina Newcomer +in pre-trial\b.*20 October 2021$", annex, re.M)
     assert re.search(r"Saltanat Kusmankyzy\S*\s+released", annex)
     # the HTML's non-breaking spaces (briefgen.editions.typeset: "16 political") read as spaces
-    html = (tmp_path / sample_copy.name / f"{sample_copy.name}.en.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    html = spaced((tmp_path / sample_copy.name / f"{sample_copy.name}.en.html").read_text(encoding="utf-8"))
     assert "<strong>16 political prisoners</strong>" in html or "16 political prisoners" in html
     assert html.count("Zarina Newcomer") == 2  # the count sentence and the annex
     row = re.search(r"<tr>\s*<td class=\"num\">17</td>(.*?)</tr>", html, re.S)[1]

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from briefgen.editions.build import build_brief
-from conftest import ROOT, edit
+from conftest import ROOT, edit, spaced
 
 from test_translations import set_translation
 
@@ -48,7 +48,7 @@ def test_a_changed_translation_rebuilds_only_that_edition(small_copy, tmp_path):
     assert editions["en"].written == [] and len(editions["en"].up_to_date) == 2
     assert sorted(p.suffix for p in editions["ru"].written) == [".html", ".pdf"]
     # non-breaking spaces (briefgen.editions.typeset binds "и" to the next word) read as spaces
-    assert "кто и почему задержан" in (out / "small-brief" / "small-brief.ru.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "кто и почему задержан" in spaced((out / "small-brief" / "small-brief.ru.html").read_text(encoding="utf-8"))
 
 
 def test_a_content_change_rebuilds_every_edition_and_force_rebuilds_all(small_copy, tmp_path):

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from briefgen.editions.build import build_brief
 from briefgen.cli import main
-from conftest import FIXTURES, ROOT, pdf_pages, pdf_text
+from conftest import FIXTURES, ROOT, pdf_pages, pdf_text, spaced
 
 INTERVIEW = ROOT / "content" / "interview-lobachev-2021-04"
 LETTER = ROOT / "content" / "letter-ft-kazakhstan-2017-10"
@@ -179,7 +179,7 @@ def test_partly_translated_interview_carries_the_fallback_notice(tmp_path):
     assert result.exit_code == 0, result.output
     assert "ru: 90 % translated (0 stale, 1 missing" in result.output
     # non-breaking spaces (briefgen.editions.typeset binds "и" to the next word) read as spaces
-    html = (tmp_path / "out" / "short-interview" / "short-interview.ru.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    html = spaced((tmp_path / "out" / "short-interview" / "short-interview.ru.html").read_text(encoding="utf-8"))
     assert "Часть этого документа ещё не переведена и показана на языке оригинала (английский)" in html
     assert '<span lang="en" class="untranslated">Whom do you defend?</span>' in html
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from briefgen.cli import main
 from briefgen.load.content import load_brief
 from briefgen.editions.translations import catalog_path, edition_status, update_catalogs
-from conftest import edit, pdf_text
+from conftest import edit, pdf_text, spaced
 
 KEY = "brief:chapters/detentions/blocks/1/text"
 ENGLISH = "Detention is used to *silence* critics.[^hrw-report]"
@@ -49,7 +49,7 @@ def test_changed_source_marks_the_unit_stale_and_falls_back(small_copy, tmp_path
     assert built.exit_code == 0, built.output
     assert "ru: 98 % translated (1 stale, 0 missing — shown in the source language)" in built.output
     # non-breaking spaces (briefgen.editions.typeset binds "и" to the next word) read as spaces
-    html = (tmp_path / "small-brief" / "small-brief.ru.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    html = spaced((tmp_path / "small-brief" / "small-brief.ru.html").read_text(encoding="utf-8"))
     assert '<span lang="en" class="untranslated">Detention is used to <em>silence</em> critics and journalists.' in html
     assert "Часть этого документа ещё не переведена и показана на языке оригинала (английский)" in html
     pdf = pdf_text(tmp_path / "small-brief" / "small-brief.ru.pdf").replace("\n", " ")

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -98,17 +97,14 @@ def _address_setting(values: dict, from_file: dict, config: Path | None, key: st
 
 def _read_config(path: Path) -> dict:
     shown = display_path(path)
-    try:
-        if path.suffix.lower() in (".yaml", ".yml"):
-            from briefgen.load.yamlfile import load_yaml
+    if path.suffix.lower() in (".yaml", ".yml"):
+        from briefgen.load.yamlfile import load_yaml
 
-            data = load_yaml(path).data
-        else:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise BriefgenError(f"{shown}: cannot read the config file: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise BriefgenError(f"{shown}: malformed TOML: {error}") from None
+        data = load_yaml(path).data
+    else:
+        from briefgen.workspace import read_config  # the workspace's reader: a syntax error is positioned
+
+        data = read_config(path)
     if not isinstance(data, dict):
         raise BriefgenError(f"{shown}: expected an [smtp] table (TOML) or an smtp: mapping (YAML)")
     smtp = data.get("smtp", {})

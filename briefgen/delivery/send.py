@@ -31,7 +31,7 @@ from briefgen.editions import i18n
 
 from briefgen.delivery import sentindex
 from briefgen.errors import BriefgenError, display_path
-from briefgen.editions.output import brief_slug
+from briefgen.load.safefile import brief_slug
 from briefgen.delivery.ledger import (ATTEMPTING, DEFERRED, HANDED_OVER, REJECTED, SENT, Delivery, Ledger, LedgerError,
                              open_ledger, shown, this_run)
 from briefgen.delivery.mail import Cover, EditionInfo, build, describe_edition, email_language, header_problems, message_id

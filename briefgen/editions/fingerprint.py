@@ -24,7 +24,8 @@ from importlib import metadata
 from pathlib import Path
 
 from briefgen import TEMPLATES_DIR, __version__
-from briefgen.editions.output import brief_slug, edition_path, write_atomic
+from briefgen.editions.output import edition_path, write_atomic
+from briefgen.load.safefile import brief_slug
 from briefgen.load.safefile import FileRefused, read_bounded
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # briefgen/, all its stages

@@ -39,13 +39,6 @@ def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None
         raise
 
 
-def brief_slug(brief_dir: Path) -> str:
-    """The slug of the brief in ``brief_dir``: its folder's name once the path is normalised, so
-    that ``content/x/sub/..`` is the brief ``x`` and never the slug ``..`` (which would put its
-    editions beside the output folder)."""
-    return Path(os.path.normpath(os.path.abspath(brief_dir))).name
-
-
 def edition_path(out_dir: Path, slug: str, name: str) -> Path:
     """``out_dir/slug/name``, refused unless it stays inside ``out_dir``."""
     if not slug or slug in (".", "..") or any(sep in slug for sep in ("/", "\\", "\0")) \

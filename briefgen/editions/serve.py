@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 
 from briefgen import TEMPLATES_DIR
 from briefgen.errors import BriefgenError
-from briefgen.editions.output import brief_slug
+from briefgen.load.safefile import brief_slug
 
 log = logging.getLogger(__name__)
 

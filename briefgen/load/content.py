@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from briefgen.load import markup
 from briefgen.errors import BriefgenError, Problem, display_path
 from briefgen.load.limits import size_problems
-from briefgen.editions.output import brief_slug
+from briefgen.load.safefile import brief_slug
 from briefgen.load.model import (
     COLLECTIONS,
     DATA_FILES,

@@ -62,3 +62,10 @@ def read_bounded(path: Path, root: Path | None, limit: int) -> bytes:
 
 def _size(count: int) -> str:
     return f"{count // (1024 * 1024)} MiB" if count >= 1024 * 1024 else f"{count // 1024} KiB"
+
+
+def brief_slug(brief_dir: Path) -> str:
+    """The slug of the brief in ``brief_dir``: its folder's name once the path is normalised, so
+    that ``content/x/sub/..`` is the brief ``x`` and never the slug ``..`` (which would put its
+    editions beside the output folder)."""
+    return Path(os.path.normpath(os.path.abspath(brief_dir))).name
