@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.editions.weasyfix import (hyphenate_by_policy, justify_at_url_breaks, keep_footnotes_with_their_lines,
-                               lay_out_each_note_once, remember_page_references)
+from briefgen.editions.weasyfix import (fill_pages, hyphenate_by_policy, justify_at_url_breaks,
+                                        keep_footnotes_with_their_lines, lay_out_each_note_once,
+                                        remember_page_references)
 from conftest import ROOT, SAMPLE, print_html
 from weasyprint_child import page_texts
 
@@ -24,7 +25,7 @@ def one_layout(html: str, base: Path = SAMPLE):
     from briefgen.editions.door import Door
     from briefgen.editions.pdf import font_configuration, make_fetcher
 
-    for correction in (keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references,
+    for correction in (keep_footnotes_with_their_lines, fill_pages, lay_out_each_note_once, remember_page_references,
                        hyphenate_by_policy, justify_at_url_breaks):
         assert correction() is True
     source = HTML(string=html, base_url=base.resolve().as_uri() + "/",
@@ -32,11 +33,13 @@ def one_layout(html: str, base: Path = SAMPLE):
     return source.render(font_config=font_configuration())
 
 
-def in_child(tmp_path: Path, html: str, *corrections: str, base: Path = SAMPLE) -> dict:
-    """The layout of ``html`` by WeasyPrint with only ``corrections``, in a fresh process."""
+def in_child(tmp_path: Path, html: str, *corrections: str, base: Path = SAMPLE, pdf: Path | None = None) -> dict:
+    """The layout of ``html`` by WeasyPrint with only ``corrections``, in a fresh process (and
+    its PDF written to ``pdf``, if given)."""
     path = tmp_path / "print.html"
     path.write_text(html, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(CHILD), str(path), str(base), *corrections], cwd=ROOT,
+    written = [f"--pdf={pdf}"] if pdf else []
+    done = subprocess.run([sys.executable, str(CHILD), str(path), str(base), *corrections, *written], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -101,8 +104,8 @@ def test_without_the_correction_the_layout_check_still_places_every_note(tmp_pat
 def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
     html = print_html(lang)
     # the same line breaking on both sides: only the footnote areas' measuring differs
-    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "hyphenate_by_policy",
-                        "justify_at_url_breaks")["pages"]
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "fill_pages",
+                        "hyphenate_by_policy", "justify_at_url_breaks")["pages"]
     assert page_texts(one_layout(html)) == expected
 
 
@@ -120,8 +123,8 @@ def test_small_pages_full_of_notes_are_laid_out_as_by_weasyprint(tmp_path, polic
             f'.footnote {{ float: footnote; footnote-policy: {policy}; margin: {margins} }}'
             '</style></head><body>' + notes + "</body></html>")
     # the same line breaking on both sides: only the footnote areas' measuring differs
-    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "hyphenate_by_policy",
-                        "justify_at_url_breaks")["pages"]
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "fill_pages",
+                        "hyphenate_by_policy", "justify_at_url_breaks")["pages"]
     assert page_texts(one_layout(html)) == expected
     assert len(expected) > 10
 
