@@ -144,6 +144,57 @@ def test_without_the_correction_three_line_items_leave_gaps(tmp_path):
     assert gaps >= 2
 
 
+#: Small pages (A6) with the briefing's stylesheets, for random briefs.
+SMALL_PAGES = "@page { size: 105mm 148mm; margin: 12mm; } h3 { font: bold 11pt 'PT Sans'; }"
+SMALL_MARGINS = (12 * MM,) * 4
+
+
+def random_brief(seed: int) -> str:
+    """A print document of random shape with the briefing's stylesheets on A6 pages: paragraphs,
+    lists and subheadings, notes of 1 to 12 lines on a third of the sentences, some calls side by
+    side (typeset as briefgen does)."""
+    import random
+
+    from briefgen import TEMPLATES_DIR
+    from briefgen.editions.typeset import typeset
+
+    rng = random.Random(seed)
+    count = 0
+
+    def text(start: int) -> str:
+        nonlocal count
+        sentences = []
+        for sentence in range(rng.randint(1, 5)):
+            sentences.append(words(rng.randint(3, 60), sentence + start))
+            for _ in range(rng.choice([0, 0, 1, 1, 2])):
+                count += 1
+                sentences[-1] += note(f"n{count}", rng.choice([3, 8, 20, 40, 80, 140]))
+        return " ".join(sentences)
+
+    blocks = []
+    for number in range(rng.randint(6, 14)):
+        kind = rng.choice(["p", "p", "ul", "h3"])
+        if kind == "h3":
+            blocks.append(f"<h3>{words(rng.randint(2, 8), number)}</h3>")
+        elif kind == "p":
+            blocks.append(f"<p>{text(number)}</p>")
+        else:
+            blocks.append("<ul>" + "".join(f"<li>{text(number)}</li>" for _ in range(rng.randint(1, 5))) + "</ul>")
+    css = (TEMPLATES_DIR / "common.css").read_text() + (TEMPLATES_DIR / "print.css").read_text() + SMALL_PAGES
+    return typeset(f'<html lang="en"><head><style>{css}</style></head><body>{"".join(blocks)}</body></html>',
+                   "en", "print")
+
+
+def test_random_briefs_keep_every_note_whole_once_and_in_order(tmp_path):
+    """Six briefs of random shape (tools/pagefill-sweep.py runs more and counts the gaps left):
+    every note once and whole, its first part on its call's page, a continuation first on the next."""
+    from briefgen.editions.pdf import render_document
+
+    continued = [assert_every_note_whole_and_in_place(render_document(random_brief(seed), tmp_path, [tmp_path]))
+                 for seed in range(6)]
+    assert sum(continued) >= 6, continued  # they do continue notes
+
+
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_the_sample_keeps_every_note_whole(lang):
     from conftest import print_html
