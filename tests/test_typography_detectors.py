@@ -192,6 +192,21 @@ CASES = {
         {"loose_line": 1},
         f'<p style="text-align: justify">{FILLER}The methods used by the regimes are for the suppression of dissent, '
         'the blocking of social networks and messaging apps across the region.</p>'),
+    "spaced_letters": Case(
+        f'<p>{FILLER}Write to press<span style="padding-left: 3pt">-sluzhba</span> or to '
+        '=en<span style="padding-left: 2pt">&amp;ref</span><span style="padding-left: 2pt">=briefing</span> today.</p>',
+        {"spaced_letters": 2},
+        f'<p style="text-align: justify">{FILLER * 2}Write to press-sluzhba or to '
+        '=en&amp;ref=briefing today<span class="fn">A note.</span>.</p>'),
+    "split_word": Case(  # a name longer than its column, glued at its hyphen, cut by overflow-wrap (the page's table
+        # lines in reading order, which mix the columns, are not read as a name broken at its hyphen)
+        table([["Raisa Zhumabekova-&#8288;Nurmagambetova", "under house arrest"]], "table-layout: fixed",
+              header=("Name", "Status")),
+        {"split_word": 1},
+        table([["Raisa Zhumabekova-<br>Nurmagambetova", "under house arrest"], ["Aigul Utepova-<br>Kasymbekova", "under house arrest"],
+               ["membership of an extremist organisation", "under house arrest"]], "table-layout: fixed",
+              header=("Name", "Status")),
+        extra="th:first-child { width: 22%; } td { overflow-wrap: break-word; }"),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},

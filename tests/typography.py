@@ -50,6 +50,8 @@ CLASSES = {
     "double_space": "two spaces, or a word gap far wider than the line's others",
     "short_line": "a line of a justified paragraph stopping a third of the measure short, its paragraph going on",
     "loose_line": "a justified line with a word space wider than 1 em",
+    "spaced_letters": "characters of one word set apart by justification (\"press -sluzhba .kgd@\")",
+    "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",

@@ -18,7 +18,9 @@ TEXT_REGIONS = ("body", "notes")
 
 def flows(page: Page, regions=TEXT_REGIONS) -> list[list[Line]]:
     """Runs of lines read one after the other: the body, the notes, and each table cell."""
-    runs = [[l for l in page.lines if l.region == region] for region in regions]
+    # table lines run cell by cell: the page's table lines in reading order mix the columns
+    # ("Utepova-" read as continued by the next column's "under house arrest")
+    runs = [[l for l in page.lines if l.region == region] for region in regions if region != "table"]
     if "table" in regions:
         runs += [cell[1] for table in page.tables for row in table.rows for cell in row if cell]
     return [run for run in runs if run]
@@ -423,6 +425,52 @@ def detect_loose_lines(report: Report, lang, dictionary) -> None:
                 report.add("loose_line", page.number, f"{gap / line.size:.2f} em space: {line.text[:70]}")
 
 
+def detect_spaced_letters(report: Report, lang, dictionary) -> None:
+    """Characters of one word set apart: a gap with no space glyph wider than 0.15 em between two
+    characters of a body or note line (justification widening the break points of an address,
+    "press -sluzhba .kgd@", or spreading a URL's letters, "= e n & r e f"). Calls are left out."""
+    for page in report.pages:
+        for line in page.region("body", "notes"):
+            if line.heading:
+                continue
+            chars = line.chars
+            for index in range(1, len(chars)):
+                a, b = chars[index - 1], chars[index]
+                if a["text"].isspace() or b["text"].isspace() or {index - 1, index} & line.sups:
+                    continue
+                gap = b["x0"] - a["x1"]
+                if gap > 0.15 * line.size:
+                    report.add("spaced_letters", page.number,
+                               f"{gap:.1f} pt inside a word: " + excerpt(line, index - 1, index))
+                    break
+
+
+def detect_split_words(report: Report, lang, dictionary) -> None:
+    """A word cut at a line end without a hyphen because it was longer than its column
+    (``overflow-wrap``: "Zhumabekova-Nurmaga" / "mbetova"): a line of one word, ending in a letter,
+    filling its box to the edge, whose paragraph or cell goes on with a lower-case letter.
+    URLs and addresses, which may break between any two characters, are not judged."""
+    for page in report.pages:
+        edges = [(page.block.x1, run) for run in flows(page)]
+        for table in page.tables:
+            for row in table.rows:
+                for cell in row:
+                    if cell and cell[1]:
+                        padding = min(l.x0 for l in cell[1]) - cell[0][0]
+                        edges.append((cell[0][2] - padding, cell[1]))
+        for right, run in edges:
+            for line, following in zip(run, run[1:]):
+                words = [c for i, c in enumerate(line.chars) if i not in line.sups]
+                text = "".join(c["text"] for c in words).strip()
+                if not text or " " in text or not text[-1].isalpha() or re.search(r"[/@=&]|https?:|www\.", text):
+                    continue
+                first = next((c for c in following.chars if not c["text"].isspace()), None)
+                if first is None or not first["text"].islower() or not continues(line, following):
+                    continue
+                if line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
+                    report.add("split_word", page.number, f"{text} / {following.text[:30]}")
+
+
 def detect_line_ends(report: Report, lang, dictionary) -> None:
     """Russian one-letter words ending a line; "(page N)" alone on a line or cut after "(page"."""
     for page in report.pages:
@@ -450,5 +498,5 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
-             detect_loose_lines, detect_line_ends,
+             detect_loose_lines, detect_spaced_letters, detect_split_words, detect_line_ends,
              detect_running_heads]

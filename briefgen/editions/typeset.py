@@ -17,9 +17,10 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
   ("16 political", "20 years", "1 November"), a month and its year, "No.", "Article",
   "стр." and the like and their number; before a spaced dash ("word —"). In print,
   a word joiner after a hard hyphen that follows a digit ("5-year") or joins
-  capitalised parts of a name ("Kassym-Jomart").
+  capitalised parts of a name ("Kassym-Jomart"; in a table cell a name may break there).
 * **URLs and e-mail addresses** are never hyphenated (``class="url"``/``"email"`` where
-  they are not already in a footnote or a URL link). A URL breaks only between its
+  they are not already in a footnote or a URL link); in print an e-mail address breaks
+  only after its "@" and before a "." or "-". A URL breaks only between its
   parts: the scheme and host with the "/" after it are one part, so a line never ends in
   "https://" or inside a host name; the rest breaks after "/" and before "?", "#", "&",
   "=", "-", "_", "." and "%" (no part shorter than 4 characters, none longer than 30);
@@ -106,7 +107,7 @@ def typeset(html: str, lang: str, target: str = "print") -> str:
     text = _no_break_spaces(text, lang)
     text = _glue_page_references(text, tags)
     if target == "print":
-        text = _joined_hyphens(text)
+        text = _joined_hyphens(text, tags)
     return html[:start] + re.sub(ANY_MARK, lambda m: tags[int(m[0][1:-1])], text)
 
 
@@ -251,15 +252,33 @@ def _glue_page_references(text: str, tags: list[str]) -> str:
 HARD_HYPHEN = re.compile(r"(?<![\w-])([^\W_]+)-(?=[^\W_])")
 
 
-def _joined_hyphens(text: str) -> str:
+def _joined_hyphens(text: str, tags: list[str]) -> str:
     """A word joiner after hard hyphens that must not end a line (print only: the PDF's
-    text does not show it, a copied HTML text would)."""
+    text does not show it, a copied HTML text would). In a table cell a name may break
+    after its hyphen ("Zhumabekova-/Nurmagambetova"): a name longer than its column was
+    otherwise cut anywhere by ``overflow-wrap`` ("Nurmaga/mbetova", without a hyphen)."""
+    cells = _cell_spans(text, tags)
+
     def join(match: re.Match) -> str:
         before, after = match[1], match.string[match.end()]
-        if before[-1].isdigit() or (before[0].isupper() and after.isupper()):
+        if before[-1].isdigit() or (before[0].isupper() and after.isupper()
+                                    and not any(start <= match.start() < end for start, end in cells)):
             return match[0] + WORD_JOINER
         return match[0]
     return HARD_HYPHEN.sub(join, text)
+
+
+def _cell_spans(text: str, tags: list[str]) -> list[tuple[int, int]]:
+    """(start, end) positions in the joined ``text`` of the table cells' contents."""
+    spans, start = [], None
+    for mark in re.finditer(ANY_MARK, text):
+        tag = tags[int(mark[0][1:-1])]
+        if re.match(r"<t[dh][\s>]", tag):
+            start = mark.end()
+        elif re.match(r"</t[dh]>", tag) and start is not None:
+            spans.append((start, mark.start()))
+            start = None
+    return spans
 
 
 def _wrap(tags: list[str], opening: str, content: str, closing: str = "</span>") -> str:
@@ -327,13 +346,40 @@ def _url(tags: list[str], url: str, target: str, unhyphenated: bool, in_note: bo
     return markup if unhyphenated else _wrap(tags, '<span class="url">', markup)
 
 
+def email_parts(address: str) -> list[str]:
+    """``address`` cut where a line may break, as a publisher breaks an e-mail address: after
+    the "@" and before a "." or "-" (never after one: a line ending in "-" reads as a
+    hyphenated word), no part shorter than ``SHORTEST_PART``."""
+    parts, current = [], ""
+    for char in address:
+        if char in ".-" and len(current) >= SHORTEST_PART:
+            parts.append(current)
+            current = ""
+        current += char
+        if char == "@":
+            parts.append(current)
+            current = ""
+    if len(current) < SHORTEST_PART and parts and not parts[-1].endswith("@"):
+        current = parts.pop() + current
+    return [part for part in parts + [current] if part]
+
+
+def _email(address: str) -> str:
+    """The print markup of an e-mail address: a zero-width space between its parts, after a
+    word joiner (so that justification does not widen it: weasyfix.justify_at_url_breaks), and
+    word joiners cancelling Pango's own breaks (after "-"). An address left whole (it was
+    ``nowrap``) stretched the word spaces of the line before it to 1–2.5 em."""
+    return (WORD_JOINER + ZERO_WIDTH_SPACE).join(_no_natural_breaks(part) for part in email_parts(address))
+
+
 def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool, in_note: bool) -> str:
     """URLs, bare domain names and e-mail addresses of one text node, marked up so that
     they are never hyphenated nor broken inside their host."""
     def address(match):
         found = match[0]
         if "@" in found:
-            return found if unhyphenated else _wrap(tags, '<span class="email">', found)
+            markup = _email(found) if target == "print" else found
+            return markup if unhyphenated else _wrap(tags, '<span class="email">', markup)
         end = len(found)
         # punctuation that ends the sentence, and a closing bracket that the URL did not open
         while end and found[end - 1] in TRAILING and not (

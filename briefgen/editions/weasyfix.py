@@ -251,6 +251,7 @@ def hyphenate_by_policy() -> bool:
 
 
 ZERO_WIDTH_SPACE = "\u200b"
+WORD_JOINER = "\u2060"
 #: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
 EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
 EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
@@ -264,7 +265,10 @@ def justify_at_url_breaks() -> bool:
     holds a long URL (see :mod:`briefgen.editions.typeset`: in running text it may break after any
     character of its path) has few spaces, so they took the whole leftover width — word gaps
     of 5 to 20 pt. Counting the URL's zero-width spaces as stretchable spreads that width over
-    dozens of points, a fraction of a point each. Two places, each replaced only if its source
+    dozens of points, a fraction of a point each. A zero-width space right after a word joiner
+    is a break that does not stretch: an e-mail address breaks there only after its "@" and
+    before a "." or "-", and a few such breaks widened like word spaces read as spaces inside
+    the address ("press -sluzhba .kgd@"). Two places, each replaced only if its source
     reads as expected: the count (``count_expandable_spaces``, looked up at call time in
     ``layout.inline``) and the Pango attributes that widen each space (``Layout.set_text``,
     re-compiled from WeasyPrint's source with ``\\u200b`` added to the characters it matches).
@@ -280,7 +284,7 @@ def justify_at_url_breaks() -> bool:
         log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
         return False
     code = compile(textwrap.dedent(set_text_source).replace(
-        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|\\u200b'.encode(), bytestring)"),
+        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|(?<!\\u2060)\\u200b'.encode(), bytestring)"),
         inspect.getsourcefile(line_break.Layout.set_text) or line_break.__file__, "exec")
     namespace: dict = {}
     exec(code, vars(line_break), namespace)  # noqa: S102 — WeasyPrint's own source, one pattern extended
@@ -288,7 +292,7 @@ def justify_at_url_breaks() -> bool:
     set_text.briefgen_correction = True
     line_break.Layout.set_text = set_text
     code = compile(textwrap.dedent(count_source).replace(
-        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b')"),
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b') - box.text.count('\\u2060\\u200b')"),
         inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
     exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
     inline.count_expandable_spaces.briefgen_correction = True
@@ -329,11 +333,13 @@ STRETCHED = {"characters": " \u00a0"}
 @lru_cache(maxsize=256)
 def _space_offsets(text: str, characters: str = " \u00a0") -> frozenset[int]:
     """The UTF-8 byte offsets in ``text`` of the ``characters`` WeasyPrint stretches when it justifies."""
-    offsets, position = set(), 0
+    offsets, position, previous = set(), 0, ""
     for char in text:
-        if char in characters:
+        # a zero-width space after a word joiner does not stretch (justify_at_url_breaks)
+        if char in characters and not (char == ZERO_WIDTH_SPACE and previous == WORD_JOINER):
             offsets.add(position)
         position += len(char.encode())
+        previous = char
     return frozenset(offsets)
 
 
