@@ -255,6 +255,12 @@ WORD_JOINER = "\u2060"
 #: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
 EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
 EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
+#: WeasyPrint's ``justify_line``: one spacing for every expandable character of a line.
+JUSTIFY_LINE_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
+                       "add_word_spacing(context, line, extra_width / nb_spaces, 0)")
+#: The most a URL's break may be widened (em): letters spread further read as spaced out
+#: ("https://egov.kz/c m s / e n", 0.25 em each, in a line of few spaces); the spaces take the rest.
+BREAK_STRETCH = 0.1
 
 
 @lru_cache(maxsize=1)
@@ -268,10 +274,15 @@ def justify_at_url_breaks() -> bool:
     dozens of points, a fraction of a point each. A zero-width space right after a word joiner
     is a break that does not stretch: an e-mail address breaks there only after its "@" and
     before a "." or "-", and a few such breaks widened like word spaces read as spaces inside
-    the address ("press -sluzhba .kgd@"). Two places, each replaced only if its source
-    reads as expected: the count (``count_expandable_spaces``, looked up at call time in
-    ``layout.inline``) and the Pango attributes that widen each space (``Layout.set_text``,
-    re-compiled from WeasyPrint's source with ``\\u200b`` added to the characters it matches).
+    the address ("press -sluzhba .kgd@"). A break is widened by at most
+    :data:`BREAK_STRETCH` em, the spaces take what is left: a line with a short URL path and
+    few spaces had its letters spread as far apart as its words ("egov.kz/c m s / e n").
+    Three places, each replaced only if its source reads as expected: the count
+    (``count_expandable_spaces``, looked up at call time in ``layout.inline``; a break counts
+    as the share of a space it is widened by), the line's justification (``justify_line``,
+    which sets that share on the line's boxes) and the Pango attributes that widen each space
+    (``Layout.set_text``, re-compiled from WeasyPrint's source with ``\\u200b`` added to the
+    characters it matches).
     """
     import textwrap
 
@@ -280,7 +291,9 @@ def justify_at_url_breaks() -> bool:
 
     count_source = _source(inline.count_expandable_spaces)
     set_text_source = _source(line_break.Layout.set_text)
-    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1:
+    justify = inline.justify_line
+    if (EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1
+            or not all(line in _source(justify) for line in JUSTIFY_LINE_SOURCE)):
         log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
         return False
     code = compile(textwrap.dedent(set_text_source).replace(
@@ -292,10 +305,27 @@ def justify_at_url_breaks() -> bool:
     set_text.briefgen_correction = True
     line_break.Layout.set_text = set_text
     code = compile(textwrap.dedent(count_source).replace(
-        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b') - box.text.count('\\u2060\\u200b')"),
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + (box.text.count('\\u200b') - box.text.count('\\u2060\\u200b'))"
+        " * getattr(box, 'briefgen_break_share', 1)"),
         inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
     exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
     inline.count_expandable_spaces.briefgen_correction = True
+
+    def justify_line(context, line, extra_width):
+        _share_breaks(line, 1)
+        total = inline.count_expandable_spaces(line)
+        _share_breaks(line, 0)
+        spaces = inline.count_expandable_spaces(line)
+        share, cap = 1, BREAK_STRETCH * line.style["font_size"]
+        if spaces and total > spaces and extra_width / total > cap:
+            # the breaks get ``cap`` each, the spaces what is left: a break counts as cap / that
+            share = cap / ((extra_width - cap * (total - spaces)) / spaces)
+        _share_breaks(line, share)
+        return justify(context, line, extra_width)
+
+    justify_line.__doc__ = justify.__doc__
+    justify_line.briefgen_correction = True
+    inline.justify_line = justify_line
     STRETCHED["characters"] += ZERO_WIDTH_SPACE  # and draw_text_as_laid_out draws them so
     return True
 
@@ -328,6 +358,18 @@ IS_ELLIPSIS = 1 << 1
 #: counts them: space and no-break space, and the zero-width space once
 #: :func:`justify_at_url_breaks` is applied.
 STRETCHED = {"characters": " \u00a0"}
+
+
+def _share_breaks(box, share: float) -> None:
+    """Set on every text box of ``box`` the share of a space that a URL's break is widened by
+    (the boxes WeasyPrint's ``count_expandable_spaces`` counts in)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        box.briefgen_break_share = share
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            _share_breaks(child, share)
 
 
 @lru_cache(maxsize=256)
@@ -392,8 +434,12 @@ def draw_text_as_laid_out() -> bool:
     def justification(textbox, index: int) -> float:
         """The width (Pango units) justification adds to the glyph at byte ``index`` of the box."""
         spacing = textbox.justification_spacing
-        if not spacing or index not in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
+        text = textbox.pango_layout.text
+        if not spacing or index not in _space_offsets(text, STRETCHED["characters"]):
             return 0
+        share = getattr(textbox, "briefgen_break_share", 1)  # a URL's break: justify_at_url_breaks
+        if share != 1 and index in _space_offsets(text, ZERO_WIDTH_SPACE):
+            spacing *= share
         return spacing * TO_UNITS
 
     def ellipsis(glyph_item) -> str | None:
