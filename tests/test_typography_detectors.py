@@ -207,6 +207,26 @@ CASES = {
                ["membership of an extremist organisation", "under house arrest"]], "table-layout: fixed",
               header=("Name", "Status")),
         extra="th:first-child { width: 22%; } td { overflow-wrap: break-word; }"),
+    "split_word_known": Case(  # the two pieces make a word printed whole elsewhere: "(стат" / "ья 313)"
+        "<p>по статья 274 и статья 405 и статья 307</p>"
+        + table([["«призывы к массовым беспорядкам» (стат<br>ья&nbsp;313); статья 274", "в заключении"]],
+                header=("Обвинения", "Положение")),
+        {"split_word": 1},
+        "<p>по статья 274 и статья 405 и статья 307</p>"
+        + table([["«призывы к массовым беспорядкам»<br>(статья&nbsp;313); статья 274", "в заключении"]],
+                header=("Обвинения", "Положение")), lang="ru"),
+    "number_split": Case(
+        f"<p>{FILLER}</p><p>The servers, worth KGS<br>1,250,000, were seized; стоимостью 1 250<br>000 сомов, "
+        "and 12<br>% of a tax base.</p>" + table([["Kyrgyz Republic", "49 118 000<br>€"]], cls="num"),
+        {"number_split": 4},
+        f"<p>{FILLER}</p><p>The servers, worth<br>KGS 1,250,000, were seized; стоимостью<br>1 250 000 сомов, "
+        "and 12 % of a<br>tax base.</p>" + table([["Kyrgyz Republic", "49 118 000 €"]], cls="num")),
+    "table_numbers_left_amounts": Case(  # amounts with their currency are numbers too
+        f"<p>{FILLER}</p>" + table([["Kyrgyz Republic", "KGS 4,815,300,000"], ["Tajikistan", "TJS 403,112,000"],
+                                    ["Kazakhstan", "€100,212,000"]]),
+        {"table_numbers_left": 3},
+        f"<p>{FILLER}</p>" + table([["Kyrgyz Republic", "KGS 4,815,300,000"], ["Tajikistan", "TJS 403,112,000"],
+                                    ["Kazakhstan", "€100,212,000"]], cls="num")),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},

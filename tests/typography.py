@@ -52,6 +52,7 @@ CLASSES = {
     "loose_line": "a justified line with a word space wider than 1 em",
     "spaced_letters": "characters of one word set apart by justification (\"press -sluzhba .kgd@\")",
     "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
+    "number_split": "a number cut from its digits, sign or currency at a line end (\"1 250 / 000\", \"12 / %\")",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",
@@ -64,7 +65,8 @@ HYPHENS = "-\u2010\u00ad"
 SEPARATORS = ",;"
 ONE_LETTER_RU = set("вскоиауяВСКОИАУЯ")
 URL_START = re.compile(r"https?://|www\.", re.IGNORECASE)
-NUMBER = re.compile(r"^[−+-]?\d[\d\s,.\u00a0\u202f]*%?$")
+#: a number, or an amount with its currency sign or ISO code before or after it
+NUMBER = re.compile(r"^[−+-]?(?:[$€£¥₽₸]\s?|[A-Z]{3}\s)?\d[\d\s,.\u00a0\u202f]*(?:\s?[%‰$€£¥₽₸]|\s[A-Z]{3})?$")
 PAGE_REF = re.compile(r"^\(?(page|p\.|pp\.|стр\.|с\.)\s*\d+\)?[.,;:]*$", re.IGNORECASE)
 PAGE_REF_OPEN = re.compile(r"\((page|p\.|стр\.|с\.)$", re.IGNORECASE)
 NOTE_MARKER = re.compile(r"^(\d+)\.\s")

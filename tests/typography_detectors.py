@@ -425,6 +425,9 @@ def detect_loose_lines(report: Report, lang, dictionary) -> None:
                 report.add("loose_line", page.number, f"{gap / line.size:.2f} em space: {line.text[:70]}")
 
 
+IN_WORD = re.compile(r"[\w/.@=&?%#~+-]")
+
+
 def detect_spaced_letters(report: Report, lang, dictionary) -> None:
     """Characters of one word set apart: a gap with no space glyph wider than 0.15 em between two
     characters of a body or note line (justification widening the break points of an address,
@@ -436,7 +439,9 @@ def detect_spaced_letters(report: Report, lang, dictionary) -> None:
             chars = line.chars
             for index in range(1, len(chars)):
                 a, b = chars[index - 1], chars[index]
-                if a["text"].isspace() or b["text"].isspace() or {index - 1, index} & line.sups:
+                # inside a word or an address: letters, digits and an address's punctuation (a gap
+                # after ";" or before "(" is a word gap drawn without a space glyph: double_space)
+                if not (IN_WORD.match(a["text"]) and IN_WORD.match(b["text"])) or {index - 1, index} & line.sups:
                     continue
                 gap = b["x0"] - a["x1"]
                 if gap > 0.15 * line.size:
@@ -447,9 +452,12 @@ def detect_spaced_letters(report: Report, lang, dictionary) -> None:
 
 def detect_split_words(report: Report, lang, dictionary) -> None:
     """A word cut at a line end without a hyphen because it was longer than its column
-    (``overflow-wrap``: "Zhumabekova-Nurmaga" / "mbetova"): a line of one word, ending in a letter,
-    filling its box to the edge, whose paragraph or cell goes on with a lower-case letter.
-    URLs and addresses, which may break between any two characters, are not judged."""
+    (``overflow-wrap``: "Zhumabekova-Nurmaga" / "mbetova", "(стат" / "ья 313)"): the line ends in a
+    letter and its paragraph or cell goes on with a lower-case letter, and either the line is one
+    word filling its box to the edge, or the two pieces make a word the document prints whole
+    while neither piece is one. URLs and addresses, which may break between any two characters,
+    are not judged."""
+    words, _, _ = document_words(report)
     for page in report.pages:
         edges = [(page.block.x1, run) for run in flows(page)]
         for table in page.tables:
@@ -460,15 +468,39 @@ def detect_split_words(report: Report, lang, dictionary) -> None:
                         edges.append((cell[0][2] - padding, cell[1]))
         for right, run in edges:
             for line, following in zip(run, run[1:]):
-                words = [c for i, c in enumerate(line.chars) if i not in line.sups]
-                text = "".join(c["text"] for c in words).strip()
-                if not text or " " in text or not text[-1].isalpha() or re.search(r"[/@=&]|https?:|www\.", text):
+                text = "".join(c["text"] for i, c in enumerate(line.chars) if i not in line.sups).strip()
+                if not text or not text[-1].isalpha() or re.search(r"[/@=&]|https?:|www\.", text.split()[-1]):
                     continue
                 first = next((c for c in following.chars if not c["text"].isspace()), None)
                 if first is None or not first["text"].islower() or not continues(line, following):
                     continue
-                if line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
+                head = re.sub(r"^\W+", "", text.split()[-1]).lower()
+                tail = re.sub(r"\W+$", "", following.text.split()[0]).lower()
+                known = head + tail in words and head not in words and tail not in words
+                if known or " " not in text and line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
                     report.add("split_word", page.number, f"{text} / {following.text[:30]}")
+
+
+#: a line's end and the next line's start that cut a number from its own digits, its sign or its
+#: currency: "1 250 / 000", "100 212 / 000 €", "12 / %", "KGS / 4,815,300,000"
+NUMBER_END = re.compile(r"(?:^|[\s(])(?:\d{1,3}|[A-Z]{3}|[$€£¥₽₸])$")
+NUMBER_CUT = {"digits": (re.compile(r"\d{1,3}$"), re.compile(r"^\d{3}(?!\d)")),
+              "sign": (re.compile(r"\d$"), re.compile(r"^[%‰€$£¥₽₸](?!\w)")),
+              "currency": (re.compile(r"(?:^|\s)(?:[A-Z]{3}|[$€£¥₽₸])$"), re.compile(r"^\d"))}
+
+
+def detect_split_numbers(report: Report, lang, dictionary) -> None:
+    """A number cut at a line end from its own digits, its per cent or currency sign, or the
+    currency code before it (non-breaking spaces belong there)."""
+    for page in report.pages:
+        for run in flows(page, ("body", "notes", "table")):
+            for line, following in zip(run, run[1:]):
+                end = "".join(c["text"] for i, c in enumerate(line.chars) if i not in line.sups).rstrip()
+                start = following.text.lstrip()
+                if not NUMBER_END.search(end) or not continues(line, following):
+                    continue
+                if any(a.search(end) and b.match(start) for a, b in NUMBER_CUT.values()):
+                    report.add("number_split", page.number, f"…{end[-20:]} / {start[:20]}")
 
 
 def detect_line_ends(report: Report, lang, dictionary) -> None:
@@ -498,5 +530,5 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
-             detect_loose_lines, detect_spaced_letters, detect_split_words, detect_line_ends,
+             detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
              detect_running_heads]

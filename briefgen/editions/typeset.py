@@ -14,7 +14,8 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
 * **Non-breaking spaces** (U+00A0), never typed by the officer: after a one-letter
   preposition or conjunction of Slavic languages (в, с, к, о, у, и, а, я; Polish,
   Czech and Slovak ones in those editions); between a number and the word after it
-  ("16 political", "20 years", "1 November"), a month and its year, "No.", "Article",
+  ("16 political", "20 years", "1 November", "12 %", "500 €"), the groups of a number typed with
+  spaces ("1 250 000"), a currency code or sign and its amount ("KZT 2,917,000"), a month and its year, "No.", "Article",
   "стр." and the like and their number; before a spaced dash ("word —"). In print,
   a word joiner after a hard hyphen that follows a digit ("5-year") or joins
   capitalised parts of a name ("Kassym-Jomart"; in a table cell a name may break there).
@@ -197,8 +198,13 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
     letters = ONE_LETTER["cyrillic"] + ONE_LETTER.get(lang.split("-")[0], "")
     word_start = r"(?<![^\s\x01(«„“\"\[\u00a0])"
     # a number is bound to the word after it, unless that word only joins it to the next ("5 and 7")
-    next_word = rf"(?={MARKS}(?!(?:{_alternatives(FUNCTION_WORDS)})\b)[^\W\d_]|{MARKS}[«„“\"(\[])"
+    next_word = rf"(?={MARKS}(?!(?:{_alternatives(FUNCTION_WORDS)})\b)[^\W\d_]|{MARKS}[«„“\"(\[%‰€$£¥₽₸])"
     rules = [
+        # 1 250 000: groups of digits typed with spaces are one number (a line broke "1 250 / 000")
+        rf"((?<![\w.,\u00a0\u202f]){MARKS}\d{{1,3}}{MARKS}){SPACE}(?={MARKS}\d{{3}}(?![\d\w]|[.,]\d))",
+        rf"((?<![\w.,])\d{{1,3}}\u00a0\d{{3}}{MARKS}){SPACE}(?={MARKS}\d{{3}}(?![\d\w]|[.,]\d))",
+        # KZT 2,917,000, € 500: a currency code or sign and its amount
+        rf"((?<![\w.])(?:[A-Z]{{3}}|[$€£¥₽₸]){MARKS}){SPACE}(?={MARKS}\d)",
         # в Москве, и Казахстан
         rf"{word_start}([{letters}]{MARKS}){SPACE}(?={MARKS}[\w«„“\"(\[])",
         # 16 political, 20 years, 1 November, 2021 г.
