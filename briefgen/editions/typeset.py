@@ -200,9 +200,6 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
     # a number is bound to the word after it, unless that word only joins it to the next ("5 and 7")
     next_word = rf"(?={MARKS}(?!(?:{_alternatives(FUNCTION_WORDS)})\b)[^\W\d_]|{MARKS}[«„“\"(\[%‰€$£¥₽₸])"
     rules = [
-        # 1 250 000: groups of digits typed with spaces are one number (a line broke "1 250 / 000")
-        rf"((?<![\w.,\u00a0\u202f]){MARKS}\d{{1,3}}{MARKS}){SPACE}(?={MARKS}\d{{3}}(?![\d\w]|[.,]\d))",
-        rf"((?<![\w.,])\d{{1,3}}\u00a0\d{{3}}{MARKS}){SPACE}(?={MARKS}\d{{3}}(?![\d\w]|[.,]\d))",
         # KZT 2,917,000, € 500: a currency code or sign and its amount
         rf"((?<![\w.])(?:[A-Z]{{3}}|[$€£¥₽₸]){MARKS}){SPACE}(?={MARKS}\d)",
         # в Москве, и Казахстан
@@ -219,8 +216,15 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
     return tuple(re.compile(rule) for rule in rules)
 
 
+#: A number typed with spaces between groups of three digits ("1 250 000", "15 000"): one number,
+#: which a line broke ("1 250 / 000"). Not a phone number ("+7 701 555 0101": after "+", or a group
+#: of another length follows) nor two numbers side by side.
+DIGIT_GROUPS = re.compile(r"(?<![\w.,+\u00a0\u202f-])\d{1,3}(?: \d{3})+(?![\w\u00a0\u202f]|[.,]\d| \d)")
+
+
 def _no_break_spaces(text: str, lang: str) -> str:
     months = month_names(lang)
+    text = DIGIT_GROUPS.sub(lambda match: match[0].replace(" ", NBSP), text)
 
     def bind(match: re.Match) -> str:
         month = match.groupdict().get("month")
