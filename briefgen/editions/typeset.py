@@ -327,9 +327,11 @@ def _no_natural_breaks(part: str, head: bool = False) -> str:
 
 def _every_character(part: str) -> str:
     """``part`` with a zero-width space after every character but a hyphen, and a word joiner
-    after a hyphen (a line that ends in "-" inside a URL would read as a hyphenated word)."""
+    after a hyphen (a line that ends in "-" inside a URL would read as a hyphenated word) and
+    before a closing bracket (a line starting "]=liquidated" reads as stray punctuation)."""
     units = re.findall(r"&amp;|.", part, re.DOTALL)
-    return "".join(unit + ("" if index == len(units) - 1 else WORD_JOINER if unit == "-" else ZERO_WIDTH_SPACE)
+    return "".join(unit + ("" if index == len(units) - 1 else
+                           WORD_JOINER if unit == "-" or units[index + 1] in ")]}" else ZERO_WIDTH_SPACE)
                    for index, unit in enumerate(units))
 
 
