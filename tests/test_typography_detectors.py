@@ -227,6 +227,24 @@ CASES = {
         {"table_numbers_left": 3},
         f"<p>{FILLER}</p>" + table([["Kyrgyz Republic", "KGS 4,815,300,000"], ["Tajikistan", "TJS 403,112,000"],
                                     ["Kazakhstan", "€100,212,000"]], cls="num")),
+    "stranded_heading": Case(  # the heading's text forced to the next page
+        f'<p>{FILLER * 2}</p><div style="height: 365pt"></div><h2>A new chapter</h2><p style="break-before: page">'
+        f'{FILLER}</p>',
+        {"stranded_heading": 1},
+        f'<p>{FILLER * 2}</p><div style="height: 365pt"></div><h2 style="break-before: page">A new chapter</h2>'
+        f'<p>{FILLER}</p>'),
+    "empty_page": Case(
+        f'<p>{FILLER * 2}</p><div style="break-before: page; height: 20pt"></div><h2 style="break-before: page">'
+        f'Next</h2><p>{FILLER}</p>',
+        {"empty_page": 1},
+        f'<p>{FILLER * 2}</p><h2 style="break-before: page">Next</h2><p>{FILLER}</p>'),
+    "page_ref_wrong": Case(  # a number typed where the page is computed (or a stale one)
+        f'<ul><li>the overview <a href="#next">(page&nbsp;3)</a></li></ul><p>{FILLER}</p>'
+        f'<h2 id="next" style="break-before: page">Next</h2><p>{FILLER}</p>',
+        {"page_ref_wrong": 1},
+        f'<ul><li>the overview <a class="ref" href="#next">(page&nbsp;)</a></li></ul><p>{FILLER}</p>'
+        f'<h2 id="next" style="break-before: page">Next</h2><p>{FILLER}</p>',
+        clean_extra='a.ref::after { content: target-counter(attr(href), page) ")"; }'),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},

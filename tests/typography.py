@@ -56,6 +56,9 @@ CLASSES = {
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",
+    "stranded_heading": "a heading or caption ending a page, its text on the next page",
+    "empty_page": "a page with nothing in its body",
+    "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
     "note_off_page": "a footnote not on the page of its first call",
 }
 

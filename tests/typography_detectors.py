@@ -518,6 +518,53 @@ def detect_line_ends(report: Report, lang, dictionary) -> None:
                     report.add("page_ref_alone", page.number, line.text.strip())
 
 
+# --- page make-up: stranded headings, empty pages, page references --------------------------------
+
+def detect_page_makeup(report: Report, lang, dictionary) -> None:
+    """A heading (or caption) that is the last text of a page's body, its text on the next page;
+    a page with no text in its body (running head and footer apart)."""
+    for page in report.pages:
+        text = [l for l in page.lines if l.region in ("body", "table", "notes")]
+        if not text:
+            report.add("empty_page", page.number, " / ".join(l.text for l in page.lines)[:60] or "(nothing)")
+            continue
+        body = [l for l in page.lines if l.region in ("body", "table")]
+        if body and body[-1].heading:
+            report.add("stranded_heading", page.number, body[-1].text)
+
+
+PAGE_NUMBER = re.compile(r"\d+")
+
+
+def detect_page_references(report: Report, lang, dictionary) -> None:
+    """A page reference ("(page 5)", "(стр. 5)": a link into the document whose text is a word and
+    a number) whose number is not the page its link leads to."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(report.path))
+    targets = {}
+    for name, destination in reader.named_destinations.items():
+        try:
+            targets[name] = reader.get_destination_page_number(destination) + 1
+        except Exception:  # noqa: BLE001 — a destination without a page is no target
+            continue
+    for page in report.pages:
+        pdf_page = reader.pages[page.number - 1]
+        height = float(pdf_page.mediabox.height)
+        for annotation in pdf_page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            destination = annotation.get("/Dest")
+            if annotation.get("/Subtype") != "/Link" or not isinstance(destination, str) or destination not in targets:
+                continue
+            x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+            box = (min(x0, x1) - 0.5, height - max(y0, y1) - 0.5, max(x0, x1) + 0.5, height - min(y0, y1) + 0.5)
+            text = "".join(c["text"] for line in page.lines for c in line.chars
+                           if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2] and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3])
+            numbers = PAGE_NUMBER.findall(text)
+            if len(numbers) == 1 and re.search(r"[^\W\d_]", text) and int(numbers[0]) != targets[destination]:
+                report.add("page_ref_wrong", page.number, f"{text.strip()} leads to page {targets[destination]}")
+
+
 def detect_running_heads(report: Report, lang, dictionary) -> None:
     """A running head or footer set on more than one line (or reaching into the text block)."""
     for page in report.pages:
@@ -531,4 +578,4 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
              detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
-             detect_running_heads]
+             detect_running_heads, detect_page_makeup, detect_page_references]
