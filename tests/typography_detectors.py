@@ -477,7 +477,8 @@ def detect_split_words(report: Report, lang, dictionary) -> None:
                 head = re.sub(r"^\W+", "", text.split()[-1]).lower()
                 tail = re.sub(r"\W+$", "", following.text.split()[0]).lower()
                 known = head + tail in words and head not in words and tail not in words
-                if known or " " not in text and line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
+                # one word: no space of any kind ("в\u00a0следственном" is two words)
+                if known or len(text.split()) == 1 and line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
                     report.add("split_word", page.number, f"{text} / {following.text[:30]}")
 
 
