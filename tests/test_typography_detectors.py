@@ -245,6 +245,10 @@ CASES = {
         f'<ul><li>the overview <a class="ref" href="#next">(page&nbsp;)</a></li></ul><p>{FILLER}</p>'
         f'<h2 id="next" style="break-before: page">Next</h2><p>{FILLER}</p>',
         clean_extra='a.ref::after { content: target-counter(attr(href), page) ")"; }'),
+    "overlap": Case(  # a block pulled up over the paragraph before it
+        f'<p>{FILLER}</p><p style="margin-top: -16pt">Printed over the lines of the paragraph above.</p>',
+        {"overlap": 1},
+        f'<p>{FILLER}</p><p style="margin-top: -6pt">Printed close below the paragraph above.</p>'),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},

@@ -59,6 +59,7 @@ CLASSES = {
     "stranded_heading": "a heading or caption ending a page, its text on the next page",
     "empty_page": "a page with nothing in its body",
     "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
+    "overlap": "text printed over other text",
     "note_off_page": "a footnote not on the page of its first call",
 }
 

@@ -534,6 +534,25 @@ def detect_page_makeup(report: Report, lang, dictionary) -> None:
             report.add("stranded_heading", page.number, body[-1].text)
 
 
+def detect_overlaps(report: Report, lang, dictionary) -> None:
+    """Printed text over other text: two characters of different lines whose boxes (the font's
+    size high, its advance wide) cross by more than 1 pt across and a third of the smaller size
+    down (a note area over the body, a head over the first line, a table over a paragraph)."""
+    for page in report.pages:
+        lines = [l for l in page.lines if l.ink]
+        for index, first in enumerate(lines):
+            for second in lines[index + 1:]:
+                if abs(second.baseline - first.baseline) < 1 or second.top >= first.bottom or first.top >= second.bottom \
+                        or second.x0 >= first.x1 or first.x0 >= second.x1:
+                    continue
+                depth = min(first.size, second.size) / 3
+                crossing = next(((a, b) for a in first.ink for b in second.ink
+                                 if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 1
+                                 and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > depth), None)
+                if crossing:
+                    report.add("overlap", page.number, f"{first.text[:40]} / {second.text[:40]}")
+
+
 PAGE_NUMBER = re.compile(r"\d+")
 
 
@@ -579,4 +598,4 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
              detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
-             detect_running_heads, detect_page_makeup, detect_page_references]
+             detect_running_heads, detect_page_makeup, detect_page_references, detect_overlaps]
