@@ -50,17 +50,17 @@ CLASSES = {
     "double_space": "two spaces, or a word gap far wider than the line's others",
     "short_line": "a line of a justified paragraph stopping a third of the measure short, its paragraph going on",
     "loose_line": "a justified line with a word space wider than 1 em",
-    "spaced_letters": "characters of one word set apart by justification (\"press -sluzhba .kgd@\")",
-    "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
-    "number_split": "a number cut from its digits, sign or currency at a line end (\"1 250 / 000\", \"12 / %\")",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",
+    "note_off_page": "a footnote not on the page of its first call",
+    "spaced_letters": "characters of one word set apart by justification (\"press -sluzhba .kgd@\")",
+    "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
+    "number_split": "a number cut from its digits, sign or currency at a line end (\"1 250 / 000\", \"12 / %\")",
     "stranded_heading": "a heading or caption ending a page, its text on the next page",
     "empty_page": "a page with nothing in its body",
-    "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
     "overlap": "text printed over other text",
-    "note_off_page": "a footnote not on the page of its first call",
+    "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
 }
 
 MM = 72 / 25.4
