@@ -161,9 +161,9 @@ CASES = {
         {"broken_capitalised": 2, "hyphen_runs": 0},
         "<p>Un-<br>der the memorandum, and under its terms, Ust-<br>Kamenogorsk and Kazakhstan agreed.</p>"),
     "wrong_hyphenation": Case(
-        "<p>The bur-<br>eau said it worked exclus-<br>ively and had a memor-<br>andum.</p>",
+        "<p>The bur-<br>eau said it worked exclus-<br>ively and had a memor-<br>andum of it.</p>",
         {"wrong_hyphenation": 3, "hyphen_runs": 1},
-        "<p>The bu-<br>reau said it worked ex-<br>clusively and had a mem-<br>orandum.</p>",
+        "<p>The bu-<br>reau said it worked ex-<br>clusively and had a mem-<br>orandum of it.</p>",
         clean_expect={"hyphen_runs": 1}),
     "wrong_hyphenation_ru": Case(
         "<p>Расскажите под-<br>робнее о том, как преслед-<br>ования начались.</p>",
@@ -249,6 +249,11 @@ CASES = {
         f'<p>{FILLER}</p><p style="margin-top: -16pt">Printed over the lines of the paragraph above.</p>',
         {"overlap": 1},
         f'<p>{FILLER}</p><p style="margin-top: -6pt">Printed close below the paragraph above.</p>'),
+    "runt_line": Case(
+        f'<p>{FILLER}and to publish what they fund in the region, country by coun-<br>try.</p><p>{FILLER}</p>',
+        {"runt_line": 1},
+        f'<p>{FILLER}and to publish what they fund in the region, coun-<br>try by country.</p>'
+        f'<p>{FILLER}and to publish what they fund in the region, country by<br>country.</p>'),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},

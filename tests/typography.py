@@ -60,6 +60,7 @@ CLASSES = {
     "stranded_heading": "a heading or caption ending a page, its text on the next page",
     "empty_page": "a page with nothing in its body",
     "overlap": "text printed over other text",
+    "runt_line": "a paragraph's last line holding only the tail of a hyphenated word (\"coun-\" / \"try.\")",
     "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
 }
 

@@ -344,6 +344,23 @@ def detect_hyphenation(report: Report, lang, dictionary) -> None:
                 streak = []
 
 
+def detect_runts(report: Report, lang, dictionary) -> None:
+    """A paragraph whose last line is only the tail of a word hyphenated on the line before
+    ("country by coun-" / "try."): TeX's final-hyphen demerits, InDesign's "hyphenate last word" off."""
+    words, compounds, _ = document_words(report)
+    for page in report.pages:
+        body = [l for l in page.region("body") if not l.heading]
+        for line, last, after in zip(body, body[1:], body[2:] + [None]):
+            broken = line_break(line, last)
+            if not broken or broken[2] or not continues(line, last):
+                continue
+            if after is not None and continues(last, after) and after.x0 >= last.x0 - 0.5:
+                continue  # the paragraph goes on
+            text = "".join(c["text"] for i, c in enumerate(last.chars) if i not in last.sups).split()
+            if len(text) == 1 and is_hyphenation(broken[0], broken[1], words, compounds):
+                report.add("runt_line", page.number, f"{line.text[-30:]} / {last.text}")
+
+
 # --- page fill ------------------------------------------------------------------------------------
 
 def detect_page_gaps(report: Report, lang, dictionary) -> None:
@@ -598,4 +615,4 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
              detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
-             detect_running_heads, detect_page_makeup, detect_page_references, detect_overlaps]
+             detect_running_heads, detect_page_makeup, detect_page_references, detect_overlaps, detect_runts]
