@@ -14,9 +14,10 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
 * **Non-breaking spaces** (U+00A0), never typed by the officer: after a one-letter
   preposition or conjunction of Slavic languages (в, с, к, о, у, и, а, я; Polish,
   Czech and Slovak ones in those editions); between a number and the word after it
-  ("16 political", "20 years", "1 November", "12 %", "500 €"), the groups of a number typed with
-  spaces ("1 250 000"), a currency code or sign and its amount ("KZT 2,917,000"), a month and its year, "No.", "Article",
-  "стр." and the like and their number; before a spaced dash ("word —"). In print,
+  ("16 political", "20 years", "1 November", "12 %", "500 €"), the groups of a number
+  typed with spaces ("1 250 000"), a currency code or sign and its amount ("KZT
+  2,917,000"), a month and its year, "No.", "Article", "стр." and the like and their
+  number; before a spaced dash ("word —"). In print,
   a word joiner after a hard hyphen that follows a digit ("5-year") or joins
   capitalised parts of a name ("Kassym-Jomart"; in a table cell a name may break there).
 * **URLs and e-mail addresses** are never hyphenated (``class="url"``/``"email"`` where
