@@ -197,7 +197,9 @@ CASES = {
         '=en<span style="padding-left: 2pt">&amp;ref</span><span style="padding-left: 2pt">=briefing</span> today.</p>',
         {"spaced_letters": 2},
         f'<p style="text-align: justify">{FILLER * 2}Write to press-sluzhba or to '
-        '=en&amp;ref=briefing today<span class="fn">A note.</span>.</p>'),
+        '=en&amp;ref=briefing today<span class="fn">A note.</span>.</p>'
+        # a word space between elements is drawn without a space glyph (an annex's entries)
+        '<p><span class="num">1.</span> <strong>Buzurgmehr Yorov</strong> — imprisoned.</p>'),
     "split_word": Case(  # a name longer than its column, glued at its hyphen, cut by overflow-wrap (the page's table
         # lines in reading order, which mix the columns, are not read as a name broken at its hyphen)
         table([["Raisa Zhumabekova-&#8288;Nurmagambetova", "under house arrest"]], "table-layout: fixed",

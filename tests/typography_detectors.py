@@ -447,7 +447,7 @@ IN_WORD = re.compile(r"[\w/.@=&?%#~+-]")
 
 def detect_spaced_letters(report: Report, lang, dictionary) -> None:
     """Characters of one word set apart: a gap with no space glyph wider than 0.15 em between two
-    characters of a body or note line (justification widening the break points of an address,
+    characters of one font in a body or note line (justification widening the break points of an address,
     "press -sluzhba .kgd@", or spreading a URL's letters, "= e n & r e f"). Calls are left out."""
     for page in report.pages:
         for line in page.region("body", "notes"):
@@ -460,6 +460,8 @@ def detect_spaced_letters(report: Report, lang, dictionary) -> None:
                 # after ";" or before "(" is a word gap drawn without a space glyph: double_space)
                 if not (IN_WORD.match(a["text"]) and IN_WORD.match(b["text"])) or {index - 1, index} & line.sups:
                     continue
+                if a["fontname"] != b["fontname"]:
+                    continue  # a word gap between elements ("1." <strong>name</strong>), drawn without a glyph
                 gap = b["x0"] - a["x1"]
                 if gap > 0.15 * line.size:
                     report.add("spaced_letters", page.number,
