@@ -54,6 +54,14 @@ def three_line_item(filler: int) -> str:
     return document(f"<p>{words(filler, 2)}</p><ul>{items}</ul><p>{words(150)}</p>")
 
 
+def last_lines_with_notes(filler: int) -> str:
+    """Paragraphs of three lines whose second and third lines call notes of two lines, after text
+    that moves them down the page (keeping two lines together, widows, would take both notes)."""
+    paragraphs = "".join(f"<p>{words(15, n)} {words(11, n + 3)}{note(f'a{n}', 20)} {words(12, n + 5)}"
+                         f"{note(f'b{n}', 20)}.</p>" for n in range(8))
+    return document(f"<p>{words(filler, 2)}</p>{paragraphs}<p>{words(150)}</p>")
+
+
 def note_parts(document_) -> dict:
     """note key → its parts in the layout: (page number, text, whether it starts with its marker,
     its place among the page's notes);
@@ -193,6 +201,24 @@ def test_random_briefs_keep_every_note_whole_once_and_in_order(tmp_path):
     continued = [assert_every_note_whole_and_in_place(render_document(random_brief(seed), tmp_path, [tmp_path]))
                  for seed in range(6)]
     assert sum(continued) >= 6, continued  # they do continue notes
+
+
+@pytest.mark.parametrize("filler", range(0, 120, 13))
+def test_a_paragraph_leaves_its_last_line_rather_than_a_gap(tmp_path, filler):
+    html = last_lines_with_notes(filler)
+    assert_every_note_whole_and_in_place(one_layout(html))
+    report = pdf_of(tmp_path, html, f"last-{filler}")
+    assert report.counts()["page_gap"] == 0, report.summary()
+
+
+def test_without_the_correction_last_lines_with_notes_leave_gaps(tmp_path):
+    gaps = 0
+    for filler in range(0, 120, 13):
+        path = tmp_path / f"last-{filler}.pdf"
+        in_child(tmp_path, last_lines_with_notes(filler), "keep_footnotes_with_their_lines", "lay_out_each_note_once",
+                 base=tmp_path, pdf=path)
+        gaps += check_pdf(path, "en", margins=MARGINS).counts()["page_gap"]
+    assert gaps >= 2
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

@@ -120,6 +120,9 @@ def keep_footnotes_with_their_lines() -> bool:
 ORPHANS = "box.style['orphans']"
 #: ... and what they read instead: that number on this page (:func:`briefgen.editions.pagefill.orphans`)
 PAGE_ORPHANS = "_briefgen_orphans(context, box, new_children, line)"
+#: Where WeasyPrint 70's ``_linebox_layout`` reads a block's widows, and what it reads instead
+WIDOWS = "box.style['widows']"
+PAGE_WIDOWS = "_briefgen_widows(context, box, new_children, line)"
 #: Where WeasyPrint 70's ``_linebox_layout`` moves a note that does not fit on its call's page...
 NOTE_MOVED = "                if overflow:\n                    context.report_footnote(footnote)\n"
 #: ... and what is asked first: may part of it stay? (:mod:`briefgen.editions.pagefill`)
@@ -143,11 +146,13 @@ def fill_pages() -> bool:
 
     break_line = _source(block._break_line)
     if break_line.count(ORPHANS) != 1 or not _recompile_linebox_layout(
-            "fill_pages", {ORPHANS: (PAGE_ORPHANS, 2), NOTE_MOVED: (NOTE_CONTINUED + NOTE_MOVED, 1)}):
+            "fill_pages", {ORPHANS: (PAGE_ORPHANS, 2), WIDOWS: (PAGE_WIDOWS, 2),
+                           NOTE_MOVED: (NOTE_CONTINUED + NOTE_MOVED, 1)}):
         log.info("WeasyPrint's footnote layout is not the one page filling was written for; left as it is")
         return False
     vars(block)["_briefgen_continue_note"] = pagefill.continue_note
     vars(block)["_briefgen_orphans"] = pagefill.orphans
+    vars(block)["_briefgen_widows"] = pagefill.widows
     code = compile(break_line.replace(ORPHANS, PAGE_ORPHANS), inspect.getsourcefile(block._break_line) or block.__file__,
                    "exec")
     exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, the orphans it reads replaced
