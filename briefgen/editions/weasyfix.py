@@ -330,7 +330,7 @@ JUSTIFY_LINE_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
                        "add_word_spacing(context, line, extra_width / nb_spaces, 0)")
 #: The most a URL's break may be widened (em): letters spread further read as spaced out
 #: ("https://egov.kz/c m s / e n", 0.25 em each, in a line of few spaces); the spaces take the rest.
-BREAK_STRETCH = 0.1
+BREAK_STRETCH = 0.04
 
 
 @lru_cache(maxsize=1)
