@@ -368,6 +368,8 @@ def draw_text_as_laid_out() -> bool:
     from weasyprint.text import line_break
     from weasyprint.text.ffi import TO_UNITS, ffi
 
+    from briefgen.editions.justification import TRACKED
+
     draw = draw_module.draw_first_line
     source = _source(draw)
     # WeasyPrint declares PangoAnalysis' four guint8 (level, gravity, flags, script) as
@@ -384,11 +386,15 @@ def draw_text_as_laid_out() -> bool:
         self.set_text(self.text)  # the justification is added to the spaces by draw_first_line
 
     def justification(textbox, index: int) -> float:
-        """The width (Pango units) justification adds to the glyph at byte ``index`` of the box."""
+        """The width (Pango units) justification adds to the glyph at byte ``index`` of the box:
+        the word spacing to a space, the letter spacing of a loose line to a letter."""
         spacing = textbox.justification_spacing
-        if not spacing or index not in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
+        if not spacing:
             return 0
-        return spacing * TO_UNITS
+        if index in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
+            return spacing * TO_UNITS
+        tracked = textbox.__dict__.get(TRACKED)
+        return tracked[0] * TO_UNITS if tracked and index in tracked[1] else 0
 
     def ellipsis(glyph_item) -> str | None:
         """The text of a glyph of Pango's ellipsis, None for any other glyph."""
@@ -406,4 +412,36 @@ def draw_text_as_laid_out() -> bool:
     exec(code, namespace)  # noqa: S102 — WeasyPrint's own source, two lines extended
     draw_module.draw_first_line.briefgen_correction = True
     line_break.Layout.reactivate = reactivate
+    letter_space_loose_lines()
+    return True
+
+
+#: How WeasyPrint 70 justifies a line (``layout.inline``): the leftover width over the spaces.
+JUSTIFY_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
+                  "add_word_spacing(context, line, extra_width / nb_spaces, 0)")
+
+
+@lru_cache(maxsize=1)
+def letter_space_loose_lines() -> bool:
+    """Let a justified line whose word spaces would be too wide space its letters a little too
+    (:mod:`briefgen.editions.justification`); True if applied.
+
+    Applied by :func:`draw_text_as_laid_out`, which draws that spacing: without it the letters
+    would be drawn unspaced and the line would end short of the margin. WeasyPrint's
+    ``justify_line`` is looked up at call time in ``layout.inline`` (by ``text_align``); it is
+    replaced only if it reads as expected.
+    """
+    from functools import partial
+
+    from weasyprint.layout import inline
+
+    from briefgen.editions.justification import justify_line
+
+    if not all(line in _source(inline.justify_line) for line in JUSTIFY_SOURCE) \
+            or "justify_line(context, line, offset)" not in _source(inline.text_align):
+        log.info("WeasyPrint's justification of a line is not the one this correction was written for; left as it is")
+        return False
+    justified = partial(justify_line, inline)
+    justified.briefgen_correction = True
+    inline.justify_line = justified
     return True

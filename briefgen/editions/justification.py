@@ -1,0 +1,129 @@
+"""Justification of the print editions: how a justified line shares out its leftover width.
+
+WeasyPrint 70 justifies a line by widening its word spaces only. Its line breaking is
+first fit, and briefgen's policy keeps some words whole (names, dates, a "(page N)" with
+its word, :mod:`briefgen.editions.hyphenation`); where the next unbreakable unit does not
+fit, the few spaces of a line take the whole rest of the measure — word gaps over 1 em,
+which the eye reads as holes. As book typesetting programs do (InDesign's "letter spacing"
+in its justification settings), a line whose spaces would grow past
+:data:`LOOSEST_SPACE` gives part of its leftover width to the gaps between its letters,
+at most :data:`MOST_TRACKING` each; the spaces take the rest. Every other line is
+justified exactly as WeasyPrint does it.
+
+:func:`justify_line` stands in for WeasyPrint's ``layout.inline.justify_line``
+(:func:`briefgen.editions.weasyfix.letter_space_loose_lines`); the letter spacing is stored
+on each text box (:data:`TRACKED`) and drawn by
+:func:`briefgen.editions.weasyfix.draw_text_as_laid_out`, which adds it to each letter's
+advance as it adds the justification to each space's: the drawn line ends where the laid
+out one does.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+#: The widest word space (the space's own width and the justification) a line is given
+#: before its letters are spaced, in em of the line's text. The check of the finished PDF
+#: counts a gap over 1 em between the ink of two words, which adds the letters' side
+#: bearings (up to 0.08 em in PT Serif) to the space.
+LOOSEST_SPACE = 0.9
+#: The most spacing added between two letters of a loose line, in em (0.02 em is 0.21 pt in
+#: 10.5 pt text).
+MOST_TRACKING = 0.02
+#: Attribute of a text box: (spacing in CSS px, frozenset of the UTF-8 byte offsets of its
+#: letters that get it).
+TRACKED = "_briefgen_tracked"
+
+
+def letter_offsets(text: str) -> list[int]:
+    """The UTF-8 byte offsets of the characters of ``text`` that letter spacing widens:
+    every character that has its own advance — not spaces, format characters (zero-width
+    space, word joiner, soft hyphen) or combining marks."""
+    offsets, position = [], 0
+    for char in text:
+        if not char.isspace() and unicodedata.category(char) not in ("Cf", "Mn", "Me"):
+            offsets.append(position)
+        position += len(char.encode())
+    return offsets
+
+
+def _text_boxes(box, boxes):
+    """The text boxes of a line, in the order of the line (in normal flow)."""
+    if isinstance(box, boxes.TextBox):
+        yield box
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+        for child in children:
+            if child.is_in_normal_flow():
+                yield from _text_boxes(child, boxes)
+
+
+def space_width(style, context) -> float:
+    """The width of a (no-break) space in ``style``'s font, in CSS px (once per font and
+    size and layout)."""
+    from weasyprint.text.line_break import _font_style_cache_key, create_layout, line_size
+
+    key = _font_style_cache_key(style, include_size=True)
+    cache = context.__dict__.setdefault("_briefgen_space_widths", {})
+    if key not in cache:
+        cache[key] = line_size(create_layout("\u00a0", style, context, None, 0).get_first_line()[0], style)[0]
+    return cache[key]
+
+
+def tracking_for(extra_width: float, spaces: int, letters: int, space: float, font_size: float) -> float:
+    """The spacing (CSS px) to add between the letters of a justified line: none while
+    ``spaces`` spaces of width ``space`` widened by ``extra_width`` in all stay within
+    :data:`LOOSEST_SPACE`; else what brings them back to it, at most :data:`MOST_TRACKING`."""
+    if not spaces or letters < 2 or font_size <= 0:
+        return 0.0
+    excess = (space + extra_width / spaces - LOOSEST_SPACE * font_size) * spaces
+    if excess <= 0:
+        return 0.0
+    return min(excess / letters, MOST_TRACKING * font_size)
+
+
+def justify_line(inline, context, line, extra_width: float) -> None:
+    """WeasyPrint's ``justify_line`` (``inline`` is its module, ``layout.inline``), with the
+    leftover width of a loose line shared between its spaces and its letters."""
+    from weasyprint.formatting_structure import boxes
+
+    spaces = inline.count_expandable_spaces(line)
+    if not spaces:
+        return
+    font_size = line.style["font_size"]
+    space = space_width(line.style, context)
+    tracked = []
+    if extra_width / spaces + space > LOOSEST_SPACE * font_size:
+        tracked = [(box, letter_offsets(box.text)) for box in _text_boxes(line, boxes)]
+        tracked = [(box, offsets) for box, offsets in tracked if offsets]
+        if tracked:
+            # no spacing after the line's last letter: the line still ends at the margin
+            tracked[-1] = (tracked[-1][0], tracked[-1][1][:-1])
+    letters = sum(len(offsets) for _, offsets in tracked)
+    tracking = tracking_for(extra_width, spaces, letters, space, font_size) if tracked else 0.0
+    inline.add_word_spacing(context, line, (extra_width - tracking * letters) / spaces, 0)
+    if tracking:
+        for box, offsets in tracked:
+            box.__dict__[TRACKED] = (tracking, frozenset(offsets))
+        _add_letter_spacing(line, boxes, 0.0)
+
+
+def _add_letter_spacing(box, boxes, x_advance: float) -> float:
+    """Widen the text boxes of a line by their letter spacing and move what follows them,
+    as WeasyPrint's ``add_word_spacing`` does for the word spacing."""
+    if isinstance(box, boxes.TextBox):
+        box.position_x += x_advance
+        tracking, offsets = box.__dict__.get(TRACKED, (0.0, ()))
+        box.width += tracking * len(offsets)
+        return x_advance + tracking * len(offsets)
+    if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        box.position_x += x_advance
+        before = x_advance
+        children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+        for child in children:
+            if child.is_in_normal_flow():
+                x_advance = _add_letter_spacing(child, boxes, x_advance)
+        box.width += x_advance - before
+        return x_advance
+    box.translate(x_advance, 0)  # an atomic inline box
+    return x_advance
