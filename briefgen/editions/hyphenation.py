@@ -152,11 +152,11 @@ class LineRun:
         self.count = next((count for resume_at, count in self.remembered if resume_at == skip_stack), 0) \
             if skip_stack is not None else 0
 
-    def next_line(self, lines):
+    def next_line(self, lines, suspend: bool = False):
         """The next (line, resume_at) of the generator ``lines``, laid out with hyphenation
-        suspended if the run has reached the limit; StopIteration at the end."""
+        suspended if the run has reached the limit (or if ``suspend``); StopIteration at the end."""
         outer = self.context.__dict__.get(SUSPENDED, False)
-        self.context.__dict__[SUSPENDED] = self.count >= MAX_HYPHENATED_LINES
+        self.context.__dict__[SUSPENDED] = suspend or self.count >= MAX_HYPHENATED_LINES
         try:
             line, resume_at = next(lines)
         finally:
@@ -165,3 +165,11 @@ class LineRun:
         if resume_at is not None:
             self.remembered.append((resume_at, self.count))
         return line, resume_at
+
+    def save(self) -> tuple[int, int]:
+        """The run's state, for :meth:`restore` when lines laid out since are dropped."""
+        return self.count, len(self.remembered)
+
+    def restore(self, state: tuple[int, int]) -> None:
+        self.count, length = state
+        del self.remembered[length:]

@@ -34,8 +34,6 @@ MOST_LETTER_SPACING = 0.05
 #: Attribute of a text box: (spacing in CSS px, frozenset of the UTF-8 byte offsets of its
 #: letters that get it).
 TRACKED = "_briefgen_tracked"
-
-
 def letter_offsets(text: str) -> list[int]:
     """The UTF-8 byte offsets of the characters of ``text`` that letter spacing widens:
     every character that has its own advance — not spaces, format characters (zero-width
@@ -84,6 +82,16 @@ def tracking_for(extra_width: float, spaces: int, letters: int, space: float, fo
     return min(excess / letters, MOST_LETTER_SPACING * space)
 
 
+def _letters(line, boxes) -> list[tuple[object, list[int]]]:
+    """The text boxes of a line with the offsets of their letters that letter spacing widens:
+    all but the line's last letter, so that the line still ends at the margin."""
+    tracked = [(box, letter_offsets(box.text)) for box in _text_boxes(line, boxes)]
+    tracked = [(box, offsets) for box, offsets in tracked if offsets]
+    if tracked:
+        tracked[-1] = (tracked[-1][0], tracked[-1][1][:-1])
+    return tracked
+
+
 def justify_line(inline, context, line, extra_width: float) -> None:
     """WeasyPrint's ``justify_line`` (``inline`` is its module, ``layout.inline``), with the
     leftover width of a loose line shared between its spaces and its letters."""
@@ -94,13 +102,7 @@ def justify_line(inline, context, line, extra_width: float) -> None:
         return
     font_size = line.style["font_size"]
     space = space_width(line.style, context)
-    tracked = []
-    if extra_width / spaces + space > LOOSEST_SPACE * font_size:
-        tracked = [(box, letter_offsets(box.text)) for box in _text_boxes(line, boxes)]
-        tracked = [(box, offsets) for box, offsets in tracked if offsets]
-        if tracked:
-            # no spacing after the line's last letter: the line still ends at the margin
-            tracked[-1] = (tracked[-1][0], tracked[-1][1][:-1])
+    tracked = _letters(line, boxes) if extra_width / spaces + space > LOOSEST_SPACE * font_size else []
     letters = sum(len(offsets) for _, offsets in tracked)
     tracking = tracking_for(extra_width, spaces, letters, space, font_size) if tracked else 0.0
     inline.add_word_spacing(context, line, (extra_width - tracking * letters) / spaces, 0)
@@ -108,6 +110,32 @@ def justify_line(inline, context, line, extra_width: float) -> None:
         for box, offsets in tracked:
             box.__dict__[TRACKED] = (tracking, frozenset(offsets))
         _add_letter_spacing(line, boxes, 0.0)
+
+
+def word_space(context, line) -> float:
+    """The word space (a space and its justification) of a laid-out line, in em, as
+    :func:`justify_line` makes it — whether or not it is in place, so that line breaking
+    does not depend on it: 0 for a line that is not justified."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    texts = list(_text_boxes(line, boxes))
+    spacing = max((box.justification_spacing for box in texts), default=0)
+    font_size = line.style["font_size"]
+    spaces = inline.count_expandable_spaces(line)
+    if not spacing or not spaces or not font_size:
+        return 0.0
+    letters = sum(len(offsets) for _, offsets in _letters(line, boxes))
+    tracking = max((box.__dict__.get(TRACKED, (0.0,))[0] for box in texts), default=0.0)
+    extra = spacing * spaces + tracking * letters  # the leftover width the line was justified with
+    space = space_width(line.style, context)
+    return (space + (extra - tracking_for(extra, spaces, letters, space, font_size) * letters) / spaces) / font_size
+
+
+def is_loose(context, line) -> bool:
+    """Whether a laid-out line's word spaces are wider than :data:`LOOSEST_SPACE` even with its
+    letters spaced as far as they may be."""
+    return word_space(context, line) > LOOSEST_SPACE + 0.005
 
 
 def _add_letter_spacing(box, boxes, x_advance: float) -> float:

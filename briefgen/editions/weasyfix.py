@@ -214,6 +214,7 @@ def hyphenate_by_policy() -> bool:
     from weasyprint.text import line_break
 
     from briefgen.editions.hyphenation import Dictionaries, LineRun
+    from briefgen.editions.linebreaks import lines_with_second_chance
 
     original = inline.iter_line_boxes
     if not (all(line in _source(line_break.split_first_line) for line in HYPHENATION_SOURCE)
@@ -230,18 +231,14 @@ def hyphenate_by_policy() -> bool:
         # LayoutContext.__init__ sets an empty cache; it is ours from the start
         context.__dict__["_briefgen_dictionaries"] = Dictionaries(context)
 
-    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args, **kwargs):
-        lines = original(context, box, position_y, bottom_space, skip_stack, *args, **kwargs)
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args):
         if box.style["hyphens"] != "auto":
             # nothing in the block is hyphenated automatically (notes, data tables): no run to follow
-            yield from lines
+            yield from original(context, box, position_y, bottom_space, skip_stack, *args)
             return
         run = LineRun(context, box, skip_stack)
-        while True:
-            try:
-                yield run.next_line(lines)
-            except StopIteration:
-                return
+        yield from lines_with_second_chance(original, run, context, box, position_y, bottom_space, skip_stack,
+                                            *args)
 
     LayoutContext.dictionaries = property(dictionaries, set_dictionaries)
     iter_line_boxes.__doc__ = original.__doc__
