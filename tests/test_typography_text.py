@@ -65,14 +65,32 @@ def test_numbers_months_references_and_dashes_get_non_breaking_spaces():
     assert "</span> стало" in out and "2021 report" in out
 
 
+PAGE_REFERENCES = ('<ul><li>блокировки сетей и мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></li>'
+                   '<li>see <em>it</em>&nbsp;<a href="#x"></a></li>'
+                   '<li>в Казахстане&nbsp;<a class="page-ref" href="#k"></a></li></ul>')
+
+
 def test_a_page_reference_and_the_words_glued_to_it_are_one_unbreakable_span():
     """WeasyPrint breaks the text before a glued unit that spans elements at a wrong place
     ("применяют" alone on a line): the unit is a nowrap span that starts at a real space."""
-    out = page('<ul><li>блокировки сетей и мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></li>'
-               '<li>see <em>it</em>&nbsp;<a href="#x"></a></li></ul>')
+    out = page(PAGE_REFERENCES, target="screen")
     assert ('сетей <span class="nowrap">и' + NBSP + 'мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></span>'
             in out)
-    assert out.count("nowrap") == 1  # only page references
+    assert '<span class="nowrap">в' + NBSP + 'Казахстане&nbsp;<a class="page-ref" href="#k"></a></span>' in out
+    assert out.count("nowrap") == 2  # only page references
+
+
+def test_in_print_the_word_before_a_page_reference_may_still_be_hyphenated():
+    """In print the span starts at the word's last break point (мес-сен-дже-ров), so that
+    WeasyPrint can hyphenate the word rather than move it and its page reference whole, which
+    left the line before it loose (1.5 em word spaces); a name is never cut (Казахстане)."""
+    out = page(PAGE_REFERENCES)
+    assert ('сетей и' + NBSP + 'мессендже<span class="nowrap">ров;&nbsp;<a class="page-ref" href="#c"></a></span>'
+            in out)
+    assert '<span class="nowrap">в' + NBSP + 'Казахстане&nbsp;<a class="page-ref" href="#k"></a></span>' in out
+    # the part left outside breaks only where the whole word does ("мессендже": мес-сен-дже)
+    from briefgen.editions.hyphenation import break_points
+    assert break_points("мессенджеров", "ru") == [3, 6, 9] and break_points("мессендже", "ru") == [3, 6]
 
 
 # --- footnote calls ---------------------------------------------------------------------------------
