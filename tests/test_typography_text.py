@@ -18,7 +18,7 @@ import yaml
 
 from briefgen import TEMPLATES_DIR
 from briefgen.editions.typeset import NBSP, WORD_JOINER, ZERO_WIDTH_SPACE, typeset, url_parts
-from conftest import SAMPLE
+from conftest import ROOT, SAMPLE
 from test_weasyfix import in_child
 
 INVISIBLE = dict.fromkeys(map(ord, WORD_JOINER + ZERO_WIDTH_SPACE))
@@ -199,6 +199,24 @@ def test_english_is_hyphenated_with_us_patterns_and_names_never():
     assert breaks_of("политических", "ru") == "поли-ти-че-ских"
     assert breaks_of("covid19patients") == "covid19patients"
     assert breaks_of("millions") == "millions" and breaks_of("процентов", "ru") == "процентов"  # units
+
+
+def test_russian_breaks_leave_two_letters_on_each_side():
+    """Russian spelling rules allow two letters before or after a break ("по-", "на-"; "-ды"):
+    print.css sets hyphenate-limit-chars 5 2 2 for Russian (6 3 3 otherwise), and the
+    renderer's copy of the limits (hyphenation.LIMIT_CHARS) says the same."""
+    import re
+
+    from briefgen.editions.hyphenation import DEFAULT_LIMIT_CHARS, LIMIT_CHARS, break_points
+
+    css = (ROOT / "templates" / "print.css").read_text(encoding="utf-8")
+    declared = dict(re.findall(r"(body|:lang\(ru\)) \{ hyphenate-limit-chars: (\d \d \d); \}", css))
+    assert declared == {"body": " ".join(map(str, DEFAULT_LIMIT_CHARS)),
+                        ":lang(ru)": " ".join(map(str, LIMIT_CHARS["ru"]))}
+    assert break_points("политических", "ru")[0] == 2  # по-литических
+    assert break_points("свобода", "ru") == [3, 5]     # сво-бо-да
+    assert break_points("repression", "en") == [6] and break_points("detention", "en") == [5]  # not "re-", "de-"
+    assert break_points("Казахстане", "ru") == [] and break_points("ноября", "ru") == []
 
 
 def test_hyphenation_is_suspended_while_the_run_limit_is_reached():
