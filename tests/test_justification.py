@@ -141,3 +141,33 @@ def test_without_the_second_chance_the_line_stays_loose(list_item, tmp_path, mon
     path = render(list_item, tmp_path / "first-fit.pdf")
     assert check_pdf(path, "ru").counts()["loose_line"] == 1
     assert any(line.endswith("законопослушных ина-") for line in body_lines(path))
+
+
+@pytest.fixture(scope="module")
+def letter_paragraph() -> tuple[str, Path]:
+    """A paragraph of the Russian sample letter alone, with its stylesheets: first fit ends it with
+    "…старательно со-" / "здаёт." (a last line that is only the end of a word)."""
+    brief = ROOT / "content" / "letter-ft-kazakhstan-2017-10"
+    html = print_html("ru", brief)
+    middle = html.index("старательно")
+    start, end = html.rindex("<p", 0, middle), html.index("</p>", middle)
+    body = html.index("<body")
+    return html[:html.index(">", body) + 1] + html[start:end] + "</p></body></html>", brief
+
+
+def test_a_paragraph_does_not_end_with_the_end_of_a_hyphenated_word(letter_paragraph, tmp_path, monkeypatch):
+    """As TeX's \\finalhyphendemerits (CSS hyphenate-limit-last): the line before the last is laid
+    out again unhyphenated when that leaves no line loose."""
+    from briefgen.editions import linebreaks
+    from briefgen.editions.pdf import html_to_pdf
+
+    html, brief = letter_paragraph
+    path = tmp_path / "paragraph.pdf"
+    path.write_bytes(html_to_pdf(html, brief, [brief, ROOT / "templates"]))
+    lines = body_lines(path)
+    assert lines[-1] == "создаёт." and lines[-2].endswith("старательно"), lines
+    assert check_pdf(path, "ru").counts()["loose_line"] == 0
+    # without the rule: "со-" / "здаёт."
+    monkeypatch.setattr(linebreaks, "_only_a_word_end", lambda line: False)
+    path.write_bytes(html_to_pdf(html, brief, [brief, ROOT / "templates"]))
+    assert body_lines(path)[-2].endswith("со-") and body_lines(path)[-1] == "здаёт."

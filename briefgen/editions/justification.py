@@ -65,7 +65,8 @@ def space_width(style, context) -> float:
     key = _font_style_cache_key(style, include_size=True)
     cache = context.__dict__.setdefault("_briefgen_space_widths", {})
     if key not in cache:
-        cache[key] = line_size(create_layout("\u00a0", style, context, None, 0).get_first_line()[0], style)[0]
+        layout = create_layout("\u00a0", style, context, None, 0)  # kept alive: its line is read
+        cache[key] = line_size(layout.get_first_line()[0], style)[0]
     return cache[key]
 
 

@@ -13,10 +13,12 @@ lays out the next line before handing over the current one, and when the next li
 loose (:func:`briefgen.editions.justification.is_loose`: wider word spaces than its
 letter spacing can make up for) and the current one ends with a hyphen, it lays both out
 again with the current line unhyphenated, and keeps that if neither line is then as loose
-as the loose one was. A line is never changed once WeasyPrint has it (its notes and page
-breaks are decided on it), and no line waits that holds a positioned or floating box
-(WeasyPrint keeps those in lists the moment a line is laid out): such a line is laid out
-again and handed over at once.
+as the loose one was. The same is done when a paragraph's last line would hold nothing but
+the end of the word hyphenated before it ("со-" / "здаёт."), if that leaves no line loose
+(TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A line is never changed
+once WeasyPrint has it (its notes and page breaks are decided on it), and no line waits that
+holds a positioned or floating box (WeasyPrint keeps those in lists the moment a line is
+laid out): such a line is laid out again and handed over at once.
 """
 
 from __future__ import annotations
@@ -30,12 +32,22 @@ def _out_of_flow(line) -> bool:
     return any(not box.is_in_normal_flow() for box in line.descendants())
 
 
+def _only_a_word_end(line) -> bool:
+    """Whether a paragraph's last line holds nothing but the end of the word hyphenated before
+    it ("ков." after "…правозащитни-"): no space in its text."""
+    from weasyprint.formatting_structure import boxes
+
+    text = "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox)).strip()
+    return not any(char.isspace() for char in text)
+
+
 def lines_with_second_chance(original, run, context, box, position_y, bottom_space, skip_stack,
                              containing_block, absolute_boxes, fixed_boxes, first_letter_style,
                              first_line_style):
     """(line, resume_at) of ``box`` as WeasyPrint's ``iter_line_boxes`` (``original``) yields
     them, one line late, with a loose line's predecessor laid out again unhyphenated where
-    that makes neither line as loose; ``run`` (a :class:`~briefgen.editions.hyphenation.LineRun`)
+    that makes neither line as loose (and a last line's, where it holds only a word's end and
+    no line becomes loose); ``run`` (a :class:`~briefgen.editions.hyphenation.LineRun`)
     follows the paragraph's hyphenated lines."""
     from weasyprint.layout.block import remove_placeholders
 
@@ -47,8 +59,9 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
     def drop(*lines):
         remove_placeholders(context, list(lines), absolute_boxes, fixed_boxes)
 
-    def retry(waiting, line, state):
-        """Both lines again, ``waiting`` unhyphenated: the new (waiting, line, lines), or None."""
+    def retry(waiting, better):
+        """Both lines again, ``waiting`` unhyphenated: the new (waiting, line, lines) if
+        ``better(first, second)`` says so, else None."""
         after = run.save()
         run.restore(waiting[3])
         lines = lines_from(waiting[2])
@@ -56,12 +69,11 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         here = (first.position_y + first.height, first_resume, False)
         second_state = run.save()
         second, second_resume = run.next_line(lines)
-        if (_out_of_flow(first) or _out_of_flow(second)
-                or max(word_space(context, first), word_space(context, second)) >= word_space(context, line)):
+        if _out_of_flow(first) or _out_of_flow(second) or not better(first, second):
             drop(first, second)
             run.restore(after)
             return None
-        drop(waiting[0], line)
+        drop(*waiting[:1])
         return (first, first_resume, waiting[2], waiting[3]), (second, second_resume, here, second_state), lines
 
     start = (position_y, skip_stack, True)  # where the next line starts: y, skip stack, first of the call
@@ -81,9 +93,17 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
             yield waiting[:2]
             waiting, lines = None, lines_from(start)
             continue
-        if waiting is not None and resume_at is not None and ends_with_hyphen(waiting[0]) and is_loose(context, line):
-            retried = retry(waiting, line, state)
+        retried = None
+        if waiting is not None and ends_with_hyphen(waiting[0]):
+            if resume_at is not None and is_loose(context, line):
+                loose = word_space(context, line)
+                retried = retry(waiting, lambda first, second: max(
+                    word_space(context, first), word_space(context, second)) < loose)
+            elif resume_at is None and _only_a_word_end(line):
+                retried = retry(waiting, lambda first, second: not (
+                    is_loose(context, first) or is_loose(context, second)))
             if retried is not None:
+                drop(line)
                 waiting, laid, lines = retried
                 line, resume_at = laid[:2]
         start = (line.position_y + line.height, resume_at, False)
