@@ -171,3 +171,44 @@ def test_a_paragraph_does_not_end_with_the_end_of_a_hyphenated_word(letter_parag
     monkeypatch.setattr(linebreaks, "_only_a_word_end", lambda line: False)
     path.write_bytes(html_to_pdf(html, brief, [brief, ROOT / "templates"]))
     assert body_lines(path)[-2].endswith("со-") and body_lines(path)[-1] == "здаёт."
+
+
+# --- a loose line compressed to take one more word ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def sber_paragraph() -> str:
+    """A paragraph of the Russian sample briefing alone: its first line, "Сбер — группа компаний,
+    сформированная вокруг Сбербанка и контролируемая", is loose (1.12 em) before "Правительством",
+    a capitalised word that may not break; there is no line before it to lay out again."""
+    html = print_html("ru")
+    middle = html.index("группа компаний, сформированная")
+    start, end = html.rindex("<p", 0, middle), html.index("</p>", middle)
+    body = html.index("<body")
+    return html[:html.index(">", body) + 1] + html[start:end] + "</p></body></html>"
+
+
+def test_a_loose_line_takes_the_next_word_with_its_spaces_shrunk(sber_paragraph, tmp_path):
+    path = render(sber_paragraph, tmp_path / "sber.pdf")
+    report = check_pdf(path, "ru")
+    assert report.counts()["loose_line"] == 0 and report.counts()["past_right_edge"] == 0
+    first = lines_of(path)[0]
+    assert "".join(c["text"] for c in first).endswith("Правительством")
+    right = 595.28 - css_margins()[1]
+    assert abs(first[-1]["x1"] - right) < 0.3  # compressed into the measure, not past it
+    # the spaces shrunk, to no less than 80 % of a space (the gaps between two words' boxes;
+    # the median leaves out pairs that PT Serif kerns across a space: ", ", "р —", " С")
+    space = 0.243 * 10.5
+    ink = [char for char in first if not char["text"].isspace()]
+    gaps = [b["x0"] - a["x1"] for a, b in zip(ink, ink[1:]) if b["x0"] - a["x1"] > 1]
+    assert len(gaps) == 9 and 0.8 * space - 0.05 <= median(gaps) < space - 0.1
+    # letters closed up by 5 % of a space at most
+    assert median(letter_gaps(first)) >= -MOST_LETTER_SPACING * space - 0.02
+
+
+def test_without_compression_the_line_stays_loose(sber_paragraph, tmp_path, monkeypatch):
+    from briefgen.editions import justification
+
+    monkeypatch.setattr(justification, "compress_line", lambda *args: False)
+    path = render(sber_paragraph, tmp_path / "sber-loose.pdf")
+    assert check_pdf(path, "ru").counts()["loose_line"] == 1
+    assert "".join(c["text"] for c in lines_of(path)[0]).endswith("контролируемая")

@@ -10,6 +10,12 @@ part of its leftover width to the gaps between its letters, at most
 :data:`MOST_LETTER_SPACING` of a space each; the spaces take the rest. Every other line is
 justified exactly as WeasyPrint does it.
 
+A line that stays loose even so is laid out once more on a measure wider by what its
+spaces may shrink (to 80 %, :data:`MOST_SHRINK`) and its letters close up (by the same 5 %
+of a space): if it then takes the next word, it is compressed back into the measure
+(:func:`compress_line`, :func:`text_align`, :func:`avoid_collisions`); see
+:mod:`briefgen.editions.linebreaks`.
+
 :func:`justify_line` stands in for WeasyPrint's ``layout.inline.justify_line``
 (:func:`briefgen.editions.weasyfix.letter_space_loose_lines`); the letter spacing is stored
 on each text box (:data:`TRACKED`) and drawn by
@@ -34,6 +40,18 @@ MOST_LETTER_SPACING = 0.05
 #: Attribute of a text box: (spacing in CSS px, frozenset of the UTF-8 byte offsets of its
 #: letters that get it).
 TRACKED = "_briefgen_tracked"
+#: How far a line laid out again to take one more word may shrink its word spaces (Adobe's
+#: default minimum word spacing for justified text is 80 % of a space); its letters may then
+#: close up by :data:`MOST_LETTER_SPACING` of a space at most.
+MOST_SHRINK = 0.2
+#: Set on the layout context while a loose line is laid out again (see
+#: :mod:`briefgen.editions.linebreaks`): how far (CSS px) it may run past the measure, to be
+#: compressed back into it.
+WIDENED = "_briefgen_widened"
+#: Attribute of a line box laid out so: True if it was compressed into the measure.
+COMPRESSED = "_briefgen_compressed"
+
+
 def letter_offsets(text: str) -> list[int]:
     """The UTF-8 byte offsets of the characters of ``text`` that letter spacing widens:
     every character that has its own advance — not spaces, format characters (zero-width
@@ -111,6 +129,63 @@ def justify_line(inline, context, line, extra_width: float) -> None:
         for box, offsets in tracked:
             box.__dict__[TRACKED] = (tracking, frozenset(offsets))
         _add_letter_spacing(line, boxes, 0.0)
+
+
+def capacity(context, line, more_spaces: int = 0) -> float:
+    """How much (CSS px) a line can be compressed: its spaces (and ``more_spaces``) to 80 %,
+    its letters closed up by 5 % of a space."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    space = space_width(line.style, context)
+    letters = sum(len(offsets) for _, offsets in _letters(line, boxes))
+    return (inline.count_expandable_spaces(line) + more_spaces) * MOST_SHRINK * space \
+        + letters * MOST_LETTER_SPACING * space
+
+
+def compress_line(inline, context, line, excess: float) -> bool:
+    """Bring a line ``excess`` (CSS px) wider than its measure back into it: its spaces shrink
+    first (to 80 % of a space), then its letters close up (by 5 % of a space at most). True if
+    that was enough."""
+    from weasyprint.formatting_structure import boxes
+
+    spaces = inline.count_expandable_spaces(line)
+    space = space_width(line.style, context)
+    tracked = _letters(line, boxes)
+    letters = sum(len(offsets) for _, offsets in tracked)
+    if not spaces or excess > capacity(context, line) + 0.01:
+        return False
+    shrink = min(excess, spaces * MOST_SHRINK * space)
+    inline.add_word_spacing(context, line, -shrink / spaces, 0)
+    if excess > shrink and letters:
+        for box, offsets in tracked:
+            box.__dict__[TRACKED] = (-(excess - shrink) / letters, frozenset(offsets))
+        _add_letter_spacing(line, boxes, 0.0)
+    return True
+
+
+def text_align(original, inline, context, line, available_width, last):
+    """WeasyPrint's ``text_align`` (``original``), on the real measure while a line is laid out
+    on a widened one (:data:`WIDENED`): a justified line that took more than the measure is
+    compressed into it (and marked :data:`COMPRESSED` if it fits)."""
+    widened = context.__dict__.get(WIDENED)
+    if not widened:
+        return original(context, line, available_width, last)
+    available_width -= widened
+    if line.width > available_width and line.style["text_align_all"] == "justify":
+        line.__dict__[COMPRESSED] = compress_line(inline, context, line, line.width - available_width)
+        return 0
+    return original(context, line, available_width, last)
+
+
+def avoid_collisions(original, boxes, context, box, containing_block, outer=True):
+    """WeasyPrint's ``avoid_collisions`` (``original``), with a line's room widened by
+    :data:`WIDENED` while a loose line is laid out again."""
+    position_x, position_y, available_width = original(context, box, containing_block, outer)
+    widened = context.__dict__.get(WIDENED)
+    if widened and isinstance(box, boxes.LineBox):
+        available_width += widened
+    return position_x, position_y, available_width
 
 
 def word_space(context, line) -> float:

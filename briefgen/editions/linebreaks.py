@@ -24,7 +24,7 @@ laid out): such a line is laid out again and handed over at once.
 from __future__ import annotations
 
 from briefgen.editions.hyphenation import ends_with_hyphen
-from briefgen.editions.justification import is_loose, word_space
+from briefgen.editions.justification import COMPRESSED, WIDENED, capacity, is_loose, word_space
 
 
 def _out_of_flow(line) -> bool:
@@ -76,6 +76,23 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         drop(*waiting[:1])
         return (first, first_resume, waiting[2], waiting[3]), (second, second_resume, here, second_state), lines
 
+    def widen(laid):
+        """The loose line ``laid`` again, on a measure widened by what it may be compressed:
+        the new (laid, lines) if it took more and was compressed into the measure, or None."""
+        after = run.save()
+        run.restore(laid[3])
+        context.__dict__[WIDENED] = capacity(context, laid[0], more_spaces=1)
+        try:
+            lines = lines_from(laid[2])
+            again, again_resume = run.next_line(lines)
+        finally:
+            del context.__dict__[WIDENED]
+        if _out_of_flow(again) or not again.__dict__.get(COMPRESSED):
+            drop(again)
+            run.restore(after)
+            return None
+        return (again, again_resume, laid[2], laid[3]), lines
+
     start = (position_y, skip_stack, True)  # where the next line starts: y, skip stack, first of the call
     lines = lines_from(start)
     waiting = None  # (line, resume_at, start, run state before it): laid out, not handed over yet
@@ -105,6 +122,12 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
             if retried is not None:
                 drop(line)
                 waiting, laid, lines = retried
+                line, resume_at = laid[:2]
+        if resume_at is not None and is_loose(context, line) and not _out_of_flow(line):
+            tighter = widen(laid)
+            if tighter is not None:
+                drop(line)
+                laid, lines = tighter
                 line, resume_at = laid[:2]
         start = (line.position_y + line.height, resume_at, False)
         if waiting is not None:

@@ -420,25 +420,33 @@ JUSTIFY_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
 
 @lru_cache(maxsize=1)
 def letter_space_loose_lines() -> bool:
-    """Let a justified line whose word spaces would be too wide space its letters a little too
+    """Let a justified line whose word spaces would be too wide space its letters a little too,
+    and one laid out again on a widened measure be compressed into the real one
     (:mod:`briefgen.editions.justification`); True if applied.
 
     Applied by :func:`draw_text_as_laid_out`, which draws that spacing: without it the letters
     would be drawn unspaced and the line would end short of the margin. WeasyPrint's
-    ``justify_line`` is looked up at call time in ``layout.inline`` (by ``text_align``); it is
-    replaced only if it reads as expected.
+    ``justify_line``, ``text_align`` and ``avoid_collisions`` are looked up at call time in
+    ``layout.inline`` (by ``get_next_linebox``); they are replaced only if they read as expected.
     """
     from functools import partial
 
+    from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
 
-    from briefgen.editions.justification import justify_line
+    from briefgen.editions import justification
 
     if not all(line in _source(inline.justify_line) for line in JUSTIFY_SOURCE) \
-            or "justify_line(context, line, offset)" not in _source(inline.text_align):
+            or "justify_line(context, line, offset)" not in _source(inline.text_align) \
+            or "if line.width >= available_width:" not in _source(inline.text_align) \
+            or _source(inline.get_next_linebox).count("avoid_collisions(") != 3 \
+            or _source(inline.get_next_linebox).count("text_align(") != 1:
         log.info("WeasyPrint's justification of a line is not the one this correction was written for; left as it is")
         return False
-    justified = partial(justify_line, inline)
-    justified.briefgen_correction = True
-    inline.justify_line = justified
+    replacements = {"justify_line": partial(justification.justify_line, inline),
+                    "text_align": partial(justification.text_align, inline.text_align, inline),
+                    "avoid_collisions": partial(justification.avoid_collisions, inline.avoid_collisions, boxes)}
+    for name, replacement in replacements.items():
+        replacement.briefgen_correction = True
+        setattr(inline, name, replacement)
     return True
