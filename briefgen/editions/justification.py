@@ -45,8 +45,9 @@ TRACKED = "_briefgen_tracked"
 #: close up by :data:`MOST_LETTER_SPACING` of a space at most.
 MOST_SHRINK = 0.2
 #: Set on the layout context while a loose line is laid out again (see
-#: :mod:`briefgen.editions.linebreaks`): how far (CSS px) it may run past the measure, to be
-#: compressed back into it.
+#: :mod:`briefgen.editions.linebreaks`): (the paragraph's line box, how far in CSS px its line
+#: may run past the measure, to be compressed back into it). Lines of other boxes (an
+#: inline-block's) keep their measure.
 WIDENED = "_briefgen_widened"
 #: Attribute of a line box laid out so: True if it was compressed into the measure.
 COMPRESSED = "_briefgen_compressed"
@@ -168,8 +169,8 @@ def text_align(original, inline, context, line, available_width, last):
     """WeasyPrint's ``text_align`` (``original``), on the real measure while a line is laid out
     on a widened one (:data:`WIDENED`): a justified line that took more than the measure is
     compressed into it (and marked :data:`COMPRESSED` if it fits)."""
-    widened = context.__dict__.get(WIDENED)
-    if not widened:
+    target, widened = context.__dict__.get(WIDENED, (None, 0))
+    if not widened or line.element is not target.element or line.element_tag != target.element_tag:
         return original(context, line, available_width, last)
     available_width -= widened
     if line.width > available_width and line.style["text_align_all"] == "justify":
@@ -178,12 +179,12 @@ def text_align(original, inline, context, line, available_width, last):
     return original(context, line, available_width, last)
 
 
-def avoid_collisions(original, boxes, context, box, containing_block, outer=True):
+def avoid_collisions(original, context, box, containing_block, outer=True):
     """WeasyPrint's ``avoid_collisions`` (``original``), with a line's room widened by
     :data:`WIDENED` while a loose line is laid out again."""
     position_x, position_y, available_width = original(context, box, containing_block, outer)
-    widened = context.__dict__.get(WIDENED)
-    if widened and isinstance(box, boxes.LineBox):
+    target, widened = context.__dict__.get(WIDENED, (None, 0))
+    if widened and box is target:
         available_width += widened
     return position_x, position_y, available_width
 

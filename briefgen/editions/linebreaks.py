@@ -81,7 +81,7 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         the new (laid, lines) if it took more and was compressed into the measure, or None."""
         after = run.save()
         run.restore(laid[3])
-        context.__dict__[WIDENED] = capacity(context, laid[0], more_spaces=1)
+        context.__dict__[WIDENED] = (box, capacity(context, laid[0], more_spaces=1))
         try:
             lines = lines_from(laid[2])
             again, again_resume = run.next_line(lines)

@@ -431,7 +431,6 @@ def letter_space_loose_lines() -> bool:
     """
     from functools import partial
 
-    from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
 
     from briefgen.editions import justification
@@ -445,7 +444,7 @@ def letter_space_loose_lines() -> bool:
         return False
     replacements = {"justify_line": partial(justification.justify_line, inline),
                     "text_align": partial(justification.text_align, inline.text_align, inline),
-                    "avoid_collisions": partial(justification.avoid_collisions, inline.avoid_collisions, boxes)}
+                    "avoid_collisions": partial(justification.avoid_collisions, inline.avoid_collisions)}
     for name, replacement in replacements.items():
         replacement.briefgen_correction = True
         setattr(inline, name, replacement)
