@@ -15,7 +15,10 @@ letter spacing can make up for) and the current one ends with a hyphen, it lays 
 again with the current line unhyphenated, and keeps that if neither line is then as loose
 as the loose one was. The same is done when a paragraph's last line would hold nothing but
 the end of the word hyphenated before it ("со-" / "здаёт."), if that leaves no line loose
-(TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A line is never changed
+(TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A line that is still loose
+is laid out once more on a measure widened by what its spaces and letters may give back
+(:data:`briefgen.editions.justification.WIDENED`); if it then takes more of the text, it is
+compressed into the measure ("…и контролируемая" + "Правительством"). A line is never changed
 once WeasyPrint has it (its notes and page breaks are decided on it), and no line waits that
 holds a positioned or floating box (WeasyPrint keeps those in lists the moment a line is
 laid out): such a line is laid out again and handed over at once.
@@ -47,7 +50,8 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
     """(line, resume_at) of ``box`` as WeasyPrint's ``iter_line_boxes`` (``original``) yields
     them, one line late, with a loose line's predecessor laid out again unhyphenated where
     that makes neither line as loose (and a last line's, where it holds only a word's end and
-    no line becomes loose); ``run`` (a :class:`~briefgen.editions.hyphenation.LineRun`)
+    no line becomes loose), and a line still loose compressed to take more text where it can;
+    ``run`` (a :class:`~briefgen.editions.hyphenation.LineRun`)
     follows the paragraph's hyphenated lines."""
     from weasyprint.layout.block import remove_placeholders
 

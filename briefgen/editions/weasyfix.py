@@ -35,6 +35,11 @@ Justification at a URL's break points (:func:`justify_at_url_breaks`): a justifi
 holding a long URL stretches the zero-width spaces between the URL's parts as well as its
 few word spaces.
 
+Loose lines (:func:`letter_space_loose_lines`, applied with :func:`draw_text_as_laid_out`):
+a line whose word spaces would pass 0.9 em spaces its letters a little, and a line laid out
+again on a widened measure is compressed into the real one
+(:mod:`briefgen.editions.justification`).
+
 Drawing (:func:`draw_text_as_laid_out`): lines drawn with the widths they were laid out with.
 
 Tagging long documents (:func:`remember_page_references`): pydyf's
@@ -207,8 +212,9 @@ def hyphenate_by_policy() -> bool:
     (so WeasyPrint asks briefgen's hyphenator instead of creating a ``pyphen.Pyphen``),
     and the generator of a block's lines (``iter_line_boxes``, looked up in
     ``layout.block``) suspends hyphenation for a line while the paragraph's last
-    :data:`~briefgen.editions.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen. Line
-    breaking itself is WeasyPrint's, untouched.
+    :data:`~briefgen.editions.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen, and
+    hands the lines over one line late, so that a loose line's predecessor can be laid out
+    again (:mod:`briefgen.editions.linebreaks`). Each line is broken by WeasyPrint's own code.
     """
     from weasyprint.layout import LayoutContext, block, inline
     from weasyprint.text import line_break
