@@ -202,10 +202,12 @@ def word_space(context, line) -> float:
     spaces = inline.count_expandable_spaces(line)
     if not spacing or not spaces or not font_size:
         return 0.0
-    letters = sum(len(offsets) for _, offsets in _letters(line, boxes))
-    tracking = max((box.__dict__.get(TRACKED, (0.0,))[0] for box in texts), default=0.0)
-    extra = spacing * spaces + tracking * letters  # the leftover width the line was justified with
     space = space_width(line.style, context)
+    tracking = next((box.__dict__[TRACKED][0] for box in texts if TRACKED in box.__dict__), 0.0)
+    if not tracking and space + spacing <= LOOSEST_SPACE * font_size:
+        return (space + spacing) / font_size  # spaced by its spaces alone (most lines)
+    letters = sum(len(offsets) for _, offsets in _letters(line, boxes))
+    extra = spacing * spaces + tracking * letters  # the leftover width the line was justified with
     return (space + (extra - tracking_for(extra, spaces, letters, space, font_size) * letters) / spaces) / font_size
 
 
