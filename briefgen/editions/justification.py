@@ -38,7 +38,7 @@ LOOSEST_SPACE = 0.9
 #: 10.5 pt PT Serif).
 MOST_LETTER_SPACING = 0.05
 #: Attribute of a text box: (spacing in CSS px, frozenset of the UTF-8 byte offsets of its
-#: letters that get it).
+#: letters whose glyphs get it, how many glyphs that is).
 TRACKED = "_briefgen_tracked"
 #: How far a line laid out again to take one more word may shrink its word spaces (Adobe's
 #: default minimum word spacing for justified text is 80 % of a space); its letters may then
@@ -102,14 +102,38 @@ def tracking_for(extra_width: float, spaces: int, letters: int, space: float, fo
     return min(excess / letters, MOST_LETTER_SPACING * space)
 
 
-def _letters(line, boxes) -> list[tuple[object, list[int]]]:
-    """The text boxes of a line with the offsets of their letters that letter spacing widens:
-    all but the line's last letter, so that the line still ends at the margin."""
-    tracked = [(box, letter_offsets(box.text)) for box in _text_boxes(line, boxes)]
-    tracked = [(box, offsets) for box, offsets in tracked if offsets]
+def _glyphs(box, context) -> dict[int, int]:
+    """The glyphs of a text box as Pango shapes it: byte offset of each cluster → its number of
+    glyphs (a ligature, "fi", is one glyph for two letters; the drawing spaces glyphs). The
+    box's own layout is put away once laid out: the text is shaped again, as for drawing."""
+    from weasyprint.text.ffi import ffi
+    from weasyprint.text.line_break import create_layout
+
+    layout = create_layout(box.text, box.style, context, None, 0)  # kept alive: its line is read
+    counts: dict[int, int] = {}
+    run = layout.get_first_line()[0].runs[0]
+    while run != ffi.NULL:
+        glyph_item, run = run.data, run.next
+        clusters = glyph_item.glyphs.log_clusters
+        for index in range(glyph_item.glyphs.num_glyphs):
+            offset = glyph_item.item.offset + clusters[index]
+            counts[offset] = counts.get(offset, 0) + 1
+    return counts
+
+
+def _letters(line, boxes, context) -> list[tuple[object, frozenset[int], int]]:
+    """The text boxes of a line with the offsets of their letters that letter spacing widens and
+    how many glyphs those are: all but the line's last letter, so that the line still ends at
+    the margin."""
+    tracked = []
+    for box in _text_boxes(line, boxes):
+        glyphs = _glyphs(box, context)
+        offsets = [offset for offset in letter_offsets(box.text) if offset in glyphs]
+        if offsets:
+            tracked.append([box, offsets, glyphs])
     if tracked:
-        tracked[-1] = (tracked[-1][0], tracked[-1][1][:-1])
-    return tracked
+        tracked[-1][1] = tracked[-1][1][:-1]
+    return [(box, frozenset(offsets), sum(glyphs[offset] for offset in offsets)) for box, offsets, glyphs in tracked]
 
 
 def justify_line(inline, context, line, extra_width: float) -> None:
@@ -122,13 +146,13 @@ def justify_line(inline, context, line, extra_width: float) -> None:
         return
     font_size = line.style["font_size"]
     space = space_width(line.style, context)
-    tracked = _letters(line, boxes) if extra_width / spaces + space > LOOSEST_SPACE * font_size else []
-    letters = sum(len(offsets) for _, offsets in tracked)
+    tracked = _letters(line, boxes, context) if extra_width / spaces + space > LOOSEST_SPACE * font_size else []
+    letters = sum(count for _, _, count in tracked)
     tracking = tracking_for(extra_width, spaces, letters, space, font_size) if tracked else 0.0
     inline.add_word_spacing(context, line, (extra_width - tracking * letters) / spaces, 0)
     if tracking:
-        for box, offsets in tracked:
-            box.__dict__[TRACKED] = (tracking, frozenset(offsets))
+        for box, offsets, count in tracked:
+            box.__dict__[TRACKED] = (tracking, offsets, count)
         _add_letter_spacing(line, boxes, 0.0)
 
 
@@ -139,7 +163,7 @@ def capacity(context, line, more_spaces: int = 0) -> float:
     from weasyprint.layout import inline
 
     space = space_width(line.style, context)
-    letters = sum(len(offsets) for _, offsets in _letters(line, boxes))
+    letters = sum(count for _, _, count in _letters(line, boxes, context))
     return (inline.count_expandable_spaces(line) + more_spaces) * MOST_SHRINK * space \
         + letters * MOST_LETTER_SPACING * space
 
@@ -152,15 +176,15 @@ def compress_line(inline, context, line, excess: float) -> bool:
 
     spaces = inline.count_expandable_spaces(line)
     space = space_width(line.style, context)
-    tracked = _letters(line, boxes)
-    letters = sum(len(offsets) for _, offsets in tracked)
+    tracked = _letters(line, boxes, context)
+    letters = sum(count for _, _, count in tracked)
     if not spaces or excess > capacity(context, line) + 0.01:
         return False
     shrink = min(excess, spaces * MOST_SHRINK * space)
     inline.add_word_spacing(context, line, -shrink / spaces, 0)
     if excess > shrink and letters:
-        for box, offsets in tracked:
-            box.__dict__[TRACKED] = (-(excess - shrink) / letters, frozenset(offsets))
+        for box, offsets, count in tracked:
+            box.__dict__[TRACKED] = (-(excess - shrink) / letters, offsets, count)
         _add_letter_spacing(line, boxes, 0.0)
     return True
 
@@ -206,7 +230,7 @@ def word_space(context, line) -> float:
     tracking = next((box.__dict__[TRACKED][0] for box in texts if TRACKED in box.__dict__), 0.0)
     if not tracking and space + spacing <= LOOSEST_SPACE * font_size:
         return (space + spacing) / font_size  # spaced by its spaces alone (most lines)
-    letters = sum(len(offsets) for _, offsets in _letters(line, boxes))
+    letters = sum(count for _, _, count in _letters(line, boxes, context))
     extra = spacing * spaces + tracking * letters  # the leftover width the line was justified with
     return (space + (extra - tracking_for(extra, spaces, letters, space, font_size) * letters) / spaces) / font_size
 
@@ -222,9 +246,9 @@ def _add_letter_spacing(box, boxes, x_advance: float) -> float:
     as WeasyPrint's ``add_word_spacing`` does for the word spacing."""
     if isinstance(box, boxes.TextBox):
         box.position_x += x_advance
-        tracking, offsets = box.__dict__.get(TRACKED, (0.0, ()))
-        box.width += tracking * len(offsets)
-        return x_advance + tracking * len(offsets)
+        tracking, _, count = box.__dict__.get(TRACKED, (0.0, (), 0))
+        box.width += tracking * count
+        return x_advance + tracking * count
     if isinstance(box, (boxes.LineBox, boxes.InlineBox)):
         box.position_x += x_advance
         before = x_advance
