@@ -49,7 +49,7 @@ def test_the_correction_applies_to_the_installed_weasyprint():
     from briefgen.editions.weasyfix import draw_text_as_laid_out, letter_space_loose_lines
 
     assert draw_text_as_laid_out() is True and letter_space_loose_lines() is True
-    assert inline.justify_line.briefgen_correction
+    assert inline.add_word_spacing.briefgen_correction and inline.text_align.briefgen_correction
 
 
 #: A justified line left very loose (the nowrap unit after it does not fit), with ligatures (PT

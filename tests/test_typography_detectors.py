@@ -202,6 +202,18 @@ CASES = {
         {"page_ref_alone": 2},
         "<ul><li>the absorption of sovereignty by Russia and China, through the<br>memorandum; (page 1)</li>"
         "<li>the copying of the repressive methods (page 4)</li></ul>"),
+    "page_gap_continued_note": Case(  # a continued note (no marker) opens the notes: it is a note, not text
+        f'<p>{FILLER * 2}Text<span class="fn cont">{FILLER}</span><span class="fn">A note.</span>.</p>'
+        f'<p style="break-before: page">{FILLER * 3}</p>',
+        {"page_gap": 1},
+        f'<p>{FILLER * 14}Text<span class="fn cont">{FILLER}</span><span class="fn">A note.</span> {FILLER * 8}</p>',
+        extra=".cont::footnote-call, .cont::footnote-marker { content: none; }"),
+    "spaced_letters": Case(
+        f'<p>{FILLER}</p><p>The portal https://egov.kz/<span style="letter-spacing: 3pt">cms</span>/en offers '
+        'services.</p>',
+        {"spaced_letters": 1},
+        f'<p>{FILLER}</p><p>The portal https://egov.kz/<span style="letter-spacing: 0.2pt">cms</span>/en offers '
+        'services.</p>'),
     "wrapped_head": Case(
         f"<p>{FILLER}</p>",
         {"wrapped_head": 1},

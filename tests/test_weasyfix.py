@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.editions.weasyfix import (draw_text_as_laid_out, hyphenate_by_policy, justify_at_url_breaks,
+from briefgen.editions.weasyfix import (draw_text_as_laid_out, fill_pages, hyphenate_by_policy, justify_at_url_breaks,
                                         keep_footnotes_with_their_lines, lay_out_each_note_once,
                                         remember_page_references)
 from conftest import ROOT, SAMPLE, print_html
@@ -25,7 +25,7 @@ def one_layout(html: str, base: Path = SAMPLE):
     from briefgen.editions.door import Door
     from briefgen.editions.pdf import font_configuration, make_fetcher
 
-    for correction in (keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references,
+    for correction in (keep_footnotes_with_their_lines, fill_pages, lay_out_each_note_once, remember_page_references,
                        hyphenate_by_policy, justify_at_url_breaks, draw_text_as_laid_out):
         assert correction() is True
     source = HTML(string=html, base_url=base.resolve().as_uri() + "/",
@@ -33,11 +33,13 @@ def one_layout(html: str, base: Path = SAMPLE):
     return source.render(font_config=font_configuration())
 
 
-def in_child(tmp_path: Path, html: str, *corrections: str, base: Path = SAMPLE) -> dict:
-    """The layout of ``html`` by WeasyPrint with only ``corrections``, in a fresh process."""
+def in_child(tmp_path: Path, html: str, *corrections: str, base: Path = SAMPLE, pdf: Path | None = None) -> dict:
+    """The layout of ``html`` by WeasyPrint with only ``corrections``, in a fresh process (and
+    its PDF written to ``pdf``, if given)."""
     path = tmp_path / "print.html"
     path.write_text(html, encoding="utf-8")
-    done = subprocess.run([sys.executable, str(CHILD), str(path), str(base), *corrections], cwd=ROOT,
+    written = [f"--pdf={pdf}"] if pdf else []
+    done = subprocess.run([sys.executable, str(CHILD), str(path), str(base), *corrections, *written], cwd=ROOT,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -104,8 +106,8 @@ def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
     # the same line breaking on both sides (a loose line compressed to take one more word needs
     # the justification's correction, applied with the drawing's): only the footnote areas'
     # measuring differs
-    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "hyphenate_by_policy",
-                        "justify_at_url_breaks", "draw_text_as_laid_out")["pages"]
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "fill_pages",
+                        "hyphenate_by_policy", "justify_at_url_breaks", "draw_text_as_laid_out")["pages"]
     assert page_texts(one_layout(html)) == expected
 
 
@@ -125,8 +127,8 @@ def test_small_pages_full_of_notes_are_laid_out_as_by_weasyprint(tmp_path, polic
     # the same line breaking on both sides (a loose line compressed to take one more word needs
     # the justification's correction, applied with the drawing's): only the footnote areas'
     # measuring differs
-    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "hyphenate_by_policy",
-                        "justify_at_url_breaks", "draw_text_as_laid_out")["pages"]
+    expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "fill_pages",
+                        "hyphenate_by_policy", "justify_at_url_breaks", "draw_text_as_laid_out")["pages"]
     assert page_texts(one_layout(html)) == expected
     assert len(expected) > 10
 

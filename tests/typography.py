@@ -48,6 +48,7 @@ CLASSES = {
     "wrong_hyphenation": "a word of the dictionary list broken where the dictionary does not allow",
     "page_gap": "more than 3 empty body lines above the notes on a page that does not end a chapter",
     "double_space": "two spaces, or a word gap far wider than the line's others",
+    "spaced_letters": "letters of one word set apart (\"c m s / e n\": a URL stretched between its characters)",
     "short_line": "a line of a justified paragraph stopping a third of the measure short, its paragraph going on",
     "loose_line": "a justified line with a word space wider than 1 em",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
@@ -66,7 +67,7 @@ NUMBER = re.compile(r"^[−+-]?\d[\d\s,.\u00a0\u202f]*%?$")
 PAGE_REF = re.compile(r"^\(?(page|p\.|pp\.|стр\.|с\.)\s*\d+\)?[.,;:]*$", re.IGNORECASE)
 PAGE_REF_OPEN = re.compile(r"\((page|p\.|стр\.|с\.)$", re.IGNORECASE)
 NOTE_MARKER = re.compile(r"^(\d+)\.\s")
-LETTER = re.compile(r"\w", re.UNICODE)
+LETTER = re.compile(r"[^\W_]", re.UNICODE)
 
 
 # --- geometry -------------------------------------------------------------------------------
@@ -332,7 +333,9 @@ def measure_note_size(pages: list[Page]) -> float | None:
 
 
 def mark_notes(page: Page, note_size: float | None) -> None:
-    """The footnote area: note-sized lines contiguous with the block's foot, from the first marker."""
+    """The footnote area: note-sized lines contiguous with the block's foot, from the first marker
+    — or from a note continued from the previous page (lines without a marker, set apart from the
+    text above by the area's margin and spaced as notes down to the first marker)."""
     if note_size is None:
         return
     body = page.region("body", "table")
@@ -342,10 +345,24 @@ def mark_notes(page: Page, note_size: float | None) -> None:
             break
         run.append(line)
     run.reverse()
-    while run and not NOTE_MARKER.match(run[0].text):
-        run.pop(0)
+    above = body[len(body) - len(run) - 1] if len(run) < len(body) else None
+    first = next((i for i, line in enumerate(run) if NOTE_MARKER.match(line.text)), len(run))
+    steps = [b.baseline - a.baseline for a, b in zip(run[first:], run[first + 1:])]
+    pitch = statistics.median(steps) if steps else 1.45 * note_size  # print.css's line height of notes
+    if not (first and continued_note(run[:first + 1], above, pitch)):
+        run = run[first:]
     for line in run:
         line.region = "notes"
+
+
+def continued_note(lines: list[Line], above: Line | None, pitch: float) -> bool:
+    """Whether ``lines`` (note-sized, at the top of a page's notes, the first marker line last if
+    any) continue a note: spaced as note lines (``pitch``), and further from the text above than
+    from each other by at least a note line (the footnote area's margin)."""
+    steps = [b.baseline - a.baseline for a, b in zip(lines, lines[1:])]
+    if any(abs(step - pitch) > 0.1 * pitch for step in steps):
+        return False
+    return above is None or lines[0].baseline - above.baseline > above.size * 1.45 + 0.6 * pitch
 
 
 # --- the report ----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import re
 import statistics
 from collections import Counter
 
-from typography import (HYPHENS, NOTE_MARKER, NUMBER, ONE_LETTER_RU, PAGE_REF, PAGE_REF_OPEN, SEPARATORS,
+from typography import (HYPHENS, LETTER, NOTE_MARKER, NUMBER, ONE_LETTER_RU, PAGE_REF, PAGE_REF_OPEN, SEPARATORS,
                         URL_START, Line, Page, Report, Table)
 
 TEXT_REGIONS = ("body", "notes")
@@ -397,6 +397,18 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
                     break
 
 
+def detect_spaced_letters(report: Report, lang, dictionary) -> None:
+    """Letters or digits of one word set apart (a URL's path stretched between its characters by
+    justification, letter-spacing): a gap of more than 0.1 em between two of them, no space between."""
+    for page in report.pages:
+        for line in page.region("body", "notes", "table"):
+            chars = [(i, c) for i, c in enumerate(line.chars) if i not in line.sups]
+            for (_, a), (i, b) in zip(chars, chars[1:]):
+                if LETTER.match(a["text"]) and LETTER.match(b["text"]) and b["x0"] - a["x1"] > 0.1 * line.size:
+                    report.add("spaced_letters", page.number, excerpt(line, i - 5, i + 5))
+                    break
+
+
 def detect_short_lines(report: Report, lang, dictionary) -> None:
     """A line of a justified paragraph that stops more than a third of the measure short of the
     right edge although its paragraph goes on (words glued together pushed the rest down)."""
@@ -449,6 +461,7 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 
 
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
-             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
+             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_spaced_letters,
+             detect_short_lines,
              detect_loose_lines, detect_line_ends,
              detect_running_heads]

@@ -16,8 +16,10 @@ of a space): if it then takes the next word, it is compressed back into the meas
 (:func:`compress_line`, :func:`text_align`, :func:`avoid_collisions`); see
 :mod:`briefgen.editions.linebreaks`.
 
-:func:`justify_line` stands in for WeasyPrint's ``layout.inline.justify_line``
-(:func:`briefgen.editions.weasyfix.letter_space_loose_lines`); the letter spacing is stored
+:func:`add_word_spacing` stands in for WeasyPrint's ``layout.inline.add_word_spacing``
+(:func:`briefgen.editions.weasyfix.letter_space_loose_lines`), so that whatever decides which
+characters of a line stretch (WeasyPrint's ``justify_line``,
+:func:`briefgen.editions.weasyfix.justify_at_url_breaks`) is kept; the letter spacing is stored
 on each text box (:data:`TRACKED`) and drawn by
 :func:`briefgen.editions.weasyfix.draw_text_as_laid_out`, which adds it to each letter's
 advance as it adds the justification to each space's: the drawn line ends where the laid
@@ -136,24 +138,32 @@ def _letters(line, boxes, context) -> list[tuple[object, frozenset[int], int]]:
     return [(box, frozenset(offsets), sum(glyphs[offset] for offset in offsets)) for box, offsets, glyphs in tracked]
 
 
-def justify_line(inline, context, line, extra_width: float) -> None:
-    """WeasyPrint's ``justify_line`` (``inline`` is its module, ``layout.inline``), with the
-    leftover width of a loose line shared between its spaces and its letters."""
+def add_word_spacing(original, inline, context, box, justification_spacing: float, x_advance: float):
+    """WeasyPrint's ``add_word_spacing`` (``original``; ``inline`` is its module,
+    ``layout.inline``). Called on a whole line — as ``justify_line`` does with the line's
+    leftover width divided among its spaces — it shares that width out between the spaces
+    and, in a loose line, the letters; on the boxes inside a line (its own recursion) it is
+    WeasyPrint's."""
     from weasyprint.formatting_structure import boxes
 
+    if not isinstance(box, boxes.LineBox) or x_advance:
+        return original(context, box, justification_spacing, x_advance)
+    line = box
     spaces = inline.count_expandable_spaces(line)
-    if not spaces:
-        return
+    extra_width = justification_spacing * spaces
     font_size = line.style["font_size"]
     space = space_width(line.style, context)
-    tracked = _letters(line, boxes, context) if extra_width / spaces + space > LOOSEST_SPACE * font_size else []
+    tracked = _letters(line, boxes, context) if spaces and justification_spacing + space > LOOSEST_SPACE * font_size \
+        else []
     letters = sum(count for _, _, count in tracked)
     tracking = tracking_for(extra_width, spaces, letters, space, font_size) if tracked else 0.0
-    inline.add_word_spacing(context, line, (extra_width - tracking * letters) / spaces, 0)
+    advance = original(context, line, (extra_width - tracking * letters) / spaces if tracking else justification_spacing,
+                       0)
     if tracking:
-        for box, offsets, count in tracked:
-            box.__dict__[TRACKED] = (tracking, offsets, count)
-        _add_letter_spacing(line, boxes, 0.0)
+        for text, offsets, count in tracked:
+            text.__dict__[TRACKED] = (tracking, offsets, count)
+        advance += _add_letter_spacing(line, boxes, 0.0)
+    return advance
 
 
 def capacity(context, line, more_spaces: int = 0) -> float:
@@ -181,7 +191,7 @@ def compress_line(inline, context, line, excess: float) -> bool:
     if not spaces or excess > capacity(context, line) + 0.01:
         return False
     shrink = min(excess, spaces * MOST_SHRINK * space)
-    inline.add_word_spacing(context, line, -shrink / spaces, 0)
+    inline.add_word_spacing(context, line, -shrink / spaces, 0)  # spaces only: not loose
     if excess > shrink and letters:
         for box, offsets, count in tracked:
             box.__dict__[TRACKED] = (-(excess - shrink) / letters, offsets, count)
@@ -215,7 +225,7 @@ def avoid_collisions(original, context, box, containing_block, outer=True):
 
 def word_space(context, line) -> float:
     """The word space (a space and its justification) of a laid-out line, in em, as
-    :func:`justify_line` makes it — whether or not it is in place, so that line breaking
+    :func:`add_word_spacing` makes it — whether or not it is in place, so that line breaking
     does not depend on it: 0 for a line that is not justified."""
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline

@@ -180,12 +180,14 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, doo
     """
     from weasyprint import CSS, HTML
 
-    from briefgen.editions.weasyfix import (draw_text_as_laid_out, hyphenate_by_policy, justify_at_url_breaks,
-                                   keep_footnotes_with_their_lines, lay_out_each_note_once, remember_page_references)
+    from briefgen.editions.weasyfix import (draw_text_as_laid_out, fill_pages, hyphenate_by_policy,
+                                            justify_at_url_breaks, keep_footnotes_with_their_lines,
+                                            lay_out_each_note_once, remember_page_references)
 
     hyphenate_by_policy()
     justify_at_url_breaks()
     keep_footnotes_with_their_lines()
+    fill_pages()
     lay_out_each_note_once()
     remember_page_references()
     draw_text_as_laid_out()

@@ -21,6 +21,11 @@ WeasyPrint version is left untouched (logged), and briefgen.editions.pdf's check
 finished layout still guarantees notes on their call's page, at the cost of
 more layouts.
 
+Page fill (:func:`fill_pages`, the rules in :mod:`briefgen.editions.pagefill`): a note too
+long for the rest of its call's page is continued on the next page, and a block that cannot
+break under ``orphans``/``widows`` may leave its first line alone at a page foot, where moving
+it whole would leave more than three empty lines above the notes.
+
 Footnote areas (:func:`lay_out_each_note_once`): WeasyPrint lays out a page's
 whole footnote area again each time a note is added; the correction measures
 each note once and adds the heights up, where that is exact.
@@ -32,8 +37,8 @@ WeasyPrint briefgen's :mod:`briefgen.editions.hyphenation` policy instead (en_US
 ``hyphenate-limit-lines`` (at most two hyphenated lines in a row), which WeasyPrint lacks.
 
 Justification at a URL's break points (:func:`justify_at_url_breaks`): a justified line
-holding a long URL stretches the zero-width spaces between the URL's parts as well as its
-few word spaces.
+holding a long URL stretches the zero-width spaces between the URL's characters as well as its
+few word spaces — where that stays unseen or the line would be loose otherwise.
 
 Loose lines (:func:`letter_space_loose_lines`, applied with :func:`draw_text_as_laid_out`):
 a line whose word spaces would pass 0.9 em spaces its letters a little, and a line laid out
@@ -58,6 +63,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import re
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -76,23 +82,83 @@ def _source(function) -> str:
         return ""
 
 
+#: WeasyPrint's ``_linebox_layout`` as shipped, and the replacements each correction made in its
+#: source (correction → {text: (replacement, times the text must occur)}).
+_LINEBOX_LAYOUT: dict = {"function": None, "source": "", "replacements": {}}
+
+
+def _recompile_linebox_layout(correction: str, replacements: dict[str, tuple[str, int]]) -> bool:
+    """Re-compile WeasyPrint's ``_linebox_layout`` from its shipped source with the replacements of
+    every correction applied so far and ``replacements`` for ``correction``; False (and nothing
+    changed) where a text to replace does not occur as often as expected."""
+    from weasyprint.layout import block
+
+    if _LINEBOX_LAYOUT["function"] is None:
+        _LINEBOX_LAYOUT.update(function=block._linebox_layout, source=_source(block._linebox_layout))
+    source = _LINEBOX_LAYOUT["source"]
+    if any(source.count(text) != times for text, (_, times) in replacements.items()):
+        return False
+    _LINEBOX_LAYOUT["replacements"][correction] = replacements
+    for applied in _LINEBOX_LAYOUT["replacements"].values():
+        for text, (replacement, _) in applied.items():
+            source = source.replace(text, replacement)
+    function = _LINEBOX_LAYOUT["function"]
+    # compiled into WeasyPrint's module: same globals, and it replaces the original
+    # there, where its callers look it up at call time
+    code = compile(source, inspect.getsourcefile(function) or block.__file__, "exec")
+    exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, with the corrections' replacements
+    block._linebox_layout.briefgen_correction = True
+    return True
+
+
 @lru_cache(maxsize=1)
 def keep_footnotes_with_their_lines() -> bool:
     """Apply the correction once per process; True if WeasyPrint now has it."""
-    from weasyprint.layout import block
-
-    function = block._linebox_layout
-    source = _source(function)
-    if source.count(REPORT_CONDITION) != 1:
+    if not _recompile_linebox_layout("keep_footnotes_with_their_lines",
+                                     {REPORT_CONDITION: (REPORT_CONDITION + ONLY_MOVABLE_NOTES, 1)}):
         log.info("WeasyPrint's footnote layout is not the one this correction was written for; "
                  "misplaced notes are fixed by re-layout instead")
         return False
-    # compiled into WeasyPrint's module: same globals, and it replaces the original
-    # there, where its callers look it up at call time
-    code = compile(source.replace(REPORT_CONDITION, REPORT_CONDITION + ONLY_MOVABLE_NOTES),
-                   inspect.getsourcefile(function) or block.__file__, "exec")
-    exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, one condition extended
-    block._linebox_layout.briefgen_correction = True
+    return True
+
+
+#: Where WeasyPrint 70's ``_linebox_layout`` and ``_break_line`` read a block's orphans ...
+ORPHANS = "box.style['orphans']"
+#: ... and what they read instead: that number on this page (:func:`briefgen.editions.pagefill.orphans`)
+PAGE_ORPHANS = "_briefgen_orphans(context, box, new_children, line)"
+#: Where WeasyPrint 70's ``_linebox_layout`` moves a note that does not fit on its call's page...
+NOTE_MOVED = "                if overflow:\n                    context.report_footnote(footnote)\n"
+#: ... and what is asked first: may part of it stay? (:mod:`briefgen.editions.pagefill`)
+NOTE_CONTINUED = ("                if overflow and _briefgen_continue_note(\n"
+                  "                        context, footnote, line, bottom_space, new_position_y + offset_y):\n"
+                  "                    overflow = False\n")
+
+
+@lru_cache(maxsize=1)
+def fill_pages() -> bool:
+    """Apply :mod:`briefgen.editions.pagefill` (long notes continued on the next page, a block's
+    first line alone at a page foot rather than a gap); True if WeasyPrint now has it.
+
+    Hooks: ``_linebox_layout`` and ``_break_line`` re-compiled from WeasyPrint's source (the
+    orphans they read, and a question before a note is moved), ``block_container_layout``
+    (where a continued note starts) and ``LayoutContext.unlayout_footnote`` (both parts taken back).
+    """
+    from weasyprint.layout import LayoutContext, block
+
+    from briefgen.editions import pagefill
+
+    break_line = _source(block._break_line)
+    if break_line.count(ORPHANS) != 1 or not _recompile_linebox_layout(
+            "fill_pages", {ORPHANS: (PAGE_ORPHANS, 2), NOTE_MOVED: (NOTE_CONTINUED + NOTE_MOVED, 1)}):
+        log.info("WeasyPrint's footnote layout is not the one page filling was written for; left as it is")
+        return False
+    vars(block)["_briefgen_continue_note"] = pagefill.continue_note
+    vars(block)["_briefgen_orphans"] = pagefill.orphans
+    code = compile(break_line.replace(ORPHANS, PAGE_ORPHANS), inspect.getsourcefile(block._break_line) or block.__file__,
+                   "exec")
+    exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, the orphans it reads replaced
+    block.block_container_layout = pagefill.start_tails_where_they_continue(block.block_container_layout)
+    LayoutContext.unlayout_footnote = pagefill.take_back_both_parts(LayoutContext.unlayout_footnote)
     return True
 
 
@@ -254,6 +320,14 @@ def hyphenate_by_policy() -> bool:
 
 
 ZERO_WIDTH_SPACE = "\u200b"
+#: The zero-width spaces between a URL's characters (see :mod:`briefgen.editions.typeset`) stretch
+#: with the word spaces in a justified line where that sets the characters apart by at most
+#: this many ems (a long URL: invisible) ...
+URL_STRETCH_UNSEEN = 0.06
+#: ... or where the word spaces alone would each have to grow by more than this many ems (a
+#: line that is loose either way). In any other line only the word spaces stretch: spread over
+#: the few characters of a short URL the width would set them apart ("c m s / e n").
+URL_STRETCH_FROM = 0.7
 #: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
 EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
 EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
@@ -261,42 +335,77 @@ EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
 
 @lru_cache(maxsize=1)
 def justify_at_url_breaks() -> bool:
-    """Let a justified line stretch at the zero-width spaces between a URL's parts too; True if applied.
+    """Let a justified line that would be loose stretch inside its URLs too; True if applied.
 
     WeasyPrint justifies a line by widening its spaces (and no-break spaces) only. A line that
     holds a long URL (see :mod:`briefgen.editions.typeset`: in running text it may break after any
     character of its path) has few spaces, so they took the whole leftover width — word gaps
-    of 5 to 20 pt. Counting the URL's zero-width spaces as stretchable spreads that width over
-    dozens of points, a fraction of a point each. Two places, each replaced only if its source
-    reads as expected: the count (``count_expandable_spaces``, looked up at call time in
-    ``layout.inline``) and the Pango attributes that widen each space (``Layout.set_text``,
-    re-compiled from WeasyPrint's source with ``\\u200b`` added to the characters it matches).
+    of 5 to 20 pt. The zero-width spaces between the URL's characters stretch as well where
+    the width spread over them stays unseen (:data:`URL_STRETCH_UNSEEN`) or where the word
+    spaces alone would be far too wide (:data:`URL_STRETCH_FROM`); in any other line a URL keeps
+    its natural spacing. Decided per line by
+    ``justify_line`` (looked up at call time in ``layout.inline``), which marks the line's Pango
+    layouts; counted by ``count_expandable_spaces`` (looked up there too) and widened by
+    ``Layout.set_text`` (when WeasyPrint draws without :func:`draw_text_as_laid_out`), each
+    re-compiled from WeasyPrint's source with the zero-width space added in marked lines.
     """
     import textwrap
 
+    from weasyprint.formatting_structure import boxes
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
     count_source = _source(inline.count_expandable_spaces)
     set_text_source = _source(line_break.Layout.set_text)
-    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1:
+    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1 \
+            or not callable(getattr(inline, "justify_line", None)):
         log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
         return False
     code = compile(textwrap.dedent(set_text_source).replace(
-        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|\\u200b'.encode(), bytestring)"),
+        EXPANDABLE_MATCH, "re.finditer(_briefgen_stretched(self).encode(), bytestring)"),
         inspect.getsourcefile(line_break.Layout.set_text) or line_break.__file__, "exec")
     namespace: dict = {}
+    vars(line_break)["_briefgen_stretched"] = stretched
     exec(code, vars(line_break), namespace)  # noqa: S102 — WeasyPrint's own source, one pattern extended
     set_text = namespace["set_text"]
     set_text.briefgen_correction = True
     line_break.Layout.set_text = set_text
+    spaces_only = inline.count_expandable_spaces
     code = compile(textwrap.dedent(count_source).replace(
-        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + box.text.count('\\u200b')"),
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + (_briefgen_url_line['stretch'] and box.text.count('\\u200b'))"),
         inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
+    url_line = {"stretch": False}
+    vars(inline)["_briefgen_url_line"] = url_line
     exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
     inline.count_expandable_spaces.briefgen_correction = True
-    STRETCHED["characters"] += ZERO_WIDTH_SPACE  # and draw_text_as_laid_out draws them so
+    count_expandable_spaces = inline.count_expandable_spaces
+    justify_line = inline.justify_line
+
+    def justify_url_line(context, line, extra_width):
+        spaces = spaces_only(line)
+        url_line["stretch"] = True
+        breaks = count_expandable_spaces(line) - spaces
+        em = line.style["font_size"]
+        url_line["stretch"] = bool(breaks) and (not spaces or extra_width / (spaces + breaks) <= URL_STRETCH_UNSEEN * em
+                                                or extra_width / spaces > URL_STRETCH_FROM * em)
+        try:
+            justify_line(context, line, extra_width)
+        finally:
+            stretch, url_line["stretch"] = url_line["stretch"], False
+        if stretch:
+            for box in line.descendants():
+                if isinstance(box, boxes.TextBox) and box.pango_layout is not None:
+                    box.pango_layout.briefgen_url_line = True
+
+    justify_url_line.briefgen_correction = True
+    inline.justify_line = justify_url_line
     return True
+
+
+def stretched(layout) -> str:
+    """The characters justification widens in the text of a Pango ``layout`` (a regular
+    expression): spaces, and in a line :func:`justify_at_url_breaks` marked, zero-width spaces."""
+    return STRETCHED_IN_URL_LINES if getattr(layout, "briefgen_url_line", False) else STRETCHED
 
 
 #: WeasyPrint 70's ``Layout.reactivate`` (text/line_break.py), called just before a text box is
@@ -324,20 +433,16 @@ IS_ELLIPSIS = 1 << 1
 
 
 #: The characters a justified line stretches, as ``layout.inline.count_expandable_spaces``
-#: counts them: space and no-break space, and the zero-width space once
-#: :func:`justify_at_url_breaks` is applied.
-STRETCHED = {"characters": " \u00a0"}
+#: counts them (a regular expression): space and no-break space, and in the lines where
+#: :func:`justify_at_url_breaks` lets URLs stretch, zero-width spaces.
+STRETCHED = " |\u00a0"
+STRETCHED_IN_URL_LINES = f"{STRETCHED}|{ZERO_WIDTH_SPACE}"
 
 
 @lru_cache(maxsize=256)
-def _space_offsets(text: str, characters: str = " \u00a0") -> frozenset[int]:
-    """The UTF-8 byte offsets in ``text`` of the ``characters`` WeasyPrint stretches when it justifies."""
-    offsets, position = set(), 0
-    for char in text:
-        if char in characters:
-            offsets.add(position)
-        position += len(char.encode())
-    return frozenset(offsets)
+def _space_offsets(text: str, pattern: str = STRETCHED) -> frozenset[int]:
+    """The UTF-8 byte offsets in ``text`` of the characters WeasyPrint stretches when it justifies."""
+    return frozenset(match.start() for match in re.finditer(pattern.encode(), text.encode()))
 
 
 @lru_cache(maxsize=1)
@@ -394,7 +499,7 @@ def draw_text_as_laid_out() -> bool:
         spacing = textbox.justification_spacing
         if not spacing:
             return 0
-        if index in _space_offsets(textbox.pango_layout.text, STRETCHED["characters"]):
+        if index in _space_offsets(textbox.pango_layout.text, stretched(textbox.pango_layout)):
             return spacing * TO_UNITS
         tracked = textbox.__dict__.get(TRACKED)
         return tracked[0] * TO_UNITS if tracked and index in tracked[1] else 0
@@ -419,9 +524,10 @@ def draw_text_as_laid_out() -> bool:
     return True
 
 
-#: How WeasyPrint 70 justifies a line (``layout.inline``): the leftover width over the spaces.
-JUSTIFY_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
-                  "add_word_spacing(context, line, extra_width / nb_spaces, 0)")
+#: How WeasyPrint 70 justifies a line (``layout.inline``): the leftover width over the spaces,
+#: by ``add_word_spacing`` on the line, which calls itself on the boxes inside it.
+JUSTIFY_SOURCE = ("add_word_spacing(context, line, extra_width / nb_spaces, 0)",
+                  "x_advance = add_word_spacing(")
 
 
 @lru_cache(maxsize=1)
@@ -432,8 +538,9 @@ def letter_space_loose_lines() -> bool:
 
     Applied by :func:`draw_text_as_laid_out`, which draws that spacing: without it the letters
     would be drawn unspaced and the line would end short of the margin. WeasyPrint's
-    ``justify_line``, ``text_align`` and ``avoid_collisions`` are looked up at call time in
-    ``layout.inline`` (by ``get_next_linebox``); they are replaced only if they read as expected.
+    ``add_word_spacing``, ``text_align`` and ``avoid_collisions`` are looked up at call time in
+    ``layout.inline`` (by ``justify_line`` and ``get_next_linebox``); they are replaced only if
+    WeasyPrint's source reads as expected.
     """
     from functools import partial
 
@@ -441,14 +548,14 @@ def letter_space_loose_lines() -> bool:
 
     from briefgen.editions import justification
 
-    if not all(line in _source(inline.justify_line) for line in JUSTIFY_SOURCE) \
+    if not all(_source(inline).count(line) == 1 for line in JUSTIFY_SOURCE) \
             or "justify_line(context, line, offset)" not in _source(inline.text_align) \
             or "if line.width >= available_width:" not in _source(inline.text_align) \
             or _source(inline.get_next_linebox).count("avoid_collisions(") != 3 \
             or _source(inline.get_next_linebox).count("text_align(") != 1:
         log.info("WeasyPrint's justification of a line is not the one this correction was written for; left as it is")
         return False
-    replacements = {"justify_line": partial(justification.justify_line, inline),
+    replacements = {"add_word_spacing": partial(justification.add_word_spacing, inline.add_word_spacing, inline),
                     "text_align": partial(justification.text_align, inline.text_align, inline),
                     "avoid_collisions": partial(justification.avoid_collisions, inline.avoid_collisions)}
     for name, replacement in replacements.items():

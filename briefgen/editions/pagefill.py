@@ -1,0 +1,172 @@
+"""Page fill: no page left with more than three empty lines above its notes (corrections to WeasyPrint 70).
+
+Two ways a page was left short, each corrected the way a book typesetter would: a long
+footnote continued on the next page (:func:`continue_note`), and a block's first line left
+alone at the foot of a page (:func:`orphans`).
+
+Continued notes
+
+WeasyPrint places a footnote whole or not at all. With ``footnote-policy: line`` (briefgen's:
+a note sits on the page of its call) a line that calls a note too long for the rest of the
+page goes to the next page with its note — and leaves the rest of this page empty: four or
+five empty lines above the notes when the note is four lines long.
+
+The correction splits such a note where WeasyPrint broke its lines: the first lines stay on the
+call's page (as many as leave room for the lines its paragraph needs on this page, two where
+the note has more than two), below the notes before it, and the rest is
+carried to the top of the next page's notes — the way WeasyPrint already carries a note whose
+policy allows it (``context.reported_footnotes``). A note is split only when the line that
+calls it is the page's last line that can come (the line would otherwise move), it is the
+line's last note, and no note is already waiting for the next page (the notes stay in order).
+
+The parts are WeasyPrint boxes of the same note element:
+
+- the head is the note with ``max-lines: k`` and ``continue: discard`` — WeasyPrint's own
+  line clamp, which lays out k lines and nothing after them;
+- the tail is the note starting at the skip stack WeasyPrint returned after line k, so its
+  lines are exactly the lines the whole note had (notes are set ragged-right: no line of a
+  part is justified differently from the whole).
+
+Orphans
+
+A block of three lines (a list item, a short paragraph) cannot break across pages under
+``orphans: 2`` and ``widows: 2``; with its note it may not fit in the four or five lines left,
+and it moves to the next page whole, leaving them empty. Where moving a block would leave more
+than :data:`MAX_EMPTY_LINES` lines empty, its first line may stay alone (``orphans: 1``): an
+orphan is the lesser fault (widows are never relaxed).
+
+Hooks, each checked against WeasyPrint's source by :mod:`briefgen.editions.weasyfix`, which
+applies them: the place in ``_linebox_layout`` where a note that does not fit is moved
+(:func:`continue_note`), the start of a block's layout (the tail's skip stack), and
+``LayoutContext.unlayout_footnote`` (a line taken back takes back both parts), and the
+places where ``_linebox_layout`` and ``_break_line`` read a block's ``orphans``.
+"""
+
+from __future__ import annotations
+
+import logging
+from math import inf
+
+log = logging.getLogger(__name__)
+
+#: A note keeps at least this many lines with its call where it can, and never fewer than one...
+PREFERRED_HEAD_LINES = 2
+#: ... and carries at least this many to the next page.
+MIN_TAIL_LINES = 1
+#: Room kept below the call's line for this many more lines of its text, where the note allows:
+#: the lines a paragraph needs to end on this page or to break (``orphans``, ``widows``).
+FOLLOWING_LINES = (2, 1, 0)
+#: A page may keep at most this many empty lines above its notes, except before a forced break.
+MAX_EMPTY_LINES = 3
+
+
+def orphans(context, box, new_children, line) -> int:
+    """The ``orphans`` of ``box`` on this page: its own, or 1 where moving the block to the next
+    page (its lines ``new_children`` so far, ``line`` the one that does not fit) would leave more
+    than :data:`MAX_EMPTY_LINES` lines of this page empty."""
+    wanted = box.style["orphans"]
+    if wanted <= 1 or not new_children or context.in_column:
+        return wanted
+    area = context.current_footnote_area
+    # counted as a reader sees them: down to the first note, the area's margin included
+    above_notes = area.margin_top if area.children and isinstance(area.margin_top, (int, float)) else 0
+    left_empty = (context.page_bottom + above_notes - new_children[0].position_y) / (line.height or 1)
+    return 1 if left_empty > MAX_EMPTY_LINES else wanted
+
+
+def _lines_of(context, note) -> list | None:
+    """The line boxes of ``note`` laid out alone in this page's footnote area, or None where the
+    note is not a block of lines (a note holding blocks is moved whole, as before)."""
+    from weasyprint.formatting_structure import boxes, build
+    from weasyprint.layout import block_level_layout
+
+    area = context.current_footnote_area
+    alone = build.create_anonymous_boxes(area.copy_with_children([note]).deepcopy())
+    laid = block_level_layout(context, alone, -inf, None, area.page)[0]
+    if laid is None or len(laid.children) != 1:
+        return None
+    lines = laid.children[0].children
+    if not lines or not all(isinstance(line, boxes.LineBox) for line in lines):
+        return None
+    return lines
+
+
+def _head(note, lines: int):
+    """The note cut after its first ``lines`` lines (WeasyPrint's line clamp)."""
+    head = note.copy()
+    head.style = note.style.copy()
+    head.style["max_lines"] = lines
+    head.style["continue"] = "discard"
+    return head
+
+
+def _tail(note, skip_stack: dict):
+    """The note from the skip stack on (its remaining lines)."""
+    tail = note.copy()
+    tail.__dict__["_briefgen_skip"] = skip_stack
+    return tail
+
+
+def continue_note(context, note, line, bottom_space: float, line_bottom: float) -> bool:
+    """Called where WeasyPrint found that ``note`` (just added to the page) does not fit with
+    ``line``, its call's line. Leave as many of its lines as fit on this page and carry the rest
+    to the next one; True if done (the line stays), False to let WeasyPrint move the line."""
+    if (context.in_column or context.reported_footnotes or note.style["footnote_policy"] != "line"
+            or context.current_page_footnotes[-1:] != [note]):
+        return False
+    notes_called = [box.footnote for box in line.descendants() if box.footnote is not None]
+    if not notes_called or notes_called[-1] is not note:
+        return False  # the notes after it would come before its continuation
+    lines = _lines_of(context, note)
+    if lines is None or len(lines) < 1 + MIN_TAIL_LINES:
+        return False
+    most = len(lines) - MIN_TAIL_LINES
+    for least in sorted({min(PREFERRED_HEAD_LINES, most), 1}, reverse=True):
+        for following in FOLLOWING_LINES:
+            for kept in range(most, least - 1, -1):
+                head = _head(note, kept)
+                context.current_page_footnotes[-1] = head
+                overflow = context._update_footnote_area()
+                if not overflow and not context.overflows_page(bottom_space, line_bottom + following * line.height):
+                    tail = _tail(note, {0: lines[kept - 1].resume_at})
+                    context.reported_footnotes.append(tail)
+                    note.__dict__["_briefgen_parts"] = (head, tail)
+                    log.debug("note %s: %d of %d lines on page %d, the rest on the next",
+                              note.element.get("data-note"), kept, len(lines), context.current_page)
+                    return True
+    context.current_page_footnotes[-1] = note
+    context._update_footnote_area()
+    return False
+
+
+def start_tails_where_they_continue(block_container_layout):
+    """Wrap WeasyPrint's ``block_container_layout``: a tail made by :func:`continue_note` starts
+    at its skip stack."""
+
+    def layout(context, box, bottom_space, skip_stack, *args, **kwargs):
+        if skip_stack is None:
+            skip_stack = box.__dict__.get("_briefgen_skip")
+        return block_container_layout(context, box, bottom_space, skip_stack, *args, **kwargs)
+
+    layout.__doc__ = block_container_layout.__doc__
+    layout.briefgen_correction = True
+    return layout
+
+
+def take_back_both_parts(unlayout_footnote):
+    """Wrap ``LayoutContext.unlayout_footnote``: when the line calling a split note is taken back
+    (moved to the next page), its head leaves this page and its tail the waiting list."""
+
+    def unlayout(context, footnote):
+        parts = footnote.__dict__.pop("_briefgen_parts", None)
+        if parts:
+            head, tail = parts
+            if head in context.current_page_footnotes:
+                context.current_page_footnotes.remove(head)
+            if tail in context.reported_footnotes:
+                context.reported_footnotes.remove(tail)
+        return unlayout_footnote(context, footnote)
+
+    unlayout.__doc__ = unlayout_footnote.__doc__
+    unlayout.briefgen_correction = True
+    return unlayout

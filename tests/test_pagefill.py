@@ -1,0 +1,151 @@
+"""Page fill (briefgen.editions.pagefill): a long note continued on the next page, a block's first
+line left alone at a page foot — instead of pages left with more than three empty lines above
+their notes. Checked on WeasyPrint's finished layout and on the PDF (typography.check_pdf), and
+against WeasyPrint without the correction (tests/weasyprint_child.py, in a process of its own).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from briefgen.editions.pdf import misplaced_footnotes
+from test_weasyfix import in_child, one_layout
+from typography import MM, check_pdf
+
+WORDS = ("the coalition of human rights organisations has compiled this overview of the social and political "
+         "situation in the region together with recommendations to the international community").split()
+#: A6 pages with the print stylesheet's notes: 8 pt, line height 1.45, policy line, block display.
+STYLE = """
+@page { size: A6; margin: 12mm; }
+html { font: 10pt/1.45 "PT Serif"; }
+body { margin: 0; text-align: justify; orphans: 2; widows: 2; hyphens: manual; }
+p, ul { margin: 0 0 4pt; }
+.footnote { float: footnote; footnote-policy: line; footnote-display: block; font-size: 8pt; line-height: 1.45;
+            text-align: left; }
+::footnote-call { content: counter(footnote); vertical-align: super; font-size: 7pt; line-height: 0; }
+::footnote-marker { content: counter(footnote) ". "; }
+"""
+MARGINS = (12 * MM,) * 4
+
+
+def words(count: int, start: int = 0) -> str:
+    return " ".join(WORDS[(start + i) % len(WORDS)] for i in range(count))
+
+
+def note(key: str, length: int) -> str:
+    return f'<span class="footnote" data-note="{key}">{key.upper()} {words(length, 7)} END-{key.upper()}</span>'
+
+
+def document(body: str) -> str:
+    return f'<html lang="en"><head><title>t</title><style>{STYLE}</style></head><body>{body}</body></html>'
+
+
+def long_note_near_the_foot(filler: int) -> str:
+    """A page of text, then a paragraph whose call of a seven-line note falls near the page's foot
+    (``filler`` words before it move the call down line by line), then more text."""
+    return document(f"<p>{words(170)}{note('a', 12)}</p><p>{words(filler, 3)}{note('long', 95)} {words(60, 5)}</p>"
+                    f"<p>{words(200, 9)}{note('b', 10)} {words(120)}</p>")
+
+
+def three_line_item(filler: int) -> str:
+    """A list of three-line items, each calling a two-line note on its last line, after text that
+    moves them down the page."""
+    items = "".join(f"<li>{words(29, n)}{note(f'i{n}', 20)};</li>" for n in range(8))
+    return document(f"<p>{words(filler, 2)}</p><ul>{items}</ul><p>{words(150)}</p>")
+
+
+def note_parts(document_) -> dict:
+    """note key → its parts in the layout: (page number, text, whether it starts with its marker,
+    its place among the page's notes);
+    the note's whole text (as written) under ``(key, "written")``."""
+    parts: dict = {}
+    for number, page in enumerate(document_.pages, 1):
+        for box in page._page_box.descendants():
+            if type(box).__name__ != "FootnoteAreaBox":
+                continue
+            for place, part in enumerate(box.children):
+                texts = [b.text for b in part.descendants() if getattr(b, "text", None)
+                         and not (b.element_tag or "").endswith("::footnote-marker")]
+                marker = any((b.element_tag or "").endswith("::footnote-marker") and b.children
+                             for b in part.descendants())
+                parts.setdefault(part.element.get("data-note"), []).append((number, " ".join(texts), marker, place))
+                parts[(part.element.get("data-note"), "written")] = "".join(part.element.itertext())
+    return parts
+
+
+def unspaced(text: str) -> str:
+    return "".join(text.split())
+
+
+def assert_every_note_whole_and_in_place(document_) -> int:
+    """Each note once, its parts on consecutive pages, the first (with its marker) on its call's
+    page, the rest at the top of the next page's notes; returns how many notes were continued."""
+    assert misplaced_footnotes(document_) == {}
+    continued = 0
+    laid_out = note_parts(document_)
+    for key, parts in laid_out.items():
+        if isinstance(key, tuple):
+            continue
+        assert unspaced(" ".join(part[1] for part in parts)) == unspaced(laid_out[key, "written"]), parts
+        assert [part[2] for part in parts] == [True] + [False] * (len(parts) - 1), (key, parts)
+        assert [part[0] for part in parts] == list(range(parts[0][0], parts[0][0] + len(parts))), (key, parts)
+        continued += len(parts) > 1
+        # a continuation comes first among its page's notes
+        assert all(part[3] == 0 for part in parts[1:]), (key, parts)
+    return continued
+
+
+def pdf_of(tmp_path, html: str, name: str):
+    path = tmp_path / f"{name}.pdf"
+    one_layout(html).write_pdf(path)
+    return check_pdf(path, "en", margins=MARGINS)
+
+
+@pytest.mark.parametrize("filler", range(0, 100, 9))
+def test_a_long_note_near_the_foot_is_continued_not_moved(tmp_path, filler):
+    """Wherever the call of a seven-line note falls, the note is whole, once, on its call's page
+    (its first lines) and the next page (the rest), and no page keeps more than 3 empty lines."""
+    html = long_note_near_the_foot(filler)
+    assert_every_note_whole_and_in_place(one_layout(html))
+    report = pdf_of(tmp_path, html, f"long-{filler}")
+    assert report.counts()["page_gap"] == 0, report.summary()
+
+
+def test_some_positions_continue_the_note_and_without_the_correction_leave_a_gap(tmp_path):
+    """The sweep above does make WeasyPrint split notes; without the correction the same documents
+    leave gaps (WeasyPrint moves the call's line with the whole note to the next page)."""
+    continued = [filler for filler in range(0, 100, 9)
+                 if assert_every_note_whole_and_in_place(one_layout(long_note_near_the_foot(filler)))]
+    assert len(continued) >= 3, continued
+    gaps = 0
+    for filler in continued[:3]:
+        path = tmp_path / f"without-{filler}.pdf"
+        in_child(tmp_path, long_note_near_the_foot(filler), "keep_footnotes_with_their_lines", "lay_out_each_note_once",
+                 base=tmp_path, pdf=path)
+        gaps += check_pdf(path, "en", margins=MARGINS).counts()["page_gap"]
+    assert gaps >= 2
+
+
+@pytest.mark.parametrize("filler", range(0, 120, 13))
+def test_a_three_line_item_leaves_its_first_line_rather_than_a_gap(tmp_path, filler):
+    html = three_line_item(filler)
+    assert_every_note_whole_and_in_place(one_layout(html))
+    report = pdf_of(tmp_path, html, f"items-{filler}")
+    assert report.counts()["page_gap"] == 0, report.summary()
+
+
+def test_without_the_correction_three_line_items_leave_gaps(tmp_path):
+    gaps = 0
+    for filler in range(0, 120, 13):
+        path = tmp_path / f"items-{filler}.pdf"
+        in_child(tmp_path, three_line_item(filler), "keep_footnotes_with_their_lines", "lay_out_each_note_once",
+                 base=tmp_path, pdf=path)
+        gaps += check_pdf(path, "en", margins=MARGINS).counts()["page_gap"]
+    assert gaps >= 2
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_the_sample_keeps_every_note_whole(lang):
+    from conftest import print_html
+
+    assert_every_note_whole_and_in_place(one_layout(print_html(lang)))
