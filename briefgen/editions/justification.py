@@ -129,8 +129,10 @@ def _letters(line, boxes, context) -> list[tuple[object, frozenset[int], int]]:
     the margin."""
     tracked = []
     for box in _text_boxes(line, boxes):
-        glyphs = _glyphs(box, context)
-        offsets = [offset for offset in letter_offsets(box.text) if offset in glyphs]
+        offsets = letter_offsets(box.text)
+        if offsets:  # (a box of spaces has no glyph run to read)
+            glyphs = _glyphs(box, context)
+            offsets = [offset for offset in offsets if offset in glyphs]
         if offsets:
             tracked.append([box, offsets, glyphs])
     if tracked:
@@ -160,8 +162,8 @@ def add_word_spacing(original, inline, context, box, justification_spacing: floa
     advance = original(context, line, (extra_width - tracking * letters) / spaces if tracking else justification_spacing,
                        0)
     if tracking:
-        for text, offsets, count in tracked:
-            text.__dict__[TRACKED] = (tracking, offsets, count)
+        for text_box, offsets, count in tracked:
+            text_box.__dict__[TRACKED] = (tracking, offsets, count)
         advance += _add_letter_spacing(line, boxes, 0.0)
     return advance
 

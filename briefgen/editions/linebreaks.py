@@ -51,8 +51,8 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
     them, one line late, with a loose line's predecessor laid out again unhyphenated where
     that makes neither line as loose (and a last line's, where it holds only a word's end and
     no line becomes loose), and a line still loose compressed to take more text where it can;
-    ``run`` (a :class:`~briefgen.editions.hyphenation.LineRun`)
-    follows the paragraph's hyphenated lines."""
+    ``run`` (a :class:`~briefgen.editions.hyphenation.LineRun`) follows the paragraph's
+    hyphenated lines."""
     from weasyprint.layout.block import remove_placeholders
 
     def lines_from(start):
@@ -70,6 +70,10 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         run.restore(waiting[3])
         lines = lines_from(waiting[2])
         first, first_resume = run.next_line(lines, suspend=True)
+        if first_resume is None:  # (cannot be: the line had less text than when it hyphenated)
+            drop(first)
+            run.restore(after)
+            return None
         here = (first.position_y + first.height, first_resume, False)
         second_state = run.save()
         second, second_resume = run.next_line(lines)
