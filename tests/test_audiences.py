@@ -255,6 +255,23 @@ def test_the_leak_check_finds_a_restricted_text_in_an_output(tmp_path):
     assert find_leaks(pdf, ["Erlan Epsilon", "a sentence that is nowhere in this document at all, not even in part"]) == []
 
 
+def test_the_leak_check_finds_an_address_broken_across_lines(tmp_path):
+    """In print an e-mail address breaks after its "@" and before a "." or "-" (typeset.py): a
+    restricted one broken across lines of a public PDF is still found."""
+    from weasyprint import HTML
+
+    from briefgen.editions.leaks import pdf_text
+    from briefgen.editions.typeset import typeset
+
+    address = "aizhan.abdrakhmanova-tokhtarbekova@partnership-for-human-rights.example.org"
+    pdf = tmp_path / "address.pdf"
+    HTML(string=typeset(f'<html lang="en"><body><p style="width: 3.5cm">Write to {address} or call.</p>'
+                        "</body></html>", "en", "print")).write_pdf(pdf)
+    lines = pdf_text(pdf).splitlines()
+    assert not any(address in line for line in lines) and any(line.endswith("@") for line in lines)
+    assert {leak.text for leak in find_leaks(pdf, [address, "jan@example.org"])} == {address}
+
+
 @pytest.mark.parametrize("name", ['""', "Name withheld", "Anonymous", "N/A", "XXX", "unknown", "Имя скрыто", '" - "'])
 def test_placeholder_names_are_refused_with_their_position(tmp_path, name):
     folder = tmp_path / "interview"

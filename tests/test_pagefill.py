@@ -54,6 +54,14 @@ def three_line_item(filler: int) -> str:
     return document(f"<p>{words(filler, 2)}</p><ul>{items}</ul><p>{words(150)}</p>")
 
 
+def last_lines_with_notes(filler: int) -> str:
+    """Paragraphs of three lines whose second and third lines call notes of two lines, after text
+    that moves them down the page (keeping two lines together, widows, would take both notes)."""
+    paragraphs = "".join(f"<p>{words(15, n)} {words(11, n + 3)}{note(f'a{n}', 20)} {words(12, n + 5)}"
+                         f"{note(f'b{n}', 20)}.</p>" for n in range(8))
+    return document(f"<p>{words(filler, 2)}</p>{paragraphs}<p>{words(150)}</p>")
+
+
 def note_parts(document_) -> dict:
     """note key → its parts in the layout: (page number, text, whether it starts with its marker,
     its place among the page's notes);
@@ -126,22 +134,80 @@ def test_some_positions_continue_the_note_and_without_the_correction_leave_a_gap
     assert gaps >= 2
 
 
+#: Blocks that cannot break under orphans and widows 2 where their notes fall: each must leave a
+#: lone line (its first, or a paragraph's last) rather than a gap.
+LONE_LINE_SHAPES = {"three-line items": "three_line_item", "last two lines with notes": "last_lines_with_notes"}
+
+
+@pytest.mark.parametrize("shape", LONE_LINE_SHAPES)
 @pytest.mark.parametrize("filler", range(0, 120, 13))
-def test_a_three_line_item_leaves_its_first_line_rather_than_a_gap(tmp_path, filler):
-    html = three_line_item(filler)
+def test_a_lone_line_rather_than_a_gap(tmp_path, shape, filler):
+    html = globals()[LONE_LINE_SHAPES[shape]](filler)
     assert_every_note_whole_and_in_place(one_layout(html))
-    report = pdf_of(tmp_path, html, f"items-{filler}")
+    report = pdf_of(tmp_path, html, f"lone-{filler}")
     assert report.counts()["page_gap"] == 0, report.summary()
 
 
-def test_without_the_correction_three_line_items_leave_gaps(tmp_path):
+@pytest.mark.parametrize("shape", LONE_LINE_SHAPES)
+def test_without_the_correction_these_shapes_leave_gaps(tmp_path, shape):
     gaps = 0
     for filler in range(0, 120, 13):
-        path = tmp_path / f"items-{filler}.pdf"
-        in_child(tmp_path, three_line_item(filler), "keep_footnotes_with_their_lines", "lay_out_each_note_once",
-                 base=tmp_path, pdf=path)
+        path = tmp_path / f"lone-{filler}.pdf"
+        in_child(tmp_path, globals()[LONE_LINE_SHAPES[shape]](filler), "keep_footnotes_with_their_lines",
+                 "lay_out_each_note_once", base=tmp_path, pdf=path)
         gaps += check_pdf(path, "en", margins=MARGINS).counts()["page_gap"]
     assert gaps >= 2
+
+
+#: Small pages (A6) with the briefing's stylesheets, for random briefs.
+SMALL_PAGES = "@page { size: 105mm 148mm; margin: 12mm; } h3 { font: bold 11pt 'PT Sans'; }"
+SMALL_MARGINS = (12 * MM,) * 4
+
+
+def random_brief(seed: int) -> str:
+    """A print document of random shape with the briefing's stylesheets on A6 pages: paragraphs,
+    lists and subheadings, notes of 1 to 12 lines on a third of the sentences, some calls side by
+    side (typeset as briefgen does)."""
+    import random
+
+    from briefgen import TEMPLATES_DIR
+    from briefgen.editions.typeset import typeset
+
+    rng = random.Random(seed)
+    count = 0
+
+    def text(start: int) -> str:
+        nonlocal count
+        sentences = []
+        for sentence in range(rng.randint(1, 5)):
+            sentences.append(words(rng.randint(3, 60), sentence + start))
+            for _ in range(rng.choice([0, 0, 1, 1, 2])):
+                count += 1
+                sentences[-1] += note(f"n{count}", rng.choice([3, 8, 20, 40, 80, 140]))
+        return " ".join(sentences)
+
+    blocks = []
+    for number in range(rng.randint(6, 14)):
+        kind = rng.choice(["p", "p", "ul", "h3"])
+        if kind == "h3":
+            blocks.append(f"<h3>{words(rng.randint(2, 8), number)}</h3>")
+        elif kind == "p":
+            blocks.append(f"<p>{text(number)}</p>")
+        else:
+            blocks.append("<ul>" + "".join(f"<li>{text(number)}</li>" for _ in range(rng.randint(1, 5))) + "</ul>")
+    css = (TEMPLATES_DIR / "common.css").read_text() + (TEMPLATES_DIR / "print.css").read_text() + SMALL_PAGES
+    return typeset(f'<html lang="en"><head><style>{css}</style></head><body>{"".join(blocks)}</body></html>',
+                   "en", "print")
+
+
+def test_random_briefs_keep_every_note_whole_once_and_in_order(tmp_path):
+    """Six briefs of random shape (tools/pagefill-sweep.py runs more and counts the gaps left):
+    every note once and whole, its first part on its call's page, a continuation first on the next."""
+    from briefgen.editions.pdf import render_document
+
+    continued = [assert_every_note_whole_and_in_place(render_document(random_brief(seed), tmp_path, [tmp_path]))
+                 for seed in range(6)]
+    assert sum(continued) >= 6, continued  # they do continue notes
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])

@@ -161,9 +161,9 @@ CASES = {
         {"broken_capitalised": 2, "hyphen_runs": 0},
         "<p>Un-<br>der the memorandum, and under its terms, Ust-<br>Kamenogorsk and Kazakhstan agreed.</p>"),
     "wrong_hyphenation": Case(
-        "<p>The bur-<br>eau said it worked exclus-<br>ively and had a memor-<br>andum.</p>",
+        "<p>The bur-<br>eau said it worked exclus-<br>ively and had a memor-<br>andum of it.</p>",
         {"wrong_hyphenation": 3, "hyphen_runs": 1},
-        "<p>The bu-<br>reau said it worked ex-<br>clusively and had a mem-<br>orandum.</p>",
+        "<p>The bu-<br>reau said it worked ex-<br>clusively and had a mem-<br>orandum of it.</p>",
         clean_expect={"hyphen_runs": 1}),
     "wrong_hyphenation_ru": Case(
         "<p>Расскажите под-<br>робнее о том, как преслед-<br>ования начались.</p>",
@@ -192,6 +192,70 @@ CASES = {
         {"loose_line": 1},
         f'<p style="text-align: justify">{FILLER}The methods used by the regimes are for the suppression of dissent, '
         'the blocking of social networks and messaging apps across the region.</p>'),
+    "spaced_letters": Case(
+        f'<p>{FILLER}Write to press<span style="padding-left: 3pt">-sluzhba</span> or to '
+        '=en<span style="padding-left: 2pt">&amp;ref</span><span style="padding-left: 2pt">=briefing</span> today.</p>',
+        {"spaced_letters": 2},
+        f'<p style="text-align: justify">{FILLER * 2}Write to press-sluzhba or to '
+        '=en&amp;ref=briefing today<span class="fn">A note.</span>.</p>'
+        # a word space between elements is drawn without a space glyph (an annex's entries)
+        '<p><span class="num">1.</span> <strong>Buzurgmehr Yorov</strong> — imprisoned.</p>'),
+    "split_word": Case(  # a name longer than its column, glued at its hyphen, cut by overflow-wrap (the page's table
+        # lines in reading order, which mix the columns, are not read as a name broken at its hyphen)
+        table([["Raisa Zhumabekova-&#8288;Nurmagambetova", "under house arrest"]], "table-layout: fixed",
+              header=("Name", "Status")),
+        {"split_word": 1},
+        table([["Raisa Zhumabekova-<br>Nurmagambetova", "under house arrest"], ["Aigul Utepova-<br>Kasymbekova", "under house arrest"],
+               ["membership of an extremist organisation", "under house arrest"]], "table-layout: fixed",
+              header=("Name", "Status")),
+        extra="th:first-child { width: 22%; } td { overflow-wrap: break-word; }"),
+    "split_word_known": Case(  # the two pieces make a word printed whole elsewhere: "(стат" / "ья 313)"
+        "<p>по статья 274 и статья 405 и статья 307</p>"
+        + table([["«призывы к массовым беспорядкам» (стат<br>ья&nbsp;313); статья 274", "в заключении"]],
+                header=("Обвинения", "Положение")),
+        {"split_word": 1},
+        "<p>по статья 274 и статья 405 и статья 307</p>"
+        + table([["«призывы к массовым беспорядкам»<br>(статья&nbsp;313); статья 274", "в заключении"]],
+                header=("Обвинения", "Положение")), lang="ru"),
+    "number_split": Case(
+        f"<p>{FILLER}</p><p>The servers, worth KGS<br>1,250,000, were seized; стоимостью 1 250<br>000 сомов, "
+        "and 12<br>% of a tax base.</p>" + table([["Kyrgyz Republic", "49 118 000<br>€"]], cls="num"),
+        {"number_split": 4},
+        f"<p>{FILLER}</p><p>The servers, worth<br>KGS 1,250,000, were seized; стоимостью<br>1 250 000 сомов, "
+        "and 12 % of a<br>tax base.</p>" + table([["Kyrgyz Republic", "49 118 000 €"]], cls="num")),
+    "table_numbers_left_amounts": Case(  # amounts with their currency are numbers too
+        f"<p>{FILLER}</p>" + table([["Kyrgyz Republic", "KGS 4,815,300,000"], ["Tajikistan", "TJS 403,112,000"],
+                                    ["Kazakhstan", "€100,212,000"]]),
+        {"table_numbers_left": 3},
+        f"<p>{FILLER}</p>" + table([["Kyrgyz Republic", "KGS 4,815,300,000"], ["Tajikistan", "TJS 403,112,000"],
+                                    ["Kazakhstan", "€100,212,000"]], cls="num")),
+    "stranded_heading": Case(  # the heading's text forced to the next page
+        f'<p>{FILLER * 2}</p><div style="height: 365pt"></div><h2>A new chapter</h2><p style="break-before: page">'
+        f'{FILLER}</p>',
+        {"stranded_heading": 1},
+        f'<p>{FILLER * 2}</p><div style="height: 365pt"></div><h2 style="break-before: page">A new chapter</h2>'
+        f'<p>{FILLER}</p>'),
+    "empty_page": Case(
+        f'<p>{FILLER * 2}</p><div style="break-before: page; height: 20pt"></div><h2 style="break-before: page">'
+        f'Next</h2><p>{FILLER}</p>',
+        {"empty_page": 1},
+        f'<p>{FILLER * 2}</p><h2 style="break-before: page">Next</h2><p>{FILLER}</p>'),
+    "page_ref_wrong": Case(  # a number typed where the page is computed (or a stale one)
+        f'<ul><li>the overview <a href="#next">(page&nbsp;3)</a></li></ul><p>{FILLER}</p>'
+        f'<h2 id="next" style="break-before: page">Next</h2><p>{FILLER}</p>',
+        {"page_ref_wrong": 1},
+        f'<ul><li>the overview <a class="ref" href="#next">(page&nbsp;)</a></li></ul><p>{FILLER}</p>'
+        f'<h2 id="next" style="break-before: page">Next</h2><p>{FILLER}</p>',
+        clean_extra='a.ref::after { content: target-counter(attr(href), page) ")"; }'),
+    "overlap": Case(  # a block pulled up over the paragraph before it
+        f'<p>{FILLER}</p><p style="margin-top: -16pt">Printed over the lines of the paragraph above.</p>',
+        {"overlap": 1},
+        f'<p>{FILLER}</p><p style="margin-top: -6pt">Printed close below the paragraph above.</p>'),
+    "runt_line": Case(
+        f'<p>{FILLER}and to publish what they fund in the region, country by coun-<br>try.</p><p>{FILLER}</p>',
+        {"runt_line": 1},
+        f'<p>{FILLER}and to publish what they fund in the region, coun-<br>try by country.</p>'
+        f'<p>{FILLER}and to publish what they fund in the region, country by<br>country.</p>'),
     "one_letter_end": Case(
         "<p>Мы приехали в<br>Москву вчера, и<br>нас встретили.</p>",
         {"one_letter_end": 2},
@@ -208,7 +272,7 @@ CASES = {
         {"page_gap": 1},
         f'<p>{FILLER * 14}Text<span class="fn cont">{FILLER}</span><span class="fn">A note.</span> {FILLER * 8}</p>',
         extra=".cont::footnote-call, .cont::footnote-marker { content: none; }"),
-    "spaced_letters": Case(
+    "spaced_letters_url": Case(
         f'<p>{FILLER}</p><p>The portal https://egov.kz/<span style="letter-spacing: 3pt">cms</span>/en offers '
         'services.</p>',
         {"spaced_letters": 1},

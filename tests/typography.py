@@ -48,13 +48,20 @@ CLASSES = {
     "wrong_hyphenation": "a word of the dictionary list broken where the dictionary does not allow",
     "page_gap": "more than 3 empty body lines above the notes on a page that does not end a chapter",
     "double_space": "two spaces, or a word gap far wider than the line's others",
-    "spaced_letters": "letters of one word set apart (\"c m s / e n\": a URL stretched between its characters)",
     "short_line": "a line of a justified paragraph stopping a third of the measure short, its paragraph going on",
     "loose_line": "a justified line with a word space wider than 1 em",
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",
     "note_off_page": "a footnote not on the page of its first call",
+    "spaced_letters": "characters of one word set apart by justification (\"press -sluzhba .kgd@\")",
+    "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
+    "number_split": "a number cut from its digits, sign or currency at a line end (\"1 250 / 000\", \"12 / %\")",
+    "stranded_heading": "a heading or caption ending a page, its text on the next page",
+    "empty_page": "a page with nothing in its body",
+    "overlap": "text printed over other text",
+    "runt_line": "a paragraph's last line holding only the tail of a hyphenated word (\"coun-\" / \"try.\")",
+    "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
 }
 
 MM = 72 / 25.4
@@ -63,11 +70,12 @@ HYPHENS = "-\u2010\u00ad"
 SEPARATORS = ",;"
 ONE_LETTER_RU = set("вскоиауяВСКОИАУЯ")
 URL_START = re.compile(r"https?://|www\.", re.IGNORECASE)
-NUMBER = re.compile(r"^[−+-]?\d[\d\s,.\u00a0\u202f]*%?$")
+#: a number, or an amount with its currency sign or ISO code before or after it
+NUMBER = re.compile(r"^[−+-]?(?:[$€£¥₽₸]\s?|[A-Z]{3}\s)?\d[\d\s,.\u00a0\u202f]*(?:\s?[%‰$€£¥₽₸]|\s[A-Z]{3})?$")
 PAGE_REF = re.compile(r"^\(?(page|p\.|pp\.|стр\.|с\.)\s*\d+\)?[.,;:]*$", re.IGNORECASE)
 PAGE_REF_OPEN = re.compile(r"\((page|p\.|стр\.|с\.)$", re.IGNORECASE)
 NOTE_MARKER = re.compile(r"^(\d+)\.\s")
-LETTER = re.compile(r"[^\W_]", re.UNICODE)
+LETTER = re.compile(r"\w", re.UNICODE)
 
 
 # --- geometry -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import re
 import statistics
 from collections import Counter
 
-from typography import (HYPHENS, LETTER, NOTE_MARKER, NUMBER, ONE_LETTER_RU, PAGE_REF, PAGE_REF_OPEN, SEPARATORS,
+from typography import (HYPHENS, NOTE_MARKER, NUMBER, ONE_LETTER_RU, PAGE_REF, PAGE_REF_OPEN, SEPARATORS,
                         URL_START, Line, Page, Report, Table)
 
 TEXT_REGIONS = ("body", "notes")
@@ -18,7 +18,9 @@ TEXT_REGIONS = ("body", "notes")
 
 def flows(page: Page, regions=TEXT_REGIONS) -> list[list[Line]]:
     """Runs of lines read one after the other: the body, the notes, and each table cell."""
-    runs = [[l for l in page.lines if l.region == region] for region in regions]
+    # table lines run cell by cell: the page's table lines in reading order mix the columns
+    # ("Utepova-" read as continued by the next column's "under house arrest")
+    runs = [[l for l in page.lines if l.region == region] for region in regions if region != "table"]
     if "table" in regions:
         runs += [cell[1] for table in page.tables for row in table.rows for cell in row if cell]
     return [run for run in runs if run]
@@ -342,6 +344,23 @@ def detect_hyphenation(report: Report, lang, dictionary) -> None:
                 streak = []
 
 
+def detect_runts(report: Report, lang, dictionary) -> None:
+    """A paragraph whose last line is only the tail of a word hyphenated on the line before
+    ("country by coun-" / "try."): TeX's final-hyphen demerits, InDesign's "hyphenate last word" off."""
+    words, compounds, _ = document_words(report)
+    for page in report.pages:
+        body = [l for l in page.region("body") if not l.heading]
+        for line, last, after in zip(body, body[1:], body[2:] + [None]):
+            broken = line_break(line, last)
+            if not broken or broken[2] or not continues(line, last):
+                continue
+            if after is not None and continues(last, after) and after.x0 >= last.x0 - 0.5:
+                continue  # the paragraph goes on
+            text = "".join(c["text"] for i, c in enumerate(last.chars) if i not in last.sups).split()
+            if len(text) == 1 and is_hyphenation(broken[0], broken[1], words, compounds):
+                report.add("runt_line", page.number, f"{line.text[-30:]} / {last.text}")
+
+
 # --- page fill ------------------------------------------------------------------------------------
 
 def detect_page_gaps(report: Report, lang, dictionary) -> None:
@@ -397,18 +416,6 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
                     break
 
 
-def detect_spaced_letters(report: Report, lang, dictionary) -> None:
-    """Letters or digits of one word set apart (a URL's path stretched between its characters by
-    justification, letter-spacing): a gap of more than 0.1 em between two of them, no space between."""
-    for page in report.pages:
-        for line in page.region("body", "notes", "table"):
-            chars = [(i, c) for i, c in enumerate(line.chars) if i not in line.sups]
-            for (_, a), (i, b) in zip(chars, chars[1:]):
-                if LETTER.match(a["text"]) and LETTER.match(b["text"]) and b["x0"] - a["x1"] > 0.1 * line.size:
-                    report.add("spaced_letters", page.number, excerpt(line, i - 5, i + 5))
-                    break
-
-
 def detect_short_lines(report: Report, lang, dictionary) -> None:
     """A line of a justified paragraph that stops more than a third of the measure short of the
     right edge although its paragraph goes on (words glued together pushed the rest down)."""
@@ -435,6 +442,87 @@ def detect_loose_lines(report: Report, lang, dictionary) -> None:
                 report.add("loose_line", page.number, f"{gap / line.size:.2f} em space: {line.text[:70]}")
 
 
+IN_WORD = re.compile(r"[\w/.@=&?%#~+-]")
+
+
+def detect_spaced_letters(report: Report, lang, dictionary) -> None:
+    """Characters of one word set apart: a gap with no space glyph wider than 0.15 em between two
+    characters of one font in a body or note line (justification widening the break points of an address,
+    "press -sluzhba .kgd@", or spreading a URL's letters, "= e n & r e f"). Calls are left out."""
+    for page in report.pages:
+        for line in page.region("body", "notes"):
+            if line.heading:
+                continue
+            chars = line.chars
+            for index in range(1, len(chars)):
+                a, b = chars[index - 1], chars[index]
+                # inside a word or an address: letters, digits and an address's punctuation (a gap
+                # after ";" or before "(" is a word gap drawn without a space glyph: double_space)
+                if not (IN_WORD.match(a["text"]) and IN_WORD.match(b["text"])) or {index - 1, index} & line.sups:
+                    continue
+                if a["fontname"] != b["fontname"]:
+                    continue  # a word gap between elements ("1." <strong>name</strong>), drawn without a glyph
+                gap = b["x0"] - a["x1"]
+                if gap > 0.15 * line.size:
+                    report.add("spaced_letters", page.number,
+                               f"{gap:.1f} pt inside a word: " + excerpt(line, index - 1, index))
+                    break
+
+
+def detect_split_words(report: Report, lang, dictionary) -> None:
+    """A word cut at a line end without a hyphen because it was longer than its column
+    (``overflow-wrap``: "Zhumabekova-Nurmaga" / "mbetova", "(стат" / "ья 313)"): the line ends in a
+    letter and its paragraph or cell goes on with a lower-case letter, and either the line is one
+    word filling its box to the edge, or the two pieces make a word the document prints whole
+    while neither piece is one. URLs and addresses, which may break between any two characters,
+    are not judged."""
+    words, _, _ = document_words(report)
+    for page in report.pages:
+        edges = [(page.block.x1, run) for run in flows(page)]
+        for table in page.tables:
+            for row in table.rows:
+                for cell in row:
+                    if cell and cell[1]:
+                        padding = min(l.x0 for l in cell[1]) - cell[0][0]
+                        edges.append((cell[0][2] - padding, cell[1]))
+        for right, run in edges:
+            for line, following in zip(run, run[1:]):
+                text = "".join(c["text"] for i, c in enumerate(line.chars) if i not in line.sups).strip()
+                if not text or not text[-1].isalpha() or re.search(r"[/@=&]|https?:|www\.", text.split()[-1]):
+                    continue
+                first = next((c for c in following.chars if not c["text"].isspace()), None)
+                if first is None or not first["text"].islower() or not continues(line, following):
+                    continue
+                head = re.sub(r"^\W+", "", text.split()[-1]).lower()
+                tail = re.sub(r"\W+$", "", following.text.split()[0]).lower()
+                known = head + tail in words and head not in words and tail not in words
+                # one word: no space of any kind ("в\u00a0следственном" is two words)
+                if known or len(text.split()) == 1 and line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
+                    report.add("split_word", page.number, f"{text} / {following.text[:30]}")
+
+
+#: a line's end and the next line's start that cut a number from its own digits, its sign or its
+#: currency: "1 250 / 000", "100 212 / 000 €", "12 / %", "KGS / 4,815,300,000"
+NUMBER_END = re.compile(r"(?:^|[\s(])(?:\d{1,3}|[A-Z]{3}|[$€£¥₽₸])$")
+NUMBER_CUT = {"digits": (re.compile(r"\d{1,3}$"), re.compile(r"^\d{3}(?!\d)")),
+              "sign": (re.compile(r"\d$"), re.compile(r"^[%‰€$£¥₽₸](?!\w)")),
+              "currency": (re.compile(r"(?:^|\s)(?:[A-Z]{3}|[$€£¥₽₸])$"), re.compile(r"^\d"))}
+
+
+def detect_split_numbers(report: Report, lang, dictionary) -> None:
+    """A number cut at a line end from its own digits, its per cent or currency sign, or the
+    currency code before it (non-breaking spaces belong there)."""
+    for page in report.pages:
+        for run in flows(page, ("body", "notes", "table")):
+            for line, following in zip(run, run[1:]):
+                end = "".join(c["text"] for i, c in enumerate(line.chars) if i not in line.sups).rstrip()
+                start = following.text.lstrip()
+                if not NUMBER_END.search(end) or not continues(line, following):
+                    continue
+                if any(a.search(end) and b.match(start) for a, b in NUMBER_CUT.values()):
+                    report.add("number_split", page.number, f"…{end[-20:]} / {start[:20]}")
+
+
 def detect_line_ends(report: Report, lang, dictionary) -> None:
     """Russian one-letter words ending a line; "(page N)" alone on a line or cut after "(page"."""
     for page in report.pages:
@@ -450,6 +538,72 @@ def detect_line_ends(report: Report, lang, dictionary) -> None:
                     report.add("page_ref_alone", page.number, line.text.strip())
 
 
+# --- page make-up: stranded headings, empty pages, page references --------------------------------
+
+def detect_page_makeup(report: Report, lang, dictionary) -> None:
+    """A heading (or caption) that is the last text of a page's body, its text on the next page;
+    a page with no text in its body (running head and footer apart)."""
+    for page in report.pages:
+        text = [l for l in page.lines if l.region in ("body", "table", "notes")]
+        if not text:
+            report.add("empty_page", page.number, " / ".join(l.text for l in page.lines)[:60] or "(nothing)")
+            continue
+        body = [l for l in page.lines if l.region in ("body", "table")]
+        if body and body[-1].heading:
+            report.add("stranded_heading", page.number, body[-1].text)
+
+
+def detect_overlaps(report: Report, lang, dictionary) -> None:
+    """Printed text over other text: two characters of different lines whose boxes (the font's
+    size high, its advance wide) cross by more than 1 pt across and a third of the smaller size
+    down (a note area over the body, a head over the first line, a table over a paragraph)."""
+    for page in report.pages:
+        lines = [l for l in page.lines if l.ink]
+        for index, first in enumerate(lines):
+            for second in lines[index + 1:]:
+                if abs(second.baseline - first.baseline) < 1 or second.top >= first.bottom or first.top >= second.bottom \
+                        or second.x0 >= first.x1 or first.x0 >= second.x1:
+                    continue
+                depth = min(first.size, second.size) / 3
+                crossing = next(((a, b) for a in first.ink for b in second.ink
+                                 if min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > 1
+                                 and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > depth), None)
+                if crossing:
+                    report.add("overlap", page.number, f"{first.text[:40]} / {second.text[:40]}")
+
+
+PAGE_NUMBER = re.compile(r"\d+")
+
+
+def detect_page_references(report: Report, lang, dictionary) -> None:
+    """A page reference ("(page 5)", "(стр. 5)": a link into the document whose text is a word and
+    a number) whose number is not the page its link leads to."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(report.path))
+    targets = {}
+    for name, destination in reader.named_destinations.items():
+        try:
+            targets[name] = reader.get_destination_page_number(destination) + 1
+        except Exception:  # noqa: BLE001 — a destination without a page is no target
+            continue
+    for page in report.pages:
+        pdf_page = reader.pages[page.number - 1]
+        height = float(pdf_page.mediabox.height)
+        for annotation in pdf_page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            destination = annotation.get("/Dest")
+            if annotation.get("/Subtype") != "/Link" or not isinstance(destination, str) or destination not in targets:
+                continue
+            x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+            box = (min(x0, x1) - 0.5, height - max(y0, y1) - 0.5, max(x0, x1) + 0.5, height - min(y0, y1) + 0.5)
+            text = "".join(c["text"] for line in page.lines for c in line.chars
+                           if box[0] <= (c["x0"] + c["x1"]) / 2 <= box[2] and box[1] <= (c["top"] + c["bottom"]) / 2 <= box[3])
+            numbers = PAGE_NUMBER.findall(text)
+            if len(numbers) == 1 and re.search(r"[^\W\d_]", text) and int(numbers[0]) != targets[destination]:
+                report.add("page_ref_wrong", page.number, f"{text.strip()} leads to page {targets[destination]}")
+
+
 def detect_running_heads(report: Report, lang, dictionary) -> None:
     """A running head or footer set on more than one line (or reaching into the text block)."""
     for page in report.pages:
@@ -461,7 +615,6 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
 
 
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
-             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_spaced_letters,
-             detect_short_lines,
-             detect_loose_lines, detect_line_ends,
-             detect_running_heads]
+             detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
+             detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
+             detect_running_heads, detect_page_makeup, detect_page_references, detect_overlaps, detect_runts]

@@ -15,9 +15,8 @@ dictionaries:
   digit, month names (so that dates never break; a date's spaces are non-breaking,
   see :mod:`briefgen.editions.typeset`) and units and counting words (million, процентов). URLs, e-mail addresses and footnotes are
   ``hyphens: none`` in the stylesheets.
-* **Short words and fragments**: ``hyphenate-limit-chars`` in print.css (6 3 3; for
-  Russian 5 2 2, as its spelling rules allow: "по-", "на-" at a line's end, two letters
-  carried over), repeated in :data:`LIMIT_CHARS` for the renderer.
+* **Short words and fragments**: ``hyphenate-limit-chars`` in print.css (6 3 3), repeated
+  in :data:`LIMIT_CHARS` for the renderer.
 * **At most** :data:`MAX_HYPHENATED_LINES` **hyphenated lines in a row** in a paragraph
   (CSS ``hyphenate-limit-lines``, which WeasyPrint does not implement): while a
   paragraph's last lines end in a hyphen, the next line is broken without
@@ -32,10 +31,9 @@ from functools import lru_cache
 MAX_HYPHENATED_LINES = 2
 #: Patterns used for a language given without a region.
 PATTERNS = {"en": "en_US"}
-#: CSS ``hyphenate-limit-chars`` of print.css (word, before, after the break) per language; the
-#: stylesheet sets them, the renderer needs them where it prepares a break (see break_points).
-LIMIT_CHARS = {"ru": (5, 2, 2)}
-DEFAULT_LIMIT_CHARS = (6, 3, 3)
+#: CSS ``hyphenate-limit-chars`` of print.css (word, before, after the break); the stylesheet
+#: sets them, the renderer needs them where it prepares a break (see break_points).
+LIMIT_CHARS = (6, 3, 3)
 #: Characters that end a hyphenated line (the hyphenate-character, a hard hyphen, a soft hyphen).
 HYPHENS = ("-", "\u2010", "\u00ad")
 #: Set on the layout context while hyphenation is suspended (the run limit is reached).
@@ -82,7 +80,7 @@ def may_hyphenate(word: str, lang: str) -> bool:
 def break_points(word: str, lang: str) -> list[int]:
     """Where the policy lets ``word`` (of a text in ``lang``) break at a line's end: positions
     (number of letters before the break), with the patterns and the limits WeasyPrint gets."""
-    total, left, right = LIMIT_CHARS.get(lang.split("-")[0], DEFAULT_LIMIT_CHARS)
+    total, left, right = LIMIT_CHARS
     if len(word) < total or not may_hyphenate(word, lang):
         return []
     return list(_patterns(PATTERNS.get(lang, lang), left, right).positions(word))

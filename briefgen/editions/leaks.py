@@ -87,11 +87,17 @@ def pdf_text(path: Path) -> str:
     return pages + "\n" + meta
 
 
+#: A line end inside an address: after "@" or "/", before ".", "-", "_", "?", "#", "&", "=" or "%"
+#: (where typeset.py lets an e-mail address or a URL break in print).
+ADDRESS_BREAK = re.compile(r"(?<=[@/])[ \t]*\n\s*|[ \t]*\n\s*(?=[.\-_?#&=%][\w%])")
+
+
 def _searchable(raw: str) -> str:
-    """Two forms of a text, normalised: hyphenated words at line ends joined, and line ends as
-    spaces (a hyphenated name "Ab-\\nc" or a compound "banking-\\nsector")."""
+    """Three forms of a text, normalised: hyphenated words at line ends joined, line ends as
+    spaces (a hyphenated name "Ab-\\nc" or a compound "banking-\\nsector"), and addresses
+    broken across lines joined ("jan@\\nexample.org")."""
     joined = re.sub(r"[-\u2010\u00ad]\s*\n\s*", "", raw)
-    return normalize(raw) + " \n " + normalize(joined)
+    return normalize(raw) + " \n " + normalize(joined) + " \n " + normalize(ADDRESS_BREAK.sub("", raw))
 
 
 def output_text(path: Path) -> str:

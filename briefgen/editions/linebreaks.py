@@ -14,7 +14,8 @@ loose (:func:`briefgen.editions.justification.is_loose`: wider word spaces than 
 letter spacing can make up for) and the current one ends with a hyphen, it lays both out
 again with the current line unhyphenated, and keeps that if neither line is then as loose
 as the loose one was. The same is done when a paragraph's last line would hold nothing but
-the end of the word hyphenated before it ("со-" / "здаёт."), if that leaves no line loose
+the end of the word hyphenated before it ("со-" / "здаёт."), in justified text, if that leaves
+no line loose
 (TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A line that is still loose
 is laid out once more on a measure widened by what its spaces and letters may give back
 (:data:`briefgen.editions.justification.WIDENED`); if it then takes more of the text, it is
@@ -101,6 +102,9 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
             return None
         return (again, again_resume, laid[2], laid[3]), lines
 
+    # (a ragged paragraph or a table cell keeps its last line: moving a word down there only
+    # makes the line before it short, or the column's widest word stand alone)
+    justified = box.style["text_align_all"] == "justify"
     start = (position_y, skip_stack, True)  # where the next line starts: y, skip stack, first of the call
     lines = lines_from(start)
     waiting = None  # (line, resume_at, start, run state before it): laid out, not handed over yet
@@ -124,7 +128,7 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
                 loose = word_space(context, line)
                 retried = retry(waiting, lambda first, second: max(
                     word_space(context, first), word_space(context, second)) < loose)
-            elif resume_at is None and _only_a_word_end(line):
+            elif resume_at is None and justified and _only_a_word_end(line):
                 retried = retry(waiting, lambda first, second: not (
                     is_loose(context, first) or is_loose(context, second)))
             if retried is not None:

@@ -2,7 +2,8 @@
 
 Two ways a page was left short, each corrected the way a book typesetter would: a long
 footnote continued on the next page (:func:`continue_note`), and a block's first line left
-alone at the foot of a page (:func:`orphans`).
+alone at the foot of a page or its last line alone at the top of the next (:func:`orphans`,
+:func:`widows`).
 
 Continued notes
 
@@ -27,19 +28,20 @@ The parts are WeasyPrint boxes of the same note element:
   lines are exactly the lines the whole note had (notes are set ragged-right: no line of a
   part is justified differently from the whole).
 
-Orphans
+Orphans and widows
 
 A block of three lines (a list item, a short paragraph) cannot break across pages under
 ``orphans: 2`` and ``widows: 2``; with its note it may not fit in the four or five lines left,
 and it moves to the next page whole, leaving them empty. Where moving a block would leave more
-than :data:`MAX_EMPTY_LINES` lines empty, its first line may stay alone (``orphans: 1``): an
-orphan is the lesser fault (widows are never relaxed).
+than :data:`MAX_EMPTY_LINES` lines empty, its first line may stay alone (``orphans: 1``); where
+the last two lines of a paragraph would leave the page with their notes, and leave it that empty,
+the last line may go alone (``widows: 1``). A lone line is the lesser fault.
 
 Hooks, each checked against WeasyPrint's source by :mod:`briefgen.editions.weasyfix`, which
 applies them: the place in ``_linebox_layout`` where a note that does not fit is moved
 (:func:`continue_note`), the start of a block's layout (the tail's skip stack), and
 ``LayoutContext.unlayout_footnote`` (a line taken back takes back both parts), and the
-places where ``_linebox_layout`` and ``_break_line`` read a block's ``orphans``.
+places where ``_linebox_layout`` and ``_break_line`` read a block's ``orphans`` and ``widows``.
 """
 
 from __future__ import annotations
@@ -67,11 +69,36 @@ def orphans(context, box, new_children, line) -> int:
     wanted = box.style["orphans"]
     if wanted <= 1 or not new_children or context.in_column:
         return wanted
+    return 1 if _empty_lines_without(context, new_children, line) > MAX_EMPTY_LINES else wanted
+
+
+def widows(context, box, new_children, line) -> int:
+    """The ``widows`` of ``box`` on this page: its own, or 1 where the lines that keeping them
+    would take from this page (with their notes) would leave more than :data:`MAX_EMPTY_LINES`
+    lines of it empty — the last line of a paragraph then goes alone to the next page."""
+    wanted = box.style["widows"]
+    if wanted <= 1 or len(new_children) < wanted - 1 or context.in_column:
+        return wanted
+    return 1 if _empty_lines_without(context, new_children[-(wanted - 1):], line) > MAX_EMPTY_LINES else wanted
+
+
+def _empty_lines_without(context, moved: list, line) -> float:
+    """How many of ``line``'s lines a page would leave empty if the lines ``moved`` (its last)
+    went to the next page with their notes, counted as a reader sees them: down to the first
+    note, the footnote area's margin included. The notes' heights are those measured by
+    weasyfix.lay_out_each_note_once (without it, the notes are not counted)."""
     area = context.current_footnote_area
-    # counted as a reader sees them: down to the first note, the area's margin included
+    measured = area.__dict__.get("_briefgen_notes", {})
+    leaving = set()
+    for moved_line in moved:
+        for box in moved_line.descendants():
+            if box.footnote is not None:  # the note, or the head of it left here (continue_note)
+                for note in (box.footnote, *box.footnote.__dict__.get("_briefgen_parts", ())[:1]):
+                    if note in context.current_page_footnotes:
+                        leaving.add(id(note))
+    freed = sum(measured[key][1] for key in leaving if key in measured)
     above_notes = area.margin_top if area.children and isinstance(area.margin_top, (int, float)) else 0
-    left_empty = (context.page_bottom + above_notes - new_children[0].position_y) / (line.height or 1)
-    return 1 if left_empty > MAX_EMPTY_LINES else wanted
+    return (context.page_bottom + freed + above_notes - moved[0].position_y) / (line.height or 1)
 
 
 def _lines_of(context, note) -> list | None:

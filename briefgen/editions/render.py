@@ -110,8 +110,10 @@ def css_string(value: str) -> Markup:
 
 
 #: A table cell that is a number: digits with group and decimal separators (in any language's
-#: style), an optional sign or currency, an optional per cent or per mille.
-NUMBER = re.compile(r"[+\-\u2212]?[$€£¥₽₸]?\s?\d[\d\s,.'\u00a0\u202f]*(\s?[%‰])?")
+#: style), an optional sign, an optional per cent or per mille, and an amount's currency sign or
+#: ISO code before or after it ("€49,118,000", "KGS 4,815,300,000", "4 815 300 000 KGS").
+NUMBER = re.compile(r"[+\-\u2212]?(?:[$€£¥₽₸]\s?|[A-Z]{3}[\s\u00a0])?\d[\d\s,.'\u00a0\u202f]*"
+                    r"(?:\s?[%‰$€£¥₽₸]|[\s\u00a0][A-Z]{3})?")
 
 
 def numeric_columns(rows) -> list[bool]:

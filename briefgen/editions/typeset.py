@@ -14,12 +14,15 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
 * **Non-breaking spaces** (U+00A0), never typed by the officer: after a one-letter
   preposition or conjunction of Slavic languages (в, с, к, о, у, и, а, я; Polish,
   Czech and Slovak ones in those editions); between a number and the word after it
-  ("16 political", "20 years", "1 November"), a month and its year, "No.", "Article",
-  "стр." and the like and their number; before a spaced dash ("word —"). In print,
+  ("16 political", "20 years", "1 November", "12 %", "500 €"), the groups of a number
+  typed with spaces ("1 250 000"), a currency code or sign and its amount ("KZT
+  2,917,000"), a month and its year, "No.", "Article", "стр." and the like and their
+  number; before a spaced dash ("word —"). In print,
   a word joiner after a hard hyphen that follows a digit ("5-year") or joins
-  capitalised parts of a name ("Kassym-Jomart").
+  capitalised parts of a name ("Kassym-Jomart"; in a table cell a name may break there).
 * **URLs and e-mail addresses** are never hyphenated (``class="url"``/``"email"`` where
-  they are not already in a footnote or a URL link). A URL breaks only between its
+  they are not already in a footnote or a URL link); in print an e-mail address breaks
+  only after its "@" and before a "." or "-". A URL breaks only between its
   parts: the scheme and host with the "/" after it are one part, so a line never ends in
   "https://" or inside a host name; the rest breaks after "/" and before "?", "#", "&",
   "=", "-", "_", "." and "%" (no part shorter than 4 characters, none longer than 30);
@@ -106,7 +109,7 @@ def typeset(html: str, lang: str, target: str = "print") -> str:
     text = _no_break_spaces(text, lang)
     text = _glue_page_references(text, tags, lang, target)
     if target == "print":
-        text = _joined_hyphens(text)
+        text = _joined_hyphens(text, tags)
     return html[:start] + re.sub(ANY_MARK, lambda m: tags[int(m[0][1:-1])], text)
 
 
@@ -196,8 +199,10 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
     letters = ONE_LETTER["cyrillic"] + ONE_LETTER.get(lang.split("-")[0], "")
     word_start = r"(?<![^\s\x01(«„“\"\[\u00a0])"
     # a number is bound to the word after it, unless that word only joins it to the next ("5 and 7")
-    next_word = rf"(?={MARKS}(?!(?:{_alternatives(FUNCTION_WORDS)})\b)[^\W\d_]|{MARKS}[«„“\"(\[])"
+    next_word = rf"(?={MARKS}(?!(?:{_alternatives(FUNCTION_WORDS)})\b)[^\W\d_]|{MARKS}[«„“\"(\[%‰€$£¥₽₸])"
     rules = [
+        # KZT 2,917,000, € 500: a currency code or sign and its amount
+        rf"((?<![\w.])(?:[A-Z]{{3}}|[$€£¥₽₸]){MARKS}){SPACE}(?={MARKS}\d)",
         # в Москве, и Казахстан
         rf"{word_start}([{letters}]{MARKS}){SPACE}(?={MARKS}[\w«„“\"(\[])",
         # 16 political, 20 years, 1 November, 2021 г.
@@ -212,8 +217,15 @@ def _nbsp_rules(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
     return tuple(re.compile(rule) for rule in rules)
 
 
+#: A number typed with spaces between groups of three digits ("1 250 000", "15 000"): one number,
+#: which a line broke ("1 250 / 000"). Not a phone number ("+7 701 555 0101": after "+", or a group
+#: of another length follows) nor two numbers side by side.
+DIGIT_GROUPS = re.compile(r"(?<![\w.,+\u00a0\u202f-])\d{1,3}(?: \d{3})+(?![\w\u00a0\u202f]|[.,]\d| \d)")
+
+
 def _no_break_spaces(text: str, lang: str) -> str:
     months = month_names(lang)
+    text = DIGIT_GROUPS.sub(lambda match: match[0].replace(" ", NBSP), text)
 
     def bind(match: re.Match) -> str:
         month = match.groupdict().get("month")
@@ -276,15 +288,33 @@ def _hyphenable_head(unit: str, lang: str) -> str:
 HARD_HYPHEN = re.compile(r"(?<![\w-])([^\W_]+)-(?=[^\W_])")
 
 
-def _joined_hyphens(text: str) -> str:
+def _joined_hyphens(text: str, tags: list[str]) -> str:
     """A word joiner after hard hyphens that must not end a line (print only: the PDF's
-    text does not show it, a copied HTML text would)."""
+    text does not show it, a copied HTML text would). In a table cell a name may break
+    after its hyphen ("Zhumabekova-/Nurmagambetova"): a name longer than its column was
+    otherwise cut anywhere by ``overflow-wrap`` ("Nurmaga/mbetova", without a hyphen)."""
+    cells = _cell_spans(text, tags)
+
     def join(match: re.Match) -> str:
         before, after = match[1], match.string[match.end()]
-        if before[-1].isdigit() or (before[0].isupper() and after.isupper()):
+        if before[-1].isdigit() or (before[0].isupper() and after.isupper()
+                                    and not any(start <= match.start() < end for start, end in cells)):
             return match[0] + WORD_JOINER
         return match[0]
     return HARD_HYPHEN.sub(join, text)
+
+
+def _cell_spans(text: str, tags: list[str]) -> list[tuple[int, int]]:
+    """(start, end) positions in the joined ``text`` of the table cells' contents."""
+    spans, start = [], None
+    for mark in re.finditer(ANY_MARK, text):
+        tag = tags[int(mark[0][1:-1])]
+        if re.match(r"<t[dh][\s>]", tag):
+            start = mark.end()
+        elif re.match(r"</t[dh]>", tag) and start is not None:
+            spans.append((start, mark.start()))
+            start = None
+    return spans
 
 
 def _wrap(tags: list[str], opening: str, content: str, closing: str = "</span>") -> str:
@@ -323,9 +353,11 @@ def _no_natural_breaks(part: str, head: bool = False) -> str:
 
 def _every_character(part: str) -> str:
     """``part`` with a zero-width space after every character but a hyphen, and a word joiner
-    after a hyphen (a line that ends in "-" inside a URL would read as a hyphenated word)."""
+    after a hyphen (a line that ends in "-" inside a URL would read as a hyphenated word) and
+    before a closing bracket (a line starting "]=liquidated" reads as stray punctuation)."""
     units = re.findall(r"&amp;|.", part, re.DOTALL)
-    return "".join(unit + ("" if index == len(units) - 1 else WORD_JOINER if unit == "-" else ZERO_WIDTH_SPACE)
+    return "".join(unit + ("" if index == len(units) - 1 else
+                           WORD_JOINER if unit == "-" or units[index + 1] in ")]}" else ZERO_WIDTH_SPACE)
                    for index, unit in enumerate(units))
 
 
@@ -352,13 +384,40 @@ def _url(tags: list[str], url: str, target: str, unhyphenated: bool, in_note: bo
     return markup if unhyphenated else _wrap(tags, '<span class="url">', markup)
 
 
+def email_parts(address: str) -> list[str]:
+    """``address`` cut where a line may break, as a publisher breaks an e-mail address: after
+    the "@" and before a "." or "-" (never after one: a line ending in "-" reads as a
+    hyphenated word), no part shorter than ``SHORTEST_PART``."""
+    parts, current = [], ""
+    for char in address:
+        if char in ".-" and len(current) >= SHORTEST_PART:
+            parts.append(current)
+            current = ""
+        current += char
+        if char == "@":
+            parts.append(current)
+            current = ""
+    if len(current) < SHORTEST_PART and parts and not parts[-1].endswith("@"):
+        current = parts.pop() + current
+    return [part for part in parts + [current] if part]
+
+
+def _email(address: str) -> str:
+    """The print markup of an e-mail address: a zero-width space between its parts, after a
+    word joiner (so that justification does not widen it: weasyfix.justify_at_url_breaks), and
+    word joiners cancelling Pango's own breaks (after "-"). An address left whole (it was
+    ``nowrap``) stretched the word spaces of the line before it to 1–2.5 em."""
+    return (WORD_JOINER + ZERO_WIDTH_SPACE).join(_no_natural_breaks(part) for part in email_parts(address))
+
+
 def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool, in_note: bool) -> str:
     """URLs, bare domain names and e-mail addresses of one text node, marked up so that
     they are never hyphenated nor broken inside their host."""
     def address(match):
         found = match[0]
         if "@" in found:
-            return found if unhyphenated else _wrap(tags, '<span class="email">', found)
+            markup = _email(found) if target == "print" else found
+            return markup if unhyphenated else _wrap(tags, '<span class="email">', markup)
         end = len(found)
         # punctuation that ends the sentence, and a closing bracket that the URL did not open
         while end and found[end - 1] in TRAILING and not (

@@ -63,7 +63,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-import re
 from functools import lru_cache
 
 log = logging.getLogger(__name__)
@@ -126,6 +125,9 @@ def keep_footnotes_with_their_lines() -> bool:
 ORPHANS = "box.style['orphans']"
 #: ... and what they read instead: that number on this page (:func:`briefgen.editions.pagefill.orphans`)
 PAGE_ORPHANS = "_briefgen_orphans(context, box, new_children, line)"
+#: Where WeasyPrint 70's ``_linebox_layout`` reads a block's widows, and what it reads instead
+WIDOWS = "box.style['widows']"
+PAGE_WIDOWS = "_briefgen_widows(context, box, new_children, line)"
 #: Where WeasyPrint 70's ``_linebox_layout`` moves a note that does not fit on its call's page...
 NOTE_MOVED = "                if overflow:\n                    context.report_footnote(footnote)\n"
 #: ... and what is asked first: may part of it stay? (:mod:`briefgen.editions.pagefill`)
@@ -149,11 +151,13 @@ def fill_pages() -> bool:
 
     break_line = _source(block._break_line)
     if break_line.count(ORPHANS) != 1 or not _recompile_linebox_layout(
-            "fill_pages", {ORPHANS: (PAGE_ORPHANS, 2), NOTE_MOVED: (NOTE_CONTINUED + NOTE_MOVED, 1)}):
+            "fill_pages", {ORPHANS: (PAGE_ORPHANS, 2), WIDOWS: (PAGE_WIDOWS, 2),
+                           NOTE_MOVED: (NOTE_CONTINUED + NOTE_MOVED, 1)}):
         log.info("WeasyPrint's footnote layout is not the one page filling was written for; left as it is")
         return False
     vars(block)["_briefgen_continue_note"] = pagefill.continue_note
     vars(block)["_briefgen_orphans"] = pagefill.orphans
+    vars(block)["_briefgen_widows"] = pagefill.widows
     code = compile(break_line.replace(ORPHANS, PAGE_ORPHANS), inspect.getsourcefile(block._break_line) or block.__file__,
                    "exec")
     exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, the orphans it reads replaced
@@ -320,34 +324,38 @@ def hyphenate_by_policy() -> bool:
 
 
 ZERO_WIDTH_SPACE = "\u200b"
-#: The zero-width spaces between a URL's characters (see :mod:`briefgen.editions.typeset`) stretch
-#: with the word spaces in a justified line where that sets the characters apart by at most
-#: this many ems (a long URL: invisible) ...
-URL_STRETCH_UNSEEN = 0.06
-#: ... or where the word spaces alone would each have to grow by more than this many ems (a
-#: line that is loose either way). In any other line only the word spaces stretch: spread over
-#: the few characters of a short URL the width would set them apart ("c m s / e n").
-URL_STRETCH_FROM = 0.7
+WORD_JOINER = "\u2060"
 #: Where WeasyPrint counts the spaces a justified line stretches, and where it stretches them.
 EXPANDABLE_COUNT = "return box.text.count(' ') + box.text.count('\\u00a0')"
 EXPANDABLE_MATCH = "re.finditer(' |\\u00a0'.encode(), bytestring)"
+#: WeasyPrint's ``justify_line``: one spacing for every expandable character of a line.
+JUSTIFY_LINE_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
+                       "add_word_spacing(context, line, extra_width / nb_spaces, 0)")
+#: The most a URL's break may be widened (em): letters spread further read as spaced out
+#: ("https://egov.kz/c m s / e n", 0.25 em each, in a line of few spaces); the spaces take the rest.
+BREAK_STRETCH = 0.1
 
 
 @lru_cache(maxsize=1)
 def justify_at_url_breaks() -> bool:
-    """Let a justified line that would be loose stretch inside its URLs too; True if applied.
+    """Let a justified line stretch a little inside its URLs too; True if applied.
 
     WeasyPrint justifies a line by widening its spaces (and no-break spaces) only. A line that
     holds a long URL (see :mod:`briefgen.editions.typeset`: in running text it may break after any
     character of its path) has few spaces, so they took the whole leftover width — word gaps
-    of 5 to 20 pt. The zero-width spaces between the URL's characters stretch as well where
-    the width spread over them stays unseen (:data:`URL_STRETCH_UNSEEN`) or where the word
-    spaces alone would be far too wide (:data:`URL_STRETCH_FROM`); in any other line a URL keeps
-    its natural spacing. Decided per line by
-    ``justify_line`` (looked up at call time in ``layout.inline``), which marks the line's Pango
-    layouts; counted by ``count_expandable_spaces`` (looked up there too) and widened by
-    ``Layout.set_text`` (when WeasyPrint draws without :func:`draw_text_as_laid_out`), each
-    re-compiled from WeasyPrint's source with the zero-width space added in marked lines.
+    of 5 to 20 pt. Counting the URL's zero-width spaces as stretchable spreads that width over
+    dozens of points, a fraction of a point each. A zero-width space right after a word joiner
+    is a break that does not stretch: an e-mail address breaks there only after its "@" and
+    before a "." or "-", and a few such breaks widened like word spaces read as spaces inside
+    the address ("press -sluzhba .kgd@"). A break is widened by at most
+    :data:`BREAK_STRETCH` em, the spaces take what is left: a line with a short URL path and
+    few spaces had its letters spread as far apart as its words ("egov.kz/c m s / e n").
+    Three places, each replaced only if its source reads as expected: the count
+    (``count_expandable_spaces``, looked up at call time in ``layout.inline``; a break counts
+    as the share of a space it is widened by), the line's justification (``justify_line``,
+    which sets that share on the line's boxes) and the Pango attributes that widen each space
+    (``Layout.set_text``, re-compiled from WeasyPrint's source with ``\\u200b`` added to the
+    characters it matches).
     """
     import textwrap
 
@@ -357,55 +365,43 @@ def justify_at_url_breaks() -> bool:
 
     count_source = _source(inline.count_expandable_spaces)
     set_text_source = _source(line_break.Layout.set_text)
-    if EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1 \
-            or not callable(getattr(inline, "justify_line", None)):
+    justify = inline.justify_line
+    if (EXPANDABLE_COUNT not in count_source or set_text_source.count(EXPANDABLE_MATCH) != 1
+            or not all(line in _source(justify) for line in JUSTIFY_LINE_SOURCE)):
         log.info("WeasyPrint's justification is not the one this correction was written for; left as it is")
         return False
     code = compile(textwrap.dedent(set_text_source).replace(
-        EXPANDABLE_MATCH, "re.finditer(_briefgen_stretched(self).encode(), bytestring)"),
+        EXPANDABLE_MATCH, "re.finditer(' |\\u00a0|(?<!\\u2060)\\u200b'.encode(), bytestring)"),
         inspect.getsourcefile(line_break.Layout.set_text) or line_break.__file__, "exec")
     namespace: dict = {}
-    vars(line_break)["_briefgen_stretched"] = stretched
     exec(code, vars(line_break), namespace)  # noqa: S102 — WeasyPrint's own source, one pattern extended
     set_text = namespace["set_text"]
     set_text.briefgen_correction = True
     line_break.Layout.set_text = set_text
-    spaces_only = inline.count_expandable_spaces
     code = compile(textwrap.dedent(count_source).replace(
-        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + (_briefgen_url_line['stretch'] and box.text.count('\\u200b'))"),
+        EXPANDABLE_COUNT, EXPANDABLE_COUNT + " + (box.text.count('\\u200b') - box.text.count('\\u2060\\u200b'))"
+        " * getattr(box, 'briefgen_break_share', 1)"),
         inspect.getsourcefile(inline.count_expandable_spaces) or inline.__file__, "exec")
-    url_line = {"stretch": False}
-    vars(inline)["_briefgen_url_line"] = url_line
     exec(code, vars(inline))  # noqa: S102 — replaces the function in WeasyPrint's module, where it is looked up
     inline.count_expandable_spaces.briefgen_correction = True
-    count_expandable_spaces = inline.count_expandable_spaces
-    justify_line = inline.justify_line
 
-    def justify_url_line(context, line, extra_width):
-        spaces = spaces_only(line)
-        url_line["stretch"] = True
-        breaks = count_expandable_spaces(line) - spaces
-        em = line.style["font_size"]
-        url_line["stretch"] = bool(breaks) and (not spaces or extra_width / (spaces + breaks) <= URL_STRETCH_UNSEEN * em
-                                                or extra_width / spaces > URL_STRETCH_FROM * em)
-        try:
-            justify_line(context, line, extra_width)
-        finally:
-            stretch, url_line["stretch"] = url_line["stretch"], False
-        if stretch:
-            for box in line.descendants():
-                if isinstance(box, boxes.TextBox) and box.pango_layout is not None:
-                    box.pango_layout.briefgen_url_line = True
+    def justify_line(context, line, extra_width):
+        _share_breaks(line, 1)
+        total = inline.count_expandable_spaces(line)
+        _share_breaks(line, 0)
+        spaces = inline.count_expandable_spaces(line)
+        share, cap = 1, BREAK_STRETCH * line.style["font_size"]
+        if spaces and total > spaces and extra_width / total > cap:
+            # the breaks get ``cap`` each, the spaces what is left: a break counts as cap / that
+            share = cap / ((extra_width - cap * (total - spaces)) / spaces)
+        _share_breaks(line, share)
+        return justify(context, line, extra_width)
 
-    justify_url_line.briefgen_correction = True
-    inline.justify_line = justify_url_line
+    justify_line.__doc__ = justify.__doc__
+    justify_line.briefgen_correction = True
+    inline.justify_line = justify_line
+    STRETCHED["characters"] += ZERO_WIDTH_SPACE  # and draw_text_as_laid_out draws them so
     return True
-
-
-def stretched(layout) -> str:
-    """The characters justification widens in the text of a Pango ``layout`` (a regular
-    expression): spaces, and in a line :func:`justify_at_url_breaks` marked, zero-width spaces."""
-    return STRETCHED_IN_URL_LINES if getattr(layout, "briefgen_url_line", False) else STRETCHED
 
 
 #: WeasyPrint 70's ``Layout.reactivate`` (text/line_break.py), called just before a text box is
@@ -433,16 +429,34 @@ IS_ELLIPSIS = 1 << 1
 
 
 #: The characters a justified line stretches, as ``layout.inline.count_expandable_spaces``
-#: counts them (a regular expression): space and no-break space, and in the lines where
-#: :func:`justify_at_url_breaks` lets URLs stretch, zero-width spaces.
-STRETCHED = " |\u00a0"
-STRETCHED_IN_URL_LINES = f"{STRETCHED}|{ZERO_WIDTH_SPACE}"
+#: counts them: space and no-break space, and the zero-width space once
+#: :func:`justify_at_url_breaks` is applied.
+STRETCHED = {"characters": " \u00a0"}
+
+
+def _share_breaks(box, share: float) -> None:
+    """Set on every text box of ``box`` the share of a space that a URL's break is widened by
+    (the boxes WeasyPrint's ``count_expandable_spaces`` counts in)."""
+    from weasyprint.formatting_structure import boxes
+
+    if isinstance(box, boxes.TextBox):
+        box.briefgen_break_share = share
+    elif isinstance(box, (boxes.LineBox, boxes.InlineBox)):
+        for child in box.children:
+            _share_breaks(child, share)
 
 
 @lru_cache(maxsize=256)
-def _space_offsets(text: str, pattern: str = STRETCHED) -> frozenset[int]:
-    """The UTF-8 byte offsets in ``text`` of the characters WeasyPrint stretches when it justifies."""
-    return frozenset(match.start() for match in re.finditer(pattern.encode(), text.encode()))
+def _space_offsets(text: str, characters: str = " \u00a0") -> frozenset[int]:
+    """The UTF-8 byte offsets in ``text`` of the ``characters`` WeasyPrint stretches when it justifies."""
+    offsets, position, previous = set(), 0, ""
+    for char in text:
+        # a zero-width space after a word joiner does not stretch (justify_at_url_breaks)
+        if char in characters and not (char == ZERO_WIDTH_SPACE and previous == WORD_JOINER):
+            offsets.add(position)
+        position += len(char.encode())
+        previous = char
+    return frozenset(offsets)
 
 
 @lru_cache(maxsize=1)
@@ -499,9 +513,13 @@ def draw_text_as_laid_out() -> bool:
         spacing = textbox.justification_spacing
         if not spacing:
             return 0
-        if index in _space_offsets(textbox.pango_layout.text, stretched(textbox.pango_layout)):
+        text = textbox.pango_layout.text
+        if index in _space_offsets(text, STRETCHED["characters"]):
+            share = getattr(textbox, "briefgen_break_share", 1)  # a URL's break: justify_at_url_breaks
+            if share != 1 and index in _space_offsets(text, ZERO_WIDTH_SPACE):
+                spacing *= share
             return spacing * TO_UNITS
-        tracked = textbox.__dict__.get(TRACKED)
+        tracked = textbox.__dict__.get(TRACKED)  # a loose or compressed line's letters
         return tracked[0] * TO_UNITS if tracked and index in tracked[1] else 0
 
     def ellipsis(glyph_item) -> str | None:
