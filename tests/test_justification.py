@@ -123,8 +123,8 @@ def list_item() -> str:
     return html[:html.index(">", body) + 1] + "<ul>" + html[start:end] + "</li></ul></body></html>"
 
 
-def body_lines(path: Path) -> list[str]:
-    return [line.text for line in check_pdf(path, "ru").pages[0].region("body")]
+def body_lines(path: Path, lang: str = "ru") -> list[str]:
+    return [line.text for line in check_pdf(path, lang).pages[0].region("body")]
 
 
 def test_a_loose_lines_predecessor_is_laid_out_again_unhyphenated(list_item, tmp_path):
@@ -145,33 +145,31 @@ def test_without_the_second_chance_the_line_stays_loose(list_item, tmp_path, mon
 
 
 @pytest.fixture(scope="module")
-def letter_paragraph() -> tuple[str, Path]:
-    """A paragraph of the Russian sample letter alone, with its stylesheets: first fit ends it with
-    "…старательно со-" / "здаёт." (a last line that is only the end of a word)."""
-    brief = ROOT / "content" / "letter-ft-kazakhstan-2017-10"
-    html = print_html("ru", brief)
-    middle = html.index("старательно")
+def black_pr_paragraph() -> str:
+    """A paragraph of the English sample briefing alone, with its stylesheets: first fit ends it
+    with "…close to the Kazakhstani gov-" / "ernment.3" (a last line that is only a word's end)."""
+    html = print_html("en")
+    middle = html.index('id="black-pr"')
     start, end = html.rindex("<p", 0, middle), html.index("</p>", middle)
     body = html.index("<body")
-    return html[:html.index(">", body) + 1] + html[start:end] + "</p></body></html>", brief
+    return html[:html.index(">", body) + 1] + html[start:end] + "</p></body></html>"
 
 
-def test_a_paragraph_does_not_end_with_the_end_of_a_hyphenated_word(letter_paragraph, tmp_path, monkeypatch):
+def test_a_paragraph_does_not_end_with_the_end_of_a_hyphenated_word(black_pr_paragraph, tmp_path, monkeypatch):
     """As TeX's \\finalhyphendemerits (CSS hyphenate-limit-last): the line before the last is laid
     out again unhyphenated when that leaves no line loose."""
     from briefgen.editions import linebreaks
-    from briefgen.editions.pdf import html_to_pdf
 
-    html, brief = letter_paragraph
-    path = tmp_path / "paragraph.pdf"
-    path.write_bytes(html_to_pdf(html, brief, [brief, ROOT / "templates"]))
-    lines = body_lines(path)
-    assert lines[-1] == "создаёт." and lines[-2].endswith("старательно"), lines
-    assert check_pdf(path, "ru").counts()["loose_line"] == 0
-    # without the rule: "со-" / "здаёт."
+    path = render(black_pr_paragraph, tmp_path / "paragraph.pdf")
+    lines = body_lines(path, "en")
+    assert lines[-1] == "government.3" and lines[-2].endswith("Kazakhstani"), lines
+    assert not any(check_pdf(path, "en").counts()[name] for name in ("loose_line", "runt_line"))
+    # without the rule: "gov-" / "ernment.3"
     monkeypatch.setattr(linebreaks, "_only_a_word_end", lambda line: False)
-    path.write_bytes(html_to_pdf(html, brief, [brief, ROOT / "templates"]))
-    assert body_lines(path)[-2].endswith("со-") and body_lines(path)[-1] == "здаёт."
+    path = render(black_pr_paragraph, tmp_path / "first-fit.pdf")
+    lines = body_lines(path, "en")
+    assert lines[-2].endswith("gov-") and lines[-1] == "ernment.3", lines
+    assert check_pdf(path, "en").counts()["runt_line"] == 1
 
 
 # --- a loose line compressed to take one more word ----------------------------------------------

@@ -14,9 +14,9 @@ loose (:func:`briefgen.editions.justification.is_loose`: wider word spaces than 
 letter spacing can make up for) and the current one ends with a hyphen, it lays both out
 again with the current line unhyphenated, and keeps that if neither line is then as loose
 as the loose one was. The same is done when a paragraph's last line would hold nothing but
-the end of the word hyphenated before it ("со-" / "здаёт."), in justified text, if that leaves
-no line loose
-(TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A line that is still loose
+the end of the word hyphenated before it ("gov-" / "ernment."), in justified text, if that
+leaves no line loose (TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A
+line that is still loose
 is laid out once more on a measure widened by what its spaces and letters may give back
 (:data:`briefgen.editions.justification.WIDENED`); if it then takes more of the text, it is
 compressed into the measure ("…и контролируемая" + "Правительством"). A line is never changed
