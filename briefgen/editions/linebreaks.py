@@ -16,13 +16,12 @@ again with the current line unhyphenated, and keeps that if neither line is then
 as the loose one was. The same is done when a paragraph's last line would hold nothing but
 the end of the word hyphenated before it ("gov-" / "ernment."), in justified text, if that
 leaves no line loose (TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A
-line that is still loose
-is laid out once more on a measure widened by what its spaces and letters may give back
-(:data:`briefgen.editions.justification.WIDENED`); if it then takes more of the text, it is
-compressed into the measure ("…и контролируемая" + "Правительством"). A line is never changed
-once WeasyPrint has it (its notes and page breaks are decided on it), and no line waits that
-holds a positioned or floating box (WeasyPrint keeps those in lists the moment a line is
-laid out): such a line is laid out again and handed over at once.
+line that is still loose is laid out once more on a measure widened by what its spaces and
+letters may give back (:data:`briefgen.editions.justification.WIDENED`); if it then takes more
+of the text, it is compressed into the measure ("…и контролируемая" + "Правительством"). A
+line is never changed once WeasyPrint has it (its notes and page breaks are decided on it),
+and no line waits that holds a positioned or floating box (WeasyPrint keeps those in lists
+the moment a line is laid out): such a line is laid out again and handed over at once.
 """
 
 from __future__ import annotations
