@@ -49,7 +49,9 @@ def test_the_correction_applies_to_the_installed_weasyprint():
     from briefgen.editions.weasyfix import draw_text_as_laid_out, letter_space_loose_lines
 
     assert draw_text_as_laid_out() is True and letter_space_loose_lines() is True
-    assert inline.add_word_spacing.briefgen_correction and inline.text_align.briefgen_correction
+    from briefgen.editions.justification import WIDENING
+
+    assert inline.add_word_spacing.briefgen_correction and WIDENING["inline"] is inline
 
 
 #: A justified line left very loose (the nowrap unit after it does not fit), with ligatures (PT

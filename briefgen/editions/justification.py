@@ -29,6 +29,8 @@ out one does.
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
+from functools import partial
 
 #: The widest word space (the space's own width and the justification) a line is given
 #: before its letters are spaced, in em of the line's text. The check of the finished PDF
@@ -53,6 +55,9 @@ MOST_SHRINK = 0.2
 WIDENED = "_briefgen_widened"
 #: Attribute of a line box laid out so: True if it was compressed into the measure.
 COMPRESSED = "_briefgen_compressed"
+#: WeasyPrint's module ``layout.inline`` once :func:`briefgen.editions.weasyfix.letter_space_loose_lines`
+#: found it as expected: a loose line may then be laid out again on a widened measure.
+WIDENING: dict = {}
 
 
 def letter_offsets(text: str) -> list[int]:
@@ -201,14 +206,32 @@ def compress_line(inline, context, line, excess: float) -> bool:
     return True
 
 
+@contextmanager
+def widened(context, box, allowance: float):
+    """While it lasts, the lines of ``box`` are laid out on a measure ``allowance`` (CSS px)
+    wider, and compressed into the real one: WeasyPrint's ``avoid_collisions`` and
+    ``text_align`` (looked up at call time in ``layout.inline``) are wrapped for that one line,
+    so that every other line costs nothing."""
+    inline = WIDENING["inline"]
+    saved = inline.avoid_collisions, inline.text_align
+    context.__dict__[WIDENED] = (box, allowance)
+    inline.avoid_collisions = partial(avoid_collisions, saved[0])
+    inline.text_align = partial(text_align, saved[1], inline)
+    try:
+        yield
+    finally:
+        inline.avoid_collisions, inline.text_align = saved
+        del context.__dict__[WIDENED]
+
+
 def text_align(original, inline, context, line, available_width, last):
     """WeasyPrint's ``text_align`` (``original``), on the real measure while a line is laid out
-    on a widened one (:data:`WIDENED`): a justified line that took more than the measure is
+    on a widened one (:func:`widened`): a justified line that took more than the measure is
     compressed into it (and marked :data:`COMPRESSED` if it fits)."""
-    target, widened = context.__dict__.get(WIDENED, (None, 0))
-    if not widened or line.element is not target.element or line.element_tag != target.element_tag:
+    target, allowance = context.__dict__.get(WIDENED, (None, 0))
+    if not allowance or line.element is not target.element or line.element_tag != target.element_tag:
         return original(context, line, available_width, last)
-    available_width -= widened
+    available_width -= allowance
     if line.width > available_width and line.style["text_align_all"] == "justify":
         line.__dict__[COMPRESSED] = compress_line(inline, context, line, line.width - available_width)
         return 0
@@ -216,12 +239,12 @@ def text_align(original, inline, context, line, available_width, last):
 
 
 def avoid_collisions(original, context, box, containing_block, outer=True):
-    """WeasyPrint's ``avoid_collisions`` (``original``), with a line's room widened by
-    :data:`WIDENED` while a loose line is laid out again."""
+    """WeasyPrint's ``avoid_collisions`` (``original``), with a line's room widened while a loose
+    line is laid out again (:func:`widened`)."""
     position_x, position_y, available_width = original(context, box, containing_block, outer)
-    target, widened = context.__dict__.get(WIDENED, (None, 0))
-    if widened and box is target:
-        available_width += widened
+    target, allowance = context.__dict__.get(WIDENED, (None, 0))
+    if allowance and box is target:
+        available_width += allowance
     return position_x, position_y, available_width
 
 

@@ -17,7 +17,7 @@ as the loose one was. The same is done when a paragraph's last line would hold n
 the end of the word hyphenated before it ("gov-" / "ernment."), in justified text, if that
 leaves no line loose (TeX's ``\\finalhyphendemerits``, CSS's ``hyphenate-limit-last``). A
 line that is still loose is laid out once more on a measure widened by what its spaces and
-letters may give back (:data:`briefgen.editions.justification.WIDENED`); if it then takes more
+letters may give back (:func:`briefgen.editions.justification.widened`); if it then takes more
 of the text, it is compressed into the measure ("…и контролируемая" + "Правительством"). A
 line is never changed once WeasyPrint has it (its notes and page breaks are decided on it),
 and no line waits that holds a positioned or floating box (WeasyPrint keeps those in lists
@@ -27,7 +27,7 @@ the moment a line is laid out): such a line is laid out again and handed over at
 from __future__ import annotations
 
 from briefgen.editions.hyphenation import ends_with_hyphen
-from briefgen.editions.justification import COMPRESSED, WIDENED, capacity, is_loose, word_space
+from briefgen.editions.justification import COMPRESSED, WIDENING, capacity, is_loose, widened, word_space
 
 
 def _out_of_flow(line) -> bool:
@@ -87,23 +87,30 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
     def widen(laid):
         """The loose line ``laid`` again, on a measure widened by what it may be compressed:
         the new (laid, lines) if it took more and was compressed into the measure, or None."""
+        if not WIDENING:  # (the justification's correction is not in place)
+            return None
         after = run.save()
         run.restore(laid[3])
-        context.__dict__[WIDENED] = (box, capacity(context, laid[0], more_spaces=1))
-        try:
+        with widened(context, box, capacity(context, laid[0], more_spaces=1)):
             lines = lines_from(laid[2])
             again, again_resume = run.next_line(lines)
-        finally:
-            del context.__dict__[WIDENED]
         if _out_of_flow(again) or not again.__dict__.get(COMPRESSED):
             drop(again)
             run.restore(after)
             return None
         return (again, again_resume, laid[2], laid[3]), lines
 
-    # (a ragged paragraph or a table cell keeps its last line: moving a word down there only
-    # makes the line before it short, or the column's widest word stand alone)
-    justified = box.style["text_align_all"] == "justify"
+    if box.style["text_align_all"] != "justify":
+        # no line of a ragged paragraph or a table cell is loose, and its last line is kept:
+        # moving a word down there only makes the line before it short, or the column's widest
+        # word stand alone. Its lines are WeasyPrint's, handed over at once.
+        lines = original(context, box, position_y, bottom_space, skip_stack, containing_block, absolute_boxes,
+                         fixed_boxes, first_letter_style, first_line_style)
+        while True:
+            try:
+                yield run.next_line(lines)
+            except StopIteration:
+                return
     start = (position_y, skip_stack, True)  # where the next line starts: y, skip stack, first of the call
     lines = lines_from(start)
     waiting = None  # (line, resume_at, start, run state before it): laid out, not handed over yet
@@ -114,7 +121,8 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         except StopIteration:
             break
         laid = (line, resume_at, start, state)
-        if waiting is not None and _out_of_flow(line):
+        out_of_flow = _out_of_flow(line)
+        if waiting is not None and out_of_flow:
             # laid out again below, after the waiting line, and handed over at once
             drop(line)
             run.restore(state)
@@ -127,14 +135,14 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
                 loose = word_space(context, line)
                 retried = retry(waiting, lambda first, second: max(
                     word_space(context, first), word_space(context, second)) < loose)
-            elif resume_at is None and justified and _only_a_word_end(line):
+            elif resume_at is None and _only_a_word_end(line):
                 retried = retry(waiting, lambda first, second: not (
                     is_loose(context, first) or is_loose(context, second)))
             if retried is not None:
                 drop(line)
                 waiting, laid, lines = retried
-                line, resume_at = laid[:2]
-        if resume_at is not None and is_loose(context, line) and not _out_of_flow(line):
+                line, resume_at = laid[:2]  # (neither holds a box out of flow: retry saw to it)
+        if resume_at is not None and not out_of_flow and is_loose(context, line):
             tighter = widen(laid)
             if tighter is not None:
                 drop(line)
@@ -144,7 +152,7 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         if waiting is not None:
             yield waiting[:2]
             waiting = None
-        if _out_of_flow(line):
+        if out_of_flow:
             yield line, resume_at
         else:
             waiting = laid

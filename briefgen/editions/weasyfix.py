@@ -556,9 +556,10 @@ def letter_space_loose_lines() -> bool:
 
     Applied by :func:`draw_text_as_laid_out`, which draws that spacing: without it the letters
     would be drawn unspaced and the line would end short of the margin. WeasyPrint's
-    ``add_word_spacing``, ``text_align`` and ``avoid_collisions`` are looked up at call time in
-    ``layout.inline`` (by ``justify_line`` and ``get_next_linebox``); they are replaced only if
-    WeasyPrint's source reads as expected.
+    ``add_word_spacing`` is looked up at call time in ``layout.inline`` (by ``justify_line``), and
+    ``text_align`` and ``avoid_collisions`` (by ``get_next_linebox``), which
+    :func:`briefgen.editions.justification.widened` wraps for the one line it lays out again;
+    this applies only if WeasyPrint's source reads as expected.
     """
     from functools import partial
 
@@ -573,10 +574,8 @@ def letter_space_loose_lines() -> bool:
             or _source(inline.get_next_linebox).count("text_align(") != 1:
         log.info("WeasyPrint's justification of a line is not the one this correction was written for; left as it is")
         return False
-    replacements = {"add_word_spacing": partial(justification.add_word_spacing, inline.add_word_spacing, inline),
-                    "text_align": partial(justification.text_align, inline.text_align, inline),
-                    "avoid_collisions": partial(justification.avoid_collisions, inline.avoid_collisions)}
-    for name, replacement in replacements.items():
-        replacement.briefgen_correction = True
-        setattr(inline, name, replacement)
+    replacement = partial(justification.add_word_spacing, inline.add_word_spacing, inline)
+    replacement.briefgen_correction = True
+    inline.add_word_spacing = replacement
+    justification.WIDENING["inline"] = inline  # text_align and avoid_collisions: wrapped while widened
     return True
