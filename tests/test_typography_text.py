@@ -18,7 +18,7 @@ import yaml
 
 from briefgen import TEMPLATES_DIR
 from briefgen.editions.typeset import NBSP, WORD_JOINER, ZERO_WIDTH_SPACE, typeset, url_parts
-from conftest import SAMPLE
+from conftest import ROOT, SAMPLE
 from test_weasyfix import in_child
 
 INVISIBLE = dict.fromkeys(map(ord, WORD_JOINER + ZERO_WIDTH_SPACE))
@@ -65,14 +65,32 @@ def test_numbers_months_references_and_dashes_get_non_breaking_spaces():
     assert "</span> стало" in out and "2021 report" in out
 
 
+PAGE_REFERENCES = ('<ul><li>блокировки сетей и мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></li>'
+                   '<li>see <em>it</em>&nbsp;<a href="#x"></a></li>'
+                   '<li>в Казахстане&nbsp;<a class="page-ref" href="#k"></a></li></ul>')
+
+
 def test_a_page_reference_and_the_words_glued_to_it_are_one_unbreakable_span():
     """WeasyPrint breaks the text before a glued unit that spans elements at a wrong place
     ("применяют" alone on a line): the unit is a nowrap span that starts at a real space."""
-    out = page('<ul><li>блокировки сетей и мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></li>'
-               '<li>see <em>it</em>&nbsp;<a href="#x"></a></li></ul>')
+    out = page(PAGE_REFERENCES, target="screen")
     assert ('сетей <span class="nowrap">и' + NBSP + 'мессенджеров;&nbsp;<a class="page-ref" href="#c"></a></span>'
             in out)
-    assert out.count("nowrap") == 1  # only page references
+    assert '<span class="nowrap">в' + NBSP + 'Казахстане&nbsp;<a class="page-ref" href="#k"></a></span>' in out
+    assert out.count("nowrap") == 2  # only page references
+
+
+def test_in_print_the_word_before_a_page_reference_may_still_be_hyphenated():
+    """In print the span starts at the word's last break point (мес-сен-дже-ров), so that
+    WeasyPrint can hyphenate the word rather than move it and its page reference whole, which
+    left the line before it loose (1.5 em word spaces); a name is never cut (Казахстане)."""
+    out = page(PAGE_REFERENCES)
+    assert ('сетей и' + NBSP + 'мессендже<span class="nowrap">ров;&nbsp;<a class="page-ref" href="#c"></a></span>'
+            in out)
+    assert '<span class="nowrap">в' + NBSP + 'Казахстане&nbsp;<a class="page-ref" href="#k"></a></span>' in out
+    # the part left outside breaks only where the whole word does ("мессендже": мес-сен-дже)
+    from briefgen.editions.hyphenation import break_points
+    assert break_points("мессенджеров", "ru") == [3, 6, 9] and break_points("мессендже", "ru") == [3, 6]
 
 
 # --- footnote calls ---------------------------------------------------------------------------------
@@ -181,6 +199,21 @@ def test_english_is_hyphenated_with_us_patterns_and_names_never():
     assert breaks_of("политических", "ru") == "поли-ти-че-ских"
     assert breaks_of("covid19patients") == "covid19patients"
     assert breaks_of("millions") == "millions" and breaks_of("процентов", "ru") == "процентов"  # units
+
+
+def test_the_renderer_breaks_words_where_weasyprint_does():
+    """The renderer prepares a break before a page reference (typeset.py) with the patterns and
+    hyphenate-limit-chars WeasyPrint uses: its copy of the limits (hyphenation.LIMIT_CHARS) is
+    what print.css declares, and the policy (names, months) applies."""
+    import re
+
+    from briefgen.editions.hyphenation import LIMIT_CHARS, break_points
+
+    css = (ROOT / "templates" / "print.css").read_text(encoding="utf-8")
+    assert re.findall(r"hyphenate-limit-chars: (\d+) (\d+) (\d+);", css) == [tuple(map(str, LIMIT_CHARS))]
+    assert break_points("политических", "ru") == [4, 6, 8]  # поли-ти-че-ских: no "по-"
+    assert break_points("repression", "en") == [6] and break_points("detention", "en") == [5]  # not "re-", "de-"
+    assert break_points("Казахстане", "ru") == [] and break_points("ноября", "ru") == []
 
 
 def test_hyphenation_is_suspended_while_the_run_limit_is_reached():

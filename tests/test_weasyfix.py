@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefgen.editions.weasyfix import (fill_pages, hyphenate_by_policy, justify_at_url_breaks,
+from briefgen.editions.weasyfix import (draw_text_as_laid_out, fill_pages, hyphenate_by_policy, justify_at_url_breaks,
                                         keep_footnotes_with_their_lines, lay_out_each_note_once,
                                         remember_page_references)
 from conftest import ROOT, SAMPLE, print_html
@@ -26,7 +26,7 @@ def one_layout(html: str, base: Path = SAMPLE):
     from briefgen.editions.pdf import font_configuration, make_fetcher
 
     for correction in (keep_footnotes_with_their_lines, fill_pages, lay_out_each_note_once, remember_page_references,
-                       hyphenate_by_policy, justify_at_url_breaks):
+                       hyphenate_by_policy, justify_at_url_breaks, draw_text_as_laid_out):
         assert correction() is True
     source = HTML(string=html, base_url=base.resolve().as_uri() + "/",
                   url_fetcher=make_fetcher(Door([base, ROOT / "templates"])))
@@ -103,9 +103,11 @@ def test_without_the_correction_the_layout_check_still_places_every_note(tmp_pat
 @pytest.mark.parametrize("lang", ["en", "ru"])
 def test_measuring_each_note_once_changes_no_page(tmp_path, lang):
     html = print_html(lang)
-    # the same line breaking on both sides: only the footnote areas' measuring differs
+    # the same line breaking on both sides (a loose line compressed to take one more word needs
+    # the justification's correction, applied with the drawing's): only the footnote areas'
+    # measuring differs
     expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "fill_pages",
-                        "hyphenate_by_policy", "justify_at_url_breaks")["pages"]
+                        "hyphenate_by_policy", "justify_at_url_breaks", "draw_text_as_laid_out")["pages"]
     assert page_texts(one_layout(html)) == expected
 
 
@@ -122,9 +124,11 @@ def test_small_pages_full_of_notes_are_laid_out_as_by_weasyprint(tmp_path, polic
     html = ('<html lang="en"><head><title>t</title><style>@page { size: A6; margin: 10mm } '
             f'.footnote {{ float: footnote; footnote-policy: {policy}; margin: {margins} }}'
             '</style></head><body>' + notes + "</body></html>")
-    # the same line breaking on both sides: only the footnote areas' measuring differs
+    # the same line breaking on both sides (a loose line compressed to take one more word needs
+    # the justification's correction, applied with the drawing's): only the footnote areas'
+    # measuring differs
     expected = in_child(tmp_path, html, "keep_footnotes_with_their_lines", "fill_pages",
-                        "hyphenate_by_policy", "justify_at_url_breaks")["pages"]
+                        "hyphenate_by_policy", "justify_at_url_breaks", "draw_text_as_laid_out")["pages"]
     assert page_texts(one_layout(html)) == expected
     assert len(expected) > 10
 

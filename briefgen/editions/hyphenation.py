@@ -15,7 +15,8 @@ dictionaries:
   digit, month names (so that dates never break; a date's spaces are non-breaking,
   see :mod:`briefgen.editions.typeset`) and units and counting words (million, процентов). URLs, e-mail addresses and footnotes are
   ``hyphens: none`` in the stylesheets.
-* **Short words and fragments**: ``hyphenate-limit-chars`` in print.css (6 3 3).
+* **Short words and fragments**: ``hyphenate-limit-chars`` in print.css (6 3 3), repeated
+  in :data:`LIMIT_CHARS` for the renderer.
 * **At most** :data:`MAX_HYPHENATED_LINES` **hyphenated lines in a row** in a paragraph
   (CSS ``hyphenate-limit-lines``, which WeasyPrint does not implement): while a
   paragraph's last lines end in a hyphen, the next line is broken without
@@ -30,6 +31,9 @@ from functools import lru_cache
 MAX_HYPHENATED_LINES = 2
 #: Patterns used for a language given without a region.
 PATTERNS = {"en": "en_US"}
+#: CSS ``hyphenate-limit-chars`` of print.css (word, before, after the break); the stylesheet
+#: sets them, the renderer needs them where it prepares a break (see break_points).
+LIMIT_CHARS = (6, 3, 3)
 #: Characters that end a hyphenated line (the hyphenate-character, a hard hyphen, a soft hyphen).
 HYPHENS = ("-", "\u2010", "\u00ad")
 #: Set on the layout context while hyphenation is suspended (the run limit is reached).
@@ -71,6 +75,22 @@ def may_hyphenate(word: str, lang: str) -> bool:
         return False
     lower = word.lower()
     return lower not in month_names(lang) and not lower.startswith(UNIT_WORDS)
+
+
+def break_points(word: str, lang: str) -> list[int]:
+    """Where the policy lets ``word`` (of a text in ``lang``) break at a line's end: positions
+    (number of letters before the break), with the patterns and the limits WeasyPrint gets."""
+    total, left, right = LIMIT_CHARS
+    if len(word) < total or not may_hyphenate(word, lang):
+        return []
+    return list(_patterns(PATTERNS.get(lang, lang), left, right).positions(word))
+
+
+@lru_cache(maxsize=None)
+def _patterns(lang: str, left: int, right: int):
+    import pyphen
+
+    return pyphen.Pyphen(lang=lang, left=left, right=right)
 
 
 class Hyphenator:
@@ -152,11 +172,11 @@ class LineRun:
         self.count = next((count for resume_at, count in self.remembered if resume_at == skip_stack), 0) \
             if skip_stack is not None else 0
 
-    def next_line(self, lines):
+    def next_line(self, lines, suspend: bool = False):
         """The next (line, resume_at) of the generator ``lines``, laid out with hyphenation
-        suspended if the run has reached the limit; StopIteration at the end."""
+        suspended if the run has reached the limit (or if ``suspend``); StopIteration at the end."""
         outer = self.context.__dict__.get(SUSPENDED, False)
-        self.context.__dict__[SUSPENDED] = self.count >= MAX_HYPHENATED_LINES
+        self.context.__dict__[SUSPENDED] = suspend or self.count >= MAX_HYPHENATED_LINES
         try:
             line, resume_at = next(lines)
         finally:
@@ -165,3 +185,11 @@ class LineRun:
         if resume_at is not None:
             self.remembered.append((resume_at, self.count))
         return line, resume_at
+
+    def save(self) -> tuple[int, int]:
+        """The run's state, for :meth:`restore` when lines laid out since are dropped."""
+        return self.count, len(self.remembered)
+
+    def restore(self, state: tuple[int, int]) -> None:
+        self.count, length = state
+        del self.remembered[length:]

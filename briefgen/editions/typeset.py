@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from briefgen.editions.hyphenation import month_names
+from briefgen.editions.hyphenation import break_points, month_names
 
 NBSP = "\u00a0"
 
@@ -107,7 +107,7 @@ def typeset(html: str, lang: str, target: str = "print") -> str:
     text, tags = _join(html[start:], target)
     text = _footnote_calls(text, tags, target)
     text = _no_break_spaces(text, lang)
-    text = _glue_page_references(text, tags)
+    text = _glue_page_references(text, tags, lang, target)
     if target == "print":
         text = _joined_hyphens(text, tags)
     return html[:start] + re.sub(ANY_MARK, lambda m: tags[int(m[0][1:-1])], text)
@@ -243,9 +243,10 @@ def _no_break_spaces(text: str, lang: str) -> str:
 PAGE_REFERENCE = re.compile(r"(?<![^ \t\r\n\x01])([^ \t\r\n\x00-\x04]+?(?:&nbsp;|\u00a0))\x00(\d+)\x01\x00(\d+)\x01")
 
 
-def _glue_page_references(text: str, tags: list[str]) -> str:
+def _glue_page_references(text: str, tags: list[str], lang: str, target: str) -> str:
     """The overview's "(page N)" (an empty ``a.page-ref`` whose text the print stylesheet
-    generates) and the word before it, in one ``nowrap`` span that starts at a space.
+    generates) and the word before it, in one ``nowrap`` span that starts at a space — in
+    print, at a point where that word may be hyphenated (:func:`_hyphenable_head`).
 
     The template joins them with a no-break space, but a unit glued across elements that
     does not fit at a line's end makes WeasyPrint 70 break the text before it at a wrong
@@ -254,8 +255,32 @@ def _glue_page_references(text: str, tags: list[str]) -> str:
     def glue(match: re.Match) -> str:
         if not tags[int(match[2])].startswith('<a class="page-ref"') or tags[int(match[3])] != "</a>":
             return match[0]
-        return _wrap(tags, '<span class="nowrap">', match[0])
+        unit, reference = match[1], match[0][len(match[1]):]
+        head = _hyphenable_head(unit, lang) if target == "print" else ""
+        return head + _wrap(tags, '<span class="nowrap">', unit[len(head):] + reference)
     return PAGE_REFERENCE.sub(glue, text)
+
+
+#: The words glued to a page reference: what precedes the last word, the word, what follows it.
+GLUED_WORD = re.compile(r"(.*?)([^\W\d_]+)([^\w&]*(?:&nbsp;|\u00a0))", re.DOTALL)
+
+
+def _hyphenable_head(unit: str, lang: str) -> str:
+    """The part of ``unit`` (the words glued to a page reference) that may stay at the end of a
+    line when the reference does not fit there: up to the word's last break point
+    (:func:`briefgen.editions.hyphenation.break_points`), so that WeasyPrint can hyphenate
+    the word ("и мессен-" / "джеров; (стр. 5)") instead of moving it whole and leaving the line
+    loose. WeasyPrint hyphenates that part as a word of its own: it is cut where its own
+    break points are the word's ("мессендже": мес-сен-дже), or not at all ("")."""
+    found = GLUED_WORD.fullmatch(unit)
+    if not found:
+        return ""
+    prefix, word = found[1], found[2]
+    points = break_points(word, lang)
+    for point in reversed(points):
+        if break_points(word[:point], lang) and set(break_points(word[:point], lang)) <= set(points):
+            return prefix + word[:point]
+    return ""
 
 
 #: Hard hyphens that must not end a line: after a digit ("5-year") and between capitalised

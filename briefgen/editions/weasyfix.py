@@ -40,6 +40,11 @@ Justification at a URL's break points (:func:`justify_at_url_breaks`): a justifi
 holding a long URL stretches the zero-width spaces between the URL's characters as well as its
 few word spaces — where that stays unseen or the line would be loose otherwise.
 
+Loose lines (:func:`letter_space_loose_lines`, applied with :func:`draw_text_as_laid_out`):
+a line whose word spaces would pass 0.9 em spaces its letters a little, and a line laid out
+again on a widened measure is compressed into the real one
+(:mod:`briefgen.editions.justification`).
+
 Drawing (:func:`draw_text_as_laid_out`): lines drawn with the widths they were laid out with.
 
 Tagging long documents (:func:`remember_page_references`): pydyf's
@@ -277,13 +282,15 @@ def hyphenate_by_policy() -> bool:
     (so WeasyPrint asks briefgen's hyphenator instead of creating a ``pyphen.Pyphen``),
     and the generator of a block's lines (``iter_line_boxes``, looked up in
     ``layout.block``) suspends hyphenation for a line while the paragraph's last
-    :data:`~briefgen.editions.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen. Line
-    breaking itself is WeasyPrint's, untouched.
+    :data:`~briefgen.editions.hyphenation.MAX_HYPHENATED_LINES` lines end in a hyphen, and
+    hands the lines over one line late, so that a loose line's predecessor can be laid out
+    again (:mod:`briefgen.editions.linebreaks`). Each line is broken by WeasyPrint's own code.
     """
     from weasyprint.layout import LayoutContext, block, inline
     from weasyprint.text import line_break
 
     from briefgen.editions.hyphenation import Dictionaries, LineRun
+    from briefgen.editions.linebreaks import lines_with_second_chance
 
     original = inline.iter_line_boxes
     if not (all(line in _source(line_break.split_first_line) for line in HYPHENATION_SOURCE)
@@ -300,18 +307,14 @@ def hyphenate_by_policy() -> bool:
         # LayoutContext.__init__ sets an empty cache; it is ours from the start
         context.__dict__["_briefgen_dictionaries"] = Dictionaries(context)
 
-    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args, **kwargs):
-        lines = original(context, box, position_y, bottom_space, skip_stack, *args, **kwargs)
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, *args):
         if box.style["hyphens"] != "auto":
             # nothing in the block is hyphenated automatically (notes, data tables): no run to follow
-            yield from lines
+            yield from original(context, box, position_y, bottom_space, skip_stack, *args)
             return
         run = LineRun(context, box, skip_stack)
-        while True:
-            try:
-                yield run.next_line(lines)
-            except StopIteration:
-                return
+        yield from lines_with_second_chance(original, run, context, box, position_y, bottom_space, skip_stack,
+                                            *args)
 
     LayoutContext.dictionaries = property(dictionaries, set_dictionaries)
     iter_line_boxes.__doc__ = original.__doc__
@@ -487,6 +490,8 @@ def draw_text_as_laid_out() -> bool:
     from weasyprint.text import line_break
     from weasyprint.text.ffi import TO_UNITS, ffi
 
+    from briefgen.editions.justification import TRACKED
+
     draw = draw_module.draw_first_line
     source = _source(draw)
     # WeasyPrint declares PangoAnalysis' four guint8 (level, gravity, flags, script) as
@@ -503,15 +508,19 @@ def draw_text_as_laid_out() -> bool:
         self.set_text(self.text)  # the justification is added to the spaces by draw_first_line
 
     def justification(textbox, index: int) -> float:
-        """The width (Pango units) justification adds to the glyph at byte ``index`` of the box."""
+        """The width (Pango units) justification adds to the glyph at byte ``index`` of the box:
+        the word spacing to a space, the letter spacing of a loose line to a letter."""
         spacing = textbox.justification_spacing
-        text = textbox.pango_layout.text
-        if not spacing or index not in _space_offsets(text, STRETCHED["characters"]):
+        if not spacing:
             return 0
-        share = getattr(textbox, "briefgen_break_share", 1)  # a URL's break: justify_at_url_breaks
-        if share != 1 and index in _space_offsets(text, ZERO_WIDTH_SPACE):
-            spacing *= share
-        return spacing * TO_UNITS
+        text = textbox.pango_layout.text
+        if index in _space_offsets(text, STRETCHED["characters"]):
+            share = getattr(textbox, "briefgen_break_share", 1)  # a URL's break: justify_at_url_breaks
+            if share != 1 and index in _space_offsets(text, ZERO_WIDTH_SPACE):
+                spacing *= share
+            return spacing * TO_UNITS
+        tracked = textbox.__dict__.get(TRACKED)  # a loose or compressed line's letters
+        return tracked[0] * TO_UNITS if tracked and index in tracked[1] else 0
 
     def ellipsis(glyph_item) -> str | None:
         """The text of a glyph of Pango's ellipsis, None for any other glyph."""
@@ -529,4 +538,44 @@ def draw_text_as_laid_out() -> bool:
     exec(code, namespace)  # noqa: S102 — WeasyPrint's own source, two lines extended
     draw_module.draw_first_line.briefgen_correction = True
     line_break.Layout.reactivate = reactivate
+    letter_space_loose_lines()
+    return True
+
+
+#: How WeasyPrint 70 justifies a line (``layout.inline``): the leftover width over the spaces,
+#: by ``add_word_spacing`` on the line, which calls itself on the boxes inside it.
+JUSTIFY_SOURCE = ("add_word_spacing(context, line, extra_width / nb_spaces, 0)",
+                  "x_advance = add_word_spacing(")
+
+
+@lru_cache(maxsize=1)
+def letter_space_loose_lines() -> bool:
+    """Let a justified line whose word spaces would be too wide space its letters a little too,
+    and one laid out again on a widened measure be compressed into the real one
+    (:mod:`briefgen.editions.justification`); True if applied.
+
+    Applied by :func:`draw_text_as_laid_out`, which draws that spacing: without it the letters
+    would be drawn unspaced and the line would end short of the margin. WeasyPrint's
+    ``add_word_spacing`` is looked up at call time in ``layout.inline`` (by ``justify_line``), and
+    ``text_align`` and ``avoid_collisions`` (by ``get_next_linebox``), which
+    :func:`briefgen.editions.justification.widened` wraps for the one line it lays out again;
+    this applies only if WeasyPrint's source reads as expected.
+    """
+    from functools import partial
+
+    from weasyprint.layout import inline
+
+    from briefgen.editions import justification
+
+    if not all(_source(inline).count(line) == 1 for line in JUSTIFY_SOURCE) \
+            or "justify_line(context, line, offset)" not in _source(inline.text_align) \
+            or "if line.width >= available_width:" not in _source(inline.text_align) \
+            or _source(inline.get_next_linebox).count("avoid_collisions(") != 3 \
+            or _source(inline.get_next_linebox).count("text_align(") != 1:
+        log.info("WeasyPrint's justification of a line is not the one this correction was written for; left as it is")
+        return False
+    replacement = partial(justification.add_word_spacing, inline.add_word_spacing, inline)
+    replacement.briefgen_correction = True
+    inline.add_word_spacing = replacement
+    justification.WIDENING["inline"] = inline  # text_align and avoid_collisions: wrapped while widened
     return True

@@ -1,0 +1,215 @@
+"""Loose justified lines (briefgen.editions.justification, briefgen.editions.linebreaks), read back
+from real PDFs: a loose line's letters are spaced a little (never more than 5 % of a space, never
+on a line that is not loose) and the line still ends at the margin; a loose line's predecessor is
+laid out again unhyphenated when that leaves neither line loose. Each is also checked without it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from statistics import median
+
+import pdfplumber
+import pytest
+
+from briefgen.editions.justification import MOST_LETTER_SPACING, letter_offsets, tracking_for
+from conftest import ROOT, SAMPLE, print_html
+from typography import check_pdf, css_margins
+
+
+def render(html: str, path: Path) -> Path:
+    from briefgen.editions.pdf import html_to_pdf
+
+    path.write_bytes(html_to_pdf(html, SAMPLE, [SAMPLE, ROOT / "templates"]))
+    return path
+
+
+def test_the_leftover_width_goes_to_letters_only_past_the_loosest_space():
+    space, size = 2.55, 10.5  # PT Serif's space at 10.5 pt
+    # 8 spaces of 0.5 em: nothing for the letters
+    assert tracking_for(8 * (0.5 * size - space), 8, 60, space, size) == 0
+    # 8 spaces of 0.95 em: the letters take what brings the spaces back to 0.9 em
+    extra = 8 * (0.95 * size - space)
+    assert tracking_for(extra, 8, 60, space, size) == pytest.approx(8 * 0.05 * size / 60)
+    # 8 spaces of 2 em: at most 5 % of a space per letter, the spaces keep the rest
+    assert tracking_for(8 * (2 * size - space), 8, 60, space, size) == pytest.approx(MOST_LETTER_SPACING * space)
+    assert tracking_for(100, 0, 60, space, size) == 0 and tracking_for(100, 8, 1, space, size) == 0
+
+
+def test_only_characters_with_an_advance_are_spaced():
+    # byte offsets (UTF-8): Cyrillic letters are two bytes; spaces, no-break spaces, zero-width
+    # spaces, word joiners, soft hyphens and combining marks get no spacing
+    assert letter_offsets("ab c") == [0, 1, 3]
+    assert letter_offsets("мы\u00a0и") == [0, 2, 6]
+    assert letter_offsets("a\u200bb\u2060c\u00add\u0301") == [0, 4, 8, 11]
+
+
+def test_the_correction_applies_to_the_installed_weasyprint():
+    from weasyprint.layout import inline
+
+    from briefgen.editions.weasyfix import draw_text_as_laid_out, letter_space_loose_lines
+
+    assert draw_text_as_laid_out() is True and letter_space_loose_lines() is True
+    from briefgen.editions.justification import WIDENING
+
+    assert inline.add_word_spacing.briefgen_correction and WIDENING["inline"] is inline
+
+
+#: A justified line left very loose (the nowrap unit after it does not fit), with ligatures (PT
+#: Serif draws "fi", "ffi", "fl" as one glyph: the spacing goes to glyphs, not letters), then a
+#: paragraph of ordinary justified lines.
+LOOSE = """<!DOCTYPE html><html lang="en"><head><style>
+@page {{ size: A4; margin: 22mm 20mm 24mm 22mm; }}
+body {{ margin: 0; font: 10.5pt/1.45 "PT Serif"; text-align: justify; hyphens: manual; }}
+</style></head><body>
+<p>Alpha office fifty affluent flow eta theta iota kappa
+<span style="white-space: nowrap">{unit}</span> end.</p>
+<p>{ordinary}</p></body></html>""".format(
+    unit="Unbreakableunitofletters" * 3,
+    ordinary="The officer regenerates the English and Russian editions of the briefing and sends them. " * 6)
+
+
+@pytest.fixture(scope="module")
+def loose(tmp_path_factory) -> Path:
+    return render(LOOSE, tmp_path_factory.mktemp("loose") / "loose.pdf")
+
+
+def lines_of(path: Path) -> list[list[dict]]:
+    """The characters of each line of the first page, top to bottom."""
+    with pdfplumber.open(path) as pdf:
+        rows: dict[int, list[dict]] = {}
+        for char in pdf.pages[0].chars:
+            rows.setdefault(round(char["top"]), []).append(char)
+    return [sorted(chars, key=lambda c: c["x0"]) for _, chars in sorted(rows.items())]
+
+
+def letter_gaps(chars: list[dict]) -> list[float]:
+    """Gaps between consecutive letters of the same word (each box is the glyph's advance)."""
+    return [b["x0"] - a["x1"] for a, b in zip(chars, chars[1:]) if a["text"].isalpha() and b["text"].isalpha()]
+
+
+def test_a_loose_line_spaces_its_letters_and_still_ends_at_the_margin(loose):
+    lines = lines_of(loose)
+    space = 0.243 * 10.5  # PT Serif's space
+    first = lines[0]
+    # every letter of the loose line is followed by 5 % of a space (the most), and the line ends
+    # at the right edge of the text block (5 letters fewer than glyphs would leave it 0.6 pt short)
+    assert median(letter_gaps(first)) == pytest.approx(MOST_LETTER_SPACING * space, abs=0.02)
+    right = 595.28 - css_margins()[1]
+    assert abs(first[-1]["x1"] - right) < 0.3
+    # lines that are not loose are justified by their spaces alone
+    for line in lines[2:6]:
+        assert abs(median(letter_gaps(line))) < 0.02, "".join(c["text"] for c in line)
+    report = check_pdf(loose, "en")
+    assert report.counts()["past_right_edge"] == 0
+
+
+def test_without_the_correction_the_letters_are_not_spaced(tmp_path):
+    """What letter_space_loose_lines adds: WeasyPrint as shipped widens the spaces only."""
+    from test_typography_layout import OTHER_CORRECTIONS, render_in_child
+
+    path = render_in_child(LOOSE, SAMPLE, tmp_path / "without.pdf", *OTHER_CORRECTIONS)
+    assert abs(median(letter_gaps(lines_of(path)[0]))) < 0.02
+
+
+# --- a second chance for a loose line ------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def list_item() -> str:
+    """A list item of the Russian sample briefing alone, with its stylesheets: first fit leaves
+    "…законопослушных ина-" and then a loose line ("…в своей резолюции от" before the unbreakable
+    "11 февраля 2021 года")."""
+    html = print_html("ru")
+    middle = html.index("законопослушных")
+    start, end = html.rindex("<li", 0, middle), html.index("</li>", middle)
+    body = html.index("<body")
+    return html[:html.index(">", body) + 1] + "<ul>" + html[start:end] + "</li></ul></body></html>"
+
+
+def body_lines(path: Path, lang: str = "ru") -> list[str]:
+    return [line.text for line in check_pdf(path, lang).pages[0].region("body")]
+
+
+def test_a_loose_lines_predecessor_is_laid_out_again_unhyphenated(list_item, tmp_path):
+    path = render(list_item, tmp_path / "item.pdf")
+    assert check_pdf(path, "ru").counts()["loose_line"] == 0
+    lines = body_lines(path)
+    assert any(line.endswith("законопослушных") for line in lines), lines
+    assert any(line.startswith("инакомыслящих.") for line in lines), lines
+
+
+def test_without_the_second_chance_the_line_stays_loose(list_item, tmp_path, monkeypatch):
+    from briefgen.editions import linebreaks
+
+    monkeypatch.setattr(linebreaks, "is_loose", lambda context, line: False)
+    path = render(list_item, tmp_path / "first-fit.pdf")
+    assert check_pdf(path, "ru").counts()["loose_line"] == 1
+    assert any(line.endswith("законопослушных ина-") for line in body_lines(path))
+
+
+@pytest.fixture(scope="module")
+def black_pr_paragraph() -> str:
+    """A paragraph of the English sample briefing alone, with its stylesheets: first fit ends it
+    with "…close to the Kazakhstani gov-" / "ernment.3" (a last line that is only a word's end)."""
+    html = print_html("en")
+    middle = html.index('id="black-pr"')
+    start, end = html.rindex("<p", 0, middle), html.index("</p>", middle)
+    body = html.index("<body")
+    return html[:html.index(">", body) + 1] + html[start:end] + "</p></body></html>"
+
+
+def test_a_paragraph_does_not_end_with_the_end_of_a_hyphenated_word(black_pr_paragraph, tmp_path, monkeypatch):
+    """As TeX's \\finalhyphendemerits (CSS hyphenate-limit-last): the line before the last is laid
+    out again unhyphenated when that leaves no line loose."""
+    from briefgen.editions import linebreaks
+
+    path = render(black_pr_paragraph, tmp_path / "paragraph.pdf")
+    lines = body_lines(path, "en")
+    assert lines[-1] == "government.3" and lines[-2].endswith("Kazakhstani"), lines
+    assert not any(check_pdf(path, "en").counts()[name] for name in ("loose_line", "runt_line"))
+    # without the rule: "gov-" / "ernment.3"
+    monkeypatch.setattr(linebreaks, "_only_a_word_end", lambda line: False)
+    path = render(black_pr_paragraph, tmp_path / "first-fit.pdf")
+    lines = body_lines(path, "en")
+    assert lines[-2].endswith("gov-") and lines[-1] == "ernment.3", lines
+    assert check_pdf(path, "en").counts()["runt_line"] == 1
+
+
+# --- a loose line compressed to take one more word ----------------------------------------------
+
+@pytest.fixture(scope="module")
+def sber_paragraph() -> str:
+    """A paragraph of the Russian sample briefing alone: its first line, "Сбер — группа компаний,
+    сформированная вокруг Сбербанка и контролируемая", is loose (1.12 em) before "Правительством",
+    a capitalised word that may not break; there is no line before it to lay out again."""
+    html = print_html("ru")
+    middle = html.index("группа компаний, сформированная")
+    start, end = html.rindex("<p", 0, middle), html.index("</p>", middle)
+    body = html.index("<body")
+    return html[:html.index(">", body) + 1] + html[start:end] + "</p></body></html>"
+
+
+def test_a_loose_line_takes_the_next_word_with_its_spaces_shrunk(sber_paragraph, tmp_path):
+    path = render(sber_paragraph, tmp_path / "sber.pdf")
+    report = check_pdf(path, "ru")
+    assert report.counts()["loose_line"] == 0 and report.counts()["past_right_edge"] == 0
+    first = lines_of(path)[0]
+    assert "".join(c["text"] for c in first).endswith("Правительством")
+    right = 595.28 - css_margins()[1]
+    assert abs(first[-1]["x1"] - right) < 0.3  # compressed into the measure, not past it
+    # the spaces shrunk, to no less than 80 % of a space (the gaps between two words' boxes;
+    # the median leaves out pairs that PT Serif kerns across a space: ", ", "р —", " С")
+    space = 0.243 * 10.5
+    ink = [char for char in first if not char["text"].isspace()]
+    gaps = [b["x0"] - a["x1"] for a, b in zip(ink, ink[1:]) if b["x0"] - a["x1"] > 1]
+    assert len(gaps) == 9 and 0.8 * space - 0.05 <= median(gaps) < space - 0.1
+    # letters closed up by 5 % of a space at most
+    assert median(letter_gaps(first)) >= -MOST_LETTER_SPACING * space - 0.02
+
+
+def test_without_compression_the_line_stays_loose(sber_paragraph, tmp_path, monkeypatch):
+    from briefgen.editions import justification
+
+    monkeypatch.setattr(justification, "compress_line", lambda *args: False)
+    path = render(sber_paragraph, tmp_path / "sber-loose.pdf")
+    assert check_pdf(path, "ru").counts()["loose_line"] == 1
+    assert "".join(c["text"] for c in lines_of(path)[0]).endswith("контролируемая")
