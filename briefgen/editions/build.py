@@ -81,8 +81,22 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     of each format, and keeps no snapshot for
     ``changes`` (a half-edited brief is not an edition). ``html_written`` is called
     once the HTML editions are written, before the slower PDFs are laid out."""
-    root = Path(root)
     formats = tuple(f for f in FORMATS if f in formats)
+    # WeasyPrint is imported there while the brief is read and its HTML rendered (workers.py)
+    preloader = workers.preload() if "pdf" in formats and not preview else None
+    try:
+        return _build(Path(root), formats, languages, out_dir, strict, force, parallel, allow_remote, preview,
+                      audiences, progress, html_written, preloader)
+    finally:
+        if preloader is not None:
+            preloader.close()  # nothing to write, or a problem stopped the build (no-op once written)
+
+
+def _build(root: Path, formats: tuple[str, ...], languages: list[str] | None, out_dir: Path, strict: bool,
+           force: bool, parallel: bool, allow_remote: bool, preview: bool, audiences: dict | None,
+           progress: Callable[[str], None], html_written: Callable[[], None],
+           preloader: workers.Preloader | None) -> list[Edition]:
+    """:func:`build_brief`'s work, its PDFs written through ``preloader`` if there is one."""
     force = force or allow_remote  # remote images are not in the fingerprint: fetch and render anew
     brief = load_brief(root, allow_remote=allow_remote)
     door = Door([brief.root, TEMPLATES_DIR, *edition_roots()], remote_images(brief) if allow_remote else ())
@@ -155,7 +169,7 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     for path, html in html_files:
         write_atomic(path, html)
     html_written()
-    _write_pdfs(pdf_jobs, brief, parallel)
+    _write_pdfs(pdf_jobs, brief, parallel, preloader)
     for job in pdf_jobs:
         _check_public(brief, job.path, public)
     if manifest and not preview:  # something was rendered: the data may differ from the last snapshot
@@ -180,11 +194,11 @@ def _check_public(brief: Brief, path: Path, public: dict[Path, list[RestrictedTe
     raise BriefgenError(problems=leak_problems(brief, leaks, public[path], where))
 
 
-def _write_pdfs(jobs: list[PdfJob], brief: Brief, parallel: bool) -> None:
+def _write_pdfs(jobs: list[PdfJob], brief: Brief, parallel: bool, preloader: workers.Preloader | None = None) -> None:
     """Write the PDFs (see workers.py); a resource refused in a render is reported at the
     content line that asked for it."""
     try:
-        workers.write_pdfs(jobs, parallel)
+        workers.write_pdfs(jobs, parallel, preloader=preloader)
     except RefusedResource as refused:
         problem = locate_resource(brief, refused.url, refused.reason)
         if problem is None:

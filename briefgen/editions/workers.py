@@ -8,12 +8,12 @@ starts with it loaded (about 0.6 s saved per worker). A worker gets plain data
 :class:`~briefgen.errors.BriefgenError` and :class:`~briefgen.editions.pdf.RefusedResource`
 survive the trip.
 
-(A fork server started by the CLI before it reads the content, importing
-WeasyPrint on the other core, was tried twice: the server takes 0.85 s to be
-ready — interpreter start, the import, competing with the reading — against 1.05 s
-for reading then importing here, and the cold build of the sample measured the same
-(3.5 s against 3.4 s, median of 6, noise ±15 %), for two more processes and the
-main-module re-import rules of spawned processes.)
+The import itself (0.4 s) no longer waits for the HTML: a build that may write a PDF
+forks a :class:`Preloader` as it starts — a copy of itself, ready in a few milliseconds —
+that imports WeasyPrint on the other core while the build reads the brief and renders the
+editions' HTML, then receives the jobs and writes them as :func:`write_pdfs` does (the
+workers are forked from it). A build with no PDF to write, or stopped by a problem, stops it. (A fork *server* started by the CLI was tried before and measured no gain: a new
+interpreter takes 0.85 s to be ready; a fork of the running one is ready at once.)
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,11 +78,98 @@ def _number(text: str) -> bool:
         return False
 
 
-def write_pdfs(jobs: list[PdfJob], parallel: bool = True, budget: Budget | None = None) -> None:
+class Preloader:
+    """A process forked from the build that imports WeasyPrint while the build reads the brief
+    and renders its HTML, then writes the PDFs it is given (:meth:`write`) or leaves
+    (:meth:`close`). Forked with ``os.fork`` (not a ``multiprocessing.Process``, which the
+    interpreter would wait for at exit)."""
+
+    def __init__(self) -> None:
+        self._connection, theirs = multiprocessing.Pipe()
+        self._pid = os.fork()
+        if self._pid == 0:  # the preloaded process
+            self._connection.close()
+            _preload(theirs)  # never returns
+        theirs.close()
+
+    def write(self, jobs: list[PdfJob], parallel: bool, budget: Budget) -> None:
+        """Have the preloaded process write ``jobs`` (as :func:`write_pdfs`); raise its error here."""
+        try:
+            self._connection.send((jobs, parallel, budget))
+            answer = self._connection.recv()
+        except (EOFError, OSError):
+            answer = BriefgenError("the PDFs were not written: the process writing them ended unexpectedly")
+        finally:
+            self._connection.close()
+            try:
+                os.waitpid(self._pid, 0)
+            except ChildProcessError:
+                pass
+        if isinstance(answer, BaseException):
+            raise answer
+
+    def close(self) -> None:
+        """Stop the process without writing anything: it holds nothing to clean up, and a build
+        with nothing to write must not wait for its import (nor leave the output it shares open)."""
+        if self._connection.closed:
+            return
+        self._connection.close()
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(self._pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def preload() -> Preloader | None:
+    """Start a :class:`Preloader` if it pays: several cores, fork available, and WeasyPrint not
+    yet loaded (a live preview or a test run has it already)."""
+    if ((os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods()
+            or "weasyprint" in sys.modules):
+        return None
+    return Preloader()
+
+
+def _preload(connection) -> None:
+    """In the preloaded process: import WeasyPrint, then write the PDFs asked for, if any."""
+    try:
+        import weasyprint  # noqa: F401
+
+        request = connection.recv()
+        if request is not None:
+            try:
+                write_pdfs(*request)
+                connection.send(None)
+            except BaseException as error:  # noqa: BLE001  - every failure crosses back to the build
+                _send_error(connection, error)
+    except BaseException:  # noqa: BLE001  - the build has gone (EOF), or was interrupted
+        pass
+    finally:
+        connection.close()
+        os._exit(0)  # nothing of the build's exit handlers runs twice
+
+
+def _send_error(connection, error: BaseException) -> None:
+    try:
+        connection.send(error)
+    except Exception:  # noqa: BLE001  - an error that cannot be pickled
+        connection.send(RuntimeError(f"{type(error).__name__}: {error}"))
+
+
+def write_pdfs(jobs: list[PdfJob], parallel: bool = True, budget: Budget | None = None,
+               preloader: Preloader | None = None) -> None:
     """Write every job's PDF, each in a forked worker held to ``budget``, side by side where
-    that pays (see :func:`side_by_side`); without fork (not on Linux), in this process."""
+    that pays (see :func:`side_by_side`); through ``preloader`` if given; without fork (not on
+    Linux), in this process."""
     from briefgen.editions.pdf import write_pdf_file
 
+    if preloader is not None:
+        if jobs:
+            return preloader.write(jobs, parallel, budget or Budget.from_environment())
+        return preloader.close()
     if not jobs:
         return
     if "fork" not in multiprocessing.get_all_start_methods():
@@ -131,10 +220,7 @@ def _work(job: PdfJob, connection) -> None:
         write_pdf_file(job.html, job.path, job.base_dir, job.door, job.draft)
         connection.send(None)
     except BaseException as error:  # noqa: BLE001  - every failure crosses back to the parent
-        try:
-            connection.send(error)
-        except Exception:  # noqa: BLE001  - an error that cannot be pickled
-            connection.send(RuntimeError(f"{type(error).__name__}: {error}"))
+        _send_error(connection, error)
     finally:
         connection.close()
         os._exit(0)
