@@ -171,15 +171,8 @@ def _full_collections_between_steps():
         gc.set_threshold(young, middle, full)
 
 
-def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None):
-    """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
-
-    briefgen.editions.weasyfix's corrections are applied first (with them one layout is the
-    rule). The layout is then checked and re-done with a page break next to each
-    block whose note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
-    """
-    from weasyprint import CSS, HTML
-
+def apply_corrections() -> None:
+    """briefgen.editions.weasyfix's corrections to WeasyPrint, once per process (each is cached)."""
     from briefgen.editions.weasyfix import (draw_text_as_laid_out, fill_pages, hyphenate_by_policy,
                                             justify_at_url_breaks, keep_footnotes_with_their_lines,
                                             lay_out_each_note_once, remember_page_references)
@@ -191,6 +184,30 @@ def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, doo
     lay_out_each_note_once()
     remember_page_references()
     draw_text_as_laid_out()
+
+
+def warm_up() -> None:
+    """Apply the corrections and lay out a small page with the print stylesheet, so that a process
+    forked from this one starts its PDF with WeasyPrint's caches (fonts, styles) filled: the
+    preloaded process of briefgen.editions.workers does it while the build renders its HTML."""
+    from briefgen import TEMPLATES_DIR
+
+    css = "".join((TEMPLATES_DIR / name).read_text(encoding="utf-8") for name in ("common.css", "print.css"))
+    html = (f'<html lang="en"><head><style>{css}</style></head><body><h2>Warm</h2><p>Up <em>and</em> '
+            '<strong>ready</strong><span class="footnote" data-note="w">A note.</span>.</p></body></html>')
+    render_document(html, TEMPLATES_DIR, [TEMPLATES_DIR]).write_pdf()
+
+
+def render_document(html: str, base_dir: Path, allowed_roots: list[Path], *, door: Door | None = None):
+    """Lay out ``html`` with WeasyPrint; every footnote ends up on the page of its call.
+
+    briefgen.editions.weasyfix's corrections are applied first (with them one layout is the
+    rule). The layout is then checked and re-done with a page break next to each
+    block whose note was pushed to a later page (see MAX_FOOTNOTE_PASSES).
+    """
+    from weasyprint import CSS, HTML
+
+    apply_corrections()
     fetcher = make_fetcher(door or Door(allowed_roots))
     # footnote id → break after (True) or before (False) the block that calls it
     fixes: dict[str, bool] = {}

@@ -11,13 +11,15 @@ survive the trip.
 The import itself (0.4 s) no longer waits for the HTML: a build that may write a PDF
 forks a :class:`Preloader` as it starts — a copy of itself, ready in a few milliseconds —
 that imports WeasyPrint on the other core while the build reads the brief and renders the
-editions' HTML, then receives the jobs and writes them as :func:`write_pdfs` does (the
+editions' HTML (and lays out a small page, so that its caches are warm: pdf.warm_up), then
+receives the jobs and writes them as :func:`write_pdfs` does (the
 workers are forked from it). A build with no PDF to write, or stopped by a problem, stops it. (A fork *server* started by the CLI was tried before and measured no gain: a new
 interpreter takes 0.85 s to be ready; a fork of the running one is ready at once.)
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -29,6 +31,8 @@ from pathlib import Path
 
 from briefgen.editions.door import Door
 from briefgen.errors import BriefgenError, display_path
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -136,8 +140,12 @@ def preload() -> Preloader | None:
 def _preload(connection) -> None:
     """In the preloaded process: import WeasyPrint, then write the PDFs asked for, if any."""
     try:
-        import weasyprint  # noqa: F401
+        from briefgen.editions.pdf import warm_up
 
+        try:
+            warm_up()  # while the build renders its HTML: the workers forked from here start warm
+        except Exception:  # noqa: BLE001  - a failed warm-up only costs the workers that time
+            log.debug("warm-up failed", exc_info=True)
         request = connection.recv()
         if request is not None:
             try:
