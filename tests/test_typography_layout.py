@@ -248,3 +248,29 @@ def test_numeric_columns_are_told_from_text():
             ["Share", "1 234,5", "", "n/a"]]
     assert numeric_columns(rows) == [False, True, True, False]
     assert numeric_columns([["", ""]]) == [False, False]
+
+
+#: A line of many small adjustments: letter spacing of 0.0135 em (what a compressed or loose line's
+#: letters get), set right-aligned so that its end is where the layout put it.
+TRACKED_LINE = """<!DOCTYPE html><html lang="ru"><head><style>
+@page { size: A4; margin: 22mm 20mm 24mm 22mm; }
+body { margin: 0; font: 10.5pt/1.45 "PT Serif"; }
+p { text-align: right; letter-spacing: 0.0135em; margin: 0 0 6pt; }
+</style></head><body>""" + "".join(
+    f"<p>{words}</p>" for words in ("независимых, деятельность, заключённых, сотрудников, компании, суверенитет,",
+                                    "правозащитников, организаций, преследования, журналистов, активистов,"))
+
+
+def test_small_adjustments_are_carried_not_cut(tmp_path):
+    """The PDF holds each glyph's adjustment in whole thousandths of an em; WeasyPrint cuts the
+    rest off at every glyph, so a line of 80 letters each spaced a little drifts by up to 0.8 pt.
+    With the correction what is cut off is carried to the next glyph: the lines end on the margin."""
+    right = 595.28 - css_margins()[1]
+    ends = {}
+    for name, path in (("with", render(TRACKED_LINE, tmp_path, tmp_path / "with.pdf")),
+                       ("without", render_in_child(TRACKED_LINE, tmp_path, tmp_path / "without.pdf",
+                                                   *OTHER_CORRECTIONS))):
+        with pdfplumber.open(path) as pdf:
+            ends[name] = line_ends(pdf.pages[0])
+    assert all(abs(end - right) < 0.2 for end in ends["with"]), ends
+    assert any(abs(end - right) > 0.4 for end in ends["without"]), ends

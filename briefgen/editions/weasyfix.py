@@ -423,6 +423,16 @@ DRAW_LINES = {
     "                font.to_unicode[glyph_id] = utf8_text[offset+t1:offset+t2].decode()\n":
         "                font.to_unicode[glyph_id] = (_briefgen_ellipsis(glyph_item)"
         " or utf8_text[offset+t1:offset+t2].decode())\n",
+    # the PDF holds each glyph's adjustment in whole thousandths of an em: what is cut off is
+    # carried to the next glyph, so that a line of small adjustments (a compressed line's
+    # letters, 0.002 em each) ends where it was laid out, not 84 truncations further right
+    "    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)\n":
+        "    residual = 0.0\n"
+        "    pango.pango_layout_set_single_paragraph_mode(textbox.pango_layout.layout, True)\n",
+    "            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size\n":
+        "            kerning = logical_width + offset - width * 1000 * FROM_UNITS / font_size + residual\n"
+        "            residual = kerning - int(kerning)\n"
+        "            kerning = int(kerning)\n",
 }
 #: PANGO_ANALYSIS_FLAG_IS_ELLIPSIS, in the byte of ``PangoAnalysis.flags``.
 IS_ELLIPSIS = 1 << 1
