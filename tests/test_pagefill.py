@@ -6,6 +6,8 @@ against WeasyPrint without the correction (tests/weasyprint_child.py, in a proce
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from briefgen.editions.pdf import misplaced_footnotes
@@ -62,11 +64,19 @@ def last_lines_with_notes(filler: int) -> str:
     return document(f"<p>{words(filler, 2)}</p>{paragraphs}<p>{words(150)}</p>")
 
 
-def note_parts(document_) -> dict:
-    """note key → its parts in the layout: (page number, text, whether it starts with its marker,
-    its place among the page's notes);
-    the note's whole text (as written) under ``(key, "written")``."""
-    parts: dict = {}
+@dataclass
+class NotePart:
+    """A note, or part of one, in a page's footnote area."""
+    page: int
+    text: str
+    numbered: bool  # it starts with the note's marker
+    place: int  # among the page's notes
+
+
+def note_parts(document_) -> tuple[dict[str, list[NotePart]], dict[str, str]]:
+    """note key → its parts in the layout, and note key → its whole text as written."""
+    parts: dict[str, list[NotePart]] = {}
+    written: dict[str, str] = {}
     for number, page in enumerate(document_.pages, 1):
         for box in page._page_box.descendants():
             if type(box).__name__ != "FootnoteAreaBox":
@@ -76,9 +86,10 @@ def note_parts(document_) -> dict:
                          and not (b.element_tag or "").endswith("::footnote-marker")]
                 marker = any((b.element_tag or "").endswith("::footnote-marker") and b.children
                              for b in part.descendants())
-                parts.setdefault(part.element.get("data-note"), []).append((number, " ".join(texts), marker, place))
-                parts[(part.element.get("data-note"), "written")] = "".join(part.element.itertext())
-    return parts
+                key = part.element.get("data-note")
+                parts.setdefault(key, []).append(NotePart(number, " ".join(texts), marker, place))
+                written[key] = "".join(part.element.itertext())
+    return parts, written
 
 
 def unspaced(text: str) -> str:
@@ -90,16 +101,14 @@ def assert_every_note_whole_and_in_place(document_) -> int:
     page, the rest at the top of the next page's notes; returns how many notes were continued."""
     assert misplaced_footnotes(document_) == {}
     continued = 0
-    laid_out = note_parts(document_)
+    laid_out, written = note_parts(document_)
     for key, parts in laid_out.items():
-        if isinstance(key, tuple):
-            continue
-        assert unspaced(" ".join(part[1] for part in parts)) == unspaced(laid_out[key, "written"]), parts
-        assert [part[2] for part in parts] == [True] + [False] * (len(parts) - 1), (key, parts)
-        assert [part[0] for part in parts] == list(range(parts[0][0], parts[0][0] + len(parts))), (key, parts)
+        assert unspaced(" ".join(part.text for part in parts)) == unspaced(written[key]), parts
+        assert [part.numbered for part in parts] == [True] + [False] * (len(parts) - 1), (key, parts)
+        assert [part.page for part in parts] == list(range(parts[0].page, parts[0].page + len(parts))), (key, parts)
         continued += len(parts) > 1
         # a continuation comes first among its page's notes
-        assert all(part[3] == 0 for part in parts[1:]), (key, parts)
+        assert all(part.place == 0 for part in parts[1:]), (key, parts)
     return continued
 
 

@@ -5,6 +5,7 @@ every test here runs the build in a process of its own."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,8 +33,6 @@ print(json.dumps(result))
 
 
 def build_in_a_fresh_process(brief: Path, out: Path, **environment: str) -> dict:
-    import json
-
     done = subprocess.run([sys.executable, "-c", BUILD, str(brief), str(out)], cwd=ROOT, capture_output=True,
                           text=True, env={**os.environ, **environment}, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -85,14 +85,15 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     # WeasyPrint is imported there while the brief is read and its HTML rendered (workers.py)
     preloader = workers.preload() if "pdf" in formats and not preview else None
     try:
-        return _build(Path(root), formats, languages, out_dir, strict, force, parallel, allow_remote, preview,
-                      audiences, progress, html_written, preloader)
+        return _build(Path(root), formats=formats, languages=languages, out_dir=out_dir, strict=strict, force=force,
+                      parallel=parallel, allow_remote=allow_remote, preview=preview, audiences=audiences,
+                      progress=progress, html_written=html_written, preloader=preloader)
     finally:
         if preloader is not None:
             preloader.close()  # nothing to write, or a problem stopped the build (no-op once written)
 
 
-def _build(root: Path, formats: tuple[str, ...], languages: list[str] | None, out_dir: Path, strict: bool,
+def _build(root: Path, *, formats: tuple[str, ...], languages: list[str] | None, out_dir: Path, strict: bool,
            force: bool, parallel: bool, allow_remote: bool, preview: bool, audiences: dict | None,
            progress: Callable[[str], None], html_written: Callable[[], None],
            preloader: workers.Preloader | None) -> list[Edition]:

@@ -49,7 +49,14 @@ from __future__ import annotations
 import logging
 from math import inf
 
+from briefgen.editions.weasyfix import MEASURED_NOTES
+
 log = logging.getLogger(__name__)
+
+#: Attribute of a note split by :func:`continue_note`: (head, tail).
+PARTS = "_briefgen_parts"
+#: Attribute of a tail: the skip stack its layout starts from.
+SKIP = "_briefgen_skip"
 
 #: A note keeps at least this many lines with its call where it can, and never fewer than one...
 PREFERRED_HEAD_LINES = 2
@@ -88,12 +95,12 @@ def _empty_lines_without(context, moved: list, line) -> float:
     note, the footnote area's margin included. The notes' heights are those measured by
     weasyfix.lay_out_each_note_once (without it, the notes are not counted)."""
     area = context.current_footnote_area
-    measured = area.__dict__.get("_briefgen_notes", {})
+    measured = area.__dict__.get(MEASURED_NOTES, {})
     leaving = set()
     for moved_line in moved:
         for box in moved_line.descendants():
             if box.footnote is not None:  # the note, or the head of it left here (continue_note)
-                for note in (box.footnote, *box.footnote.__dict__.get("_briefgen_parts", ())[:1]):
+                for note in (box.footnote, *box.footnote.__dict__.get(PARTS, ())[:1]):
                     if note in context.current_page_footnotes:
                         leaving.add(id(note))
     freed = sum(measured[key][1] for key in leaving if key in measured)
@@ -130,7 +137,7 @@ def _head(note, lines: int):
 def _tail(note, skip_stack: dict):
     """The note from the skip stack on (its remaining lines)."""
     tail = note.copy()
-    tail.__dict__["_briefgen_skip"] = skip_stack
+    tail.__dict__[SKIP] = skip_stack
     return tail
 
 
@@ -148,16 +155,21 @@ def continue_note(context, note, line, bottom_space: float, line_bottom: float) 
     if lines is None or len(lines) < 1 + MIN_TAIL_LINES:
         return False
     most = len(lines) - MIN_TAIL_LINES
-    for least in sorted({min(PREFERRED_HEAD_LINES, most), 1}, reverse=True):
+    preferred = min(PREFERRED_HEAD_LINES, most)
+    heads: dict[int, object] = {}  # one head per length: each is measured once
+    # the preferred lengths first, with room kept for the lines that follow; one line last
+    for shortest, longest in ((preferred, most), (1, preferred - 1)):
         for following in FOLLOWING_LINES:
-            for kept in range(most, least - 1, -1):
-                head = _head(note, kept)
+            for kept in range(longest, shortest - 1, -1):
+                if kept not in heads:
+                    heads[kept] = _head(note, kept)
+                head = heads[kept]
                 context.current_page_footnotes[-1] = head
                 overflow = context._update_footnote_area()
                 if not overflow and not context.overflows_page(bottom_space, line_bottom + following * line.height):
                     tail = _tail(note, {0: lines[kept - 1].resume_at})
                     context.reported_footnotes.append(tail)
-                    note.__dict__["_briefgen_parts"] = (head, tail)
+                    note.__dict__[PARTS] = (head, tail)
                     log.debug("note %s: %d of %d lines on page %d, the rest on the next",
                               note.element.get("data-note"), kept, len(lines), context.current_page)
                     return True
@@ -172,7 +184,7 @@ def start_tails_where_they_continue(block_container_layout):
 
     def layout(context, box, bottom_space, skip_stack, *args, **kwargs):
         if skip_stack is None:
-            skip_stack = box.__dict__.get("_briefgen_skip")
+            skip_stack = box.__dict__.get(SKIP)
         return block_container_layout(context, box, bottom_space, skip_stack, *args, **kwargs)
 
     layout.__doc__ = block_container_layout.__doc__
@@ -185,7 +197,7 @@ def take_back_both_parts(unlayout_footnote):
     (moved to the next page), its head leaves this page and its tail the waiting list."""
 
     def unlayout(context, footnote):
-        parts = footnote.__dict__.pop("_briefgen_parts", None)
+        parts = footnote.__dict__.pop(PARTS, None)
         if parts:
             head, tail = parts
             if head in context.current_page_footnotes:

@@ -189,6 +189,9 @@ def remember_page_references() -> bool:
     return True
 
 
+#: Attribute of a page's footnote area: what :func:`lay_out_each_note_once` measured there,
+#: note id → (note, height, the area's margins, borders and padding).
+MEASURED_NOTES = "_briefgen_notes"
 #: Lines that must be in WeasyPrint's ``LayoutContext._update_footnote_area`` for
 #: :func:`lay_out_each_note_once` to stand in for it.
 FOOTNOTE_AREA_SOURCE = (
@@ -237,7 +240,7 @@ def lay_out_each_note_once() -> bool:
         notes = self.current_page_footnotes
         if not notes or area.style["height"] != "auto" or area.max_height != inf:
             return original(self)
-        measured = area.__dict__.setdefault("_briefgen_notes", {})  # note id → (note, height, frame)
+        measured = area.__dict__.setdefault(MEASURED_NOTES, {})
         for note in notes:
             if id(note) not in measured:
                 result = measure(self, area, note)

@@ -174,12 +174,10 @@ def write_pdfs(jobs: list[PdfJob], parallel: bool = True, budget: Budget | None 
     Linux), in this process."""
     from briefgen.editions.pdf import write_pdf_file
 
-    if preloader is not None:
-        if jobs:
-            return preloader.write(jobs, parallel, budget or Budget.from_environment())
-        return preloader.close()
     if not jobs:
-        return
+        return  # (a preloader left unused is its owner's to close)
+    if preloader is not None:
+        return preloader.write(jobs, parallel, budget or Budget.from_environment())
     if "fork" not in multiprocessing.get_all_start_methods():
         for job in jobs:
             write_pdf_file(job.html, job.path, job.base_dir, job.door, job.draft)
