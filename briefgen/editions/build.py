@@ -68,7 +68,8 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
                 out_dir: Path = Path("output"), strict: bool = False, force: bool = False, parallel: bool = True,
                 allow_remote: bool = False, preview: bool = False, audiences: dict | None = None,
                 progress: Callable[[str], None] = lambda message: None,
-                html_written: Callable[[], None] = lambda: None) -> list[Edition]:
+                html_written: Callable[[], None] = lambda: None,
+                preloader: workers.Preloader | None = None) -> list[Edition]:
     """Build the editions of the brief in ``root``; return what was written or already up to date.
 
     Every file or URL the editions load goes through one :class:`Door`; ``allow_remote``
@@ -80,10 +81,17 @@ def build_brief(root: Path, *, formats: tuple[str, ...] = FORMATS, languages: li
     quick untagged drafts of the PDFs, never taken for editions, only of the first audience
     of each format, and keeps no snapshot for
     ``changes`` (a half-edited brief is not an edition). ``html_written`` is called
-    once the HTML editions are written, before the slower PDFs are laid out."""
+    once the HTML editions are written, before the slower PDFs are laid out. ``preloader``: one
+    the caller started before importing this module (the CLI does: :func:`workers.preload`);
+    the build owns it from here on, uses it or stops it."""
     formats = tuple(f for f in FORMATS if f in formats)
-    # WeasyPrint is imported there while the brief is read and its HTML rendered (workers.py)
-    preloader = workers.preload() if "pdf" in formats and not preview else None
+    if "pdf" not in formats or preview:
+        if preloader is not None:
+            preloader.close()
+        preloader = None
+    elif preloader is None:
+        # WeasyPrint is imported there while the brief is read and its HTML rendered (workers.py)
+        preloader = workers.preload()
     try:
         return _build(Path(root), formats=formats, languages=languages, out_dir=out_dir, strict=strict, force=force,
                       parallel=parallel, allow_remote=allow_remote, preview=preview, audiences=audiences,

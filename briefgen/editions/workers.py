@@ -13,7 +13,9 @@ forks a :class:`Preloader` as it starts — a copy of itself, ready in a few mil
 that imports WeasyPrint on the other core while the build reads the brief and renders the
 editions' HTML (and lays out a small page, so that its caches are warm: pdf.warm_up), then
 receives the jobs and writes them as :func:`write_pdfs` does (the
-workers are forked from it). A build with no PDF to write, or stopped by a problem, stops it. (A fork *server* started by the CLI was tried before and measured no gain: a new
+workers are forked from it). A build with no PDF to write, or stopped by a problem, stops it.
+The CLI forks it before it even imports the pipeline (pydantic, Jinja, Babel: 0.2 s), and hands
+it to ``build_brief``. (A fork *server* started by the CLI was tried before and measured no gain: a new
 interpreter takes 0.85 s to be ready; a fork of the running one is ready at once.)
 """
 
