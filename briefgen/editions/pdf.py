@@ -14,6 +14,7 @@ viewer's window (DisplayDocTitle), so that screen readers can read it.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 from contextlib import contextmanager
@@ -35,6 +36,9 @@ def font_configuration():
     """One fontconfig set-up per process, reused by every render."""
     from weasyprint.text.fonts import FontConfiguration
 
+    # let it go while the interpreter is whole: its __del__, run at shutdown, found its
+    # module's globals gone ("Exception ignored in FontConfiguration.__del__")
+    atexit.register(font_configuration.cache_clear)
     return FontConfiguration()
 
 
