@@ -287,6 +287,15 @@ CASES = {
         f'<p>{FILLER}The claim<sup style="vertical-align: super">1</sup>.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>',
         {"note_off_page": 1},
         f'<p>{FILLER}The claim.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>'),
+    # a paragraph's last line holding more call characters than letters ("it.¹,²,³"): its calls
+    # are read as calls (the notes' first calls), not as the line's text
+    "note_off_page_short_line": Case(
+        f'<p>{FILLER}<br>it.<sup>1,2,3</sup></p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">A.</span><span class="fn">B.</span>'
+        '<span class="fn">C.</span>.</p>',
+        {"note_off_page": 3},
+        f'<p>{FILLER}<br>it.<span class="fn">A.</span><span class="fn">B.</span><span class="fn">C.</span></p>{PAGE}<h2>Next</h2>'
+        f'<p>{FILLER}Again<sup>1,2,3</sup>.</p>',
+        extra=".fn + .fn::footnote-call { content: ',' counter(footnote); }"),
 }
 
 
