@@ -214,7 +214,34 @@ def tables(tmp_path_factory) -> dict[str, Path]:
     without = html.replace("tbody > tr:nth-child(-n+2) { break-after: avoid; }", "").replace(
         "tbody > tr:nth-last-child(-n+2) { break-before: avoid; }", "")
     assert without != html
-    return {"with": render(html, folder, folder / "with.pdf"), "without": render(without, folder, folder / "without.pdf")}
+    loose_captions = html.replace("caption { break-after: avoid; }", "")
+    assert loose_captions != html
+    return {"with": render(html, folder, folder / "with.pdf"), "without": render(without, folder, folder / "without.pdf"),
+            "loose_captions": render(loose_captions, folder, folder / "loose-captions.pdf")}
+
+
+def caption_and_first_row_pages(path: Path) -> dict[str, tuple[int, int]]:
+    """Table index → (page of its caption "Table N", page of its first row)."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            text = page.extract_text() or ""
+            for match in re.finditer(r"^Table (\d+)$", text, re.MULTILINE):
+                found[match[1]][0] = number
+            for match in re.finditer(r"T(\d+)R1 requests", text):
+                found[match[1]][1] = number
+    return {key: tuple(pages) for key, pages in found.items()}
+
+
+def test_a_table_caption_stays_with_the_first_rows(tables):
+    """A caption never ends a page with its table on the next (``caption { break-after: avoid }``);
+    without the rule, a caption of this document is stranded."""
+    pages = caption_and_first_row_pages(tables["with"])
+    assert len(pages) == 12 and all(caption == first for caption, first in pages.values()), pages
+    assert check_pdf(tables["with"], "en").counts()["stranded_heading"] == 0
+    loose = caption_and_first_row_pages(tables["loose_captions"])
+    assert any(caption != first for caption, first in loose.values()), loose
+    assert check_pdf(tables["loose_captions"], "en").counts()["stranded_heading"] >= 1
 
 
 def test_no_table_leaves_fewer_than_three_rows_on_a_page(tables):
