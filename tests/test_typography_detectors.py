@@ -81,6 +81,7 @@ PAGE = '<p style="break-after: page">' + FILLER * 2 + "</p>"
 # words glued together (as non-breaking spaces or an unbreakable span would) nearly a line long
 GLUED_A = '<span style="white-space: nowrap">the suppression of dissent by blocking the social networks and the</span>'
 GLUED_B = '<span style="white-space: nowrap">messaging apps that its opponents use to organise their protests</span>'
+JOINED_URL = "https:&#8288;/&#8288;/&#8288;ex.org&#8288;/&#8288;de&#8288;/&#8288;"
 NOTE_TAIL = ("https://amoz-menschenrechtsbeobachtung.example.org/berichte/2022/prozessbeobachtungsbericht"
              "<br>-liquidierungsverfahren-memorial.pdf")
 CAPTION_PAGE = '<p style="break-before: page; font: bold 9pt \'PT Sans\'">Selected measures, 2020–2021</p>'
@@ -144,6 +145,17 @@ CASES = {
         {"url_broken": 1, "bare_scheme": 1},
         f"<p>{FILLER}</p><p>See https://<br>publicadministration.un.org/<br>egovkb/2020 for all to read.</p>",
         clean_expect={"bare_scheme": 1}),
+    "url_split_in_word": Case(  # ragged text (its first line ends short): the path cut inside a word
+        "<p>Originally published by the Forschungszentrum on<br>19 January 2022: https://www.example.org/de/2022/"
+        "prozessbe<br>obachtung-memorial?sprache=en</p>",
+        {"url_split_in_word": 1},
+        # the same cut in justified text (filling its lines) and a ragged cut between the URL's parts
+        # (word joiners keep Pango from breaking after "/", the zero-width space is the only break)
+        '<p style="text-align: justify">The coalition of human rights organisations has compiled this overview, '
+        f'which is now published in full on the web at {JOINED_URL}prozessbe&#8203;obachtungsberichtliquidierungs'
+        'verfahrenmemorial.</p>'
+        "<p>Originally published by the Forschungszentrum on<br>19 January 2022: https://www.example.org/de/2022/"
+        "<br>prozessbeobachtung-memorial?sprache=en</p>"),
     "bare_scheme": Case(
         f"<p>{FILLER}</p><p>See https://<br>www.example.org/reports/2021 for all to read.</p>",
         {"bare_scheme": 1},

@@ -38,6 +38,7 @@ CLASSES = {
     "call_size_mismatch": "a call printed at another size than the other calls in text of that size",
     "url_broken": "a URL broken inside its scheme or host name",
     "bare_scheme": "a line ending with a bare or partial scheme (\"https://\", \"https:\", \"ht\")",
+    "url_split_in_word": "a URL's path cut between two letters in ragged text (\"…/prozessbe\" / \"obachtung\")",
     "past_right_edge": "a line ending more than 0.5 pt past the text block's edge",
     "table_outside": "a table cell outside the text block",
     "table_cell_overflow": "text touching or crossing its table cell's rule",

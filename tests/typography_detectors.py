@@ -168,12 +168,34 @@ def host_end(joined: str, start: int) -> tuple[int, int]:
     return scheme_end, scheme_end + len(host[0])
 
 
+def ragged_lines(run: list[Line]) -> set[int]:
+    """The indexes of the lines of a run whose paragraph is set ragged: one of its lines that the
+    paragraph continues ends more than an em short of the run's widest line (in justified text
+    only a paragraph's last line does)."""
+    edge = max(line.x1 for line in run)
+    found: set[int] = set()
+    paragraph: list[int] = []
+    for index, line in enumerate(run):
+        paragraph.append(index)
+        following = run[index + 1] if index + 1 < len(run) else None
+        if following is not None and continues(line, following):
+            continue
+        if any(run[i].x1 < edge - run[i].size for i in paragraph[:-1]):
+            found.update(paragraph)
+        paragraph = []
+    return found
+
+
 def detect_urls(report: Report, lang, dictionary) -> None:
-    """URLs broken inside the scheme or host; lines ending with a bare (or partial) scheme."""
+    """URLs broken inside the scheme or host; lines ending with a bare (or partial) scheme; in
+    ragged text, a URL's path cut between two letters (justified text may cut it anywhere to
+    fill its lines; ragged text gains nothing, and "…/prozessbe" / "obachtung-…" reads as a
+    broken word)."""
     for page in report.pages:
         for run in flows(page, ("body", "notes", "table")):
+            ragged = ragged_lines(run)
             carry = ""  # a URL running over several lines: what the lines before held of it
-            for line, following in zip(run, run[1:]):
+            for index, (line, following) in enumerate(zip(run, run[1:])):
                 end_words, next_words = tokens(line), tokens(following)
                 if not end_words or not next_words or not continues(line, following):
                     carry = ""
@@ -194,6 +216,9 @@ def detect_urls(report: Report, lang, dictionary) -> None:
                         report.add("url_broken", page.number, where)
                     if cut <= scheme_end and start < cut:
                         report.add("bare_scheme", page.number, where)
+                    # (a capital after the cut starts the next sentence or line: "…vollstaendig" / "This")
+                    if cut > end and index in ragged and tail[-1:].isalpha() and head[:1].islower():
+                        report.add("url_split_in_word", page.number, where)
 
 
 # --- the text block and tables -------------------------------------------------------------------
