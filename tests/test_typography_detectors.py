@@ -214,10 +214,13 @@ CASES = {
         {"page_gap": 1},
         f"<p>{FILLER * 2}</p>{PAGE}<h2>A new chapter</h2><p>{FILLER * 3}</p><p>{FILLER * 3}</p>"),
     "page_gap_before_caption": Case(  # a table's caption (or a sub-heading) at the next page's top
-        # ends no chapter: the gap before it counts
-        f"<p>{FILLER * 2}</p>{CAPTION_PAGE}<p>{FILLER * 3}</p>",
+        # ends no chapter: the gap before it counts — unless what it opens is alone on its page,
+        # before the next chapter (a document's closing contact block)
+        f'<h2>A chapter</h2><p>{FILLER * 2}</p>{CAPTION_PAGE}<p>{FILLER * 30}</p>',
         {"page_gap": 1},
-        f'<p>{FILLER * 2}</p><h2 style="break-before: page">A new chapter</h2><p>{FILLER * 3}</p>'),
+        f'<h2>A chapter</h2><p>{FILLER * 2}</p><p style="break-before: page; font: bold 10pt \'PT Sans\'">For '
+        f'further information, please contact:</p><p>{FILLER}</p><h2 style="break-before: page">Annex</h2>'
+        f'<p>{FILLER}</p>'),
     "double_space": Case(
         f"<p>{FILLER}</p><ul><li>the absorption of sovereignty by Russia and China;&nbsp; (page 1)</li></ul>",
         {"double_space": 1},

@@ -405,30 +405,52 @@ def detect_runts(report: Report, lang, dictionary) -> None:
 CHAPTER_TITLE = 1.12
 
 
-def chapter_starts(report: Report) -> dict[int, list[float]]:
-    """Page number → where (pt from the page's top) the PDF's top-level outline entries lead on
-    it: the chapters, annexes, or an interview's questions (sub-headings are nested, captions
-    are not in the outline)."""
+def outline_entries(report: Report) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Page number → where (pt from the page's top) the PDF's outline entries lead on it: the
+    top-level ones (chapters, annexes, an interview's questions) and the nested ones
+    (sub-headings); a table's caption or a contact block's title has none."""
     from pypdf import PdfReader
 
     reader = PdfReader(str(report.path))
-    starts: dict[int, list[float]] = {}
-    for entry in reader.outline:
-        if isinstance(entry, list) or entry.top is None:
-            continue  # a nested list holds the entries below the one before it
-        page = reader.get_destination_page_number(entry)
-        height = float(reader.pages[page].mediabox.height)
-        starts.setdefault(page + 1, []).append(height - float(entry.top))
-    return starts
+    top: dict[int, list[float]] = {}
+    nested: dict[int, list[float]] = {}
+
+    def walk(entries, level: int) -> None:
+        for entry in entries:
+            if isinstance(entry, list):  # the entries below the one before it
+                walk(entry, level + 1)
+                continue
+            if entry.top is None:
+                continue
+            page = reader.get_destination_page_number(entry)
+            height = float(reader.pages[page].mediabox.height)
+            (top if level == 0 else nested).setdefault(page + 1, []).append(height - float(entry.top))
+
+    walk(reader.outline, 0)
+    return top, nested
 
 
 def detect_page_gaps(report: Report, lang, dictionary) -> None:
     """Pages (not the last, not before a chapter) with > 3 empty body lines above the notes. A
     chapter starts the next page when a top-level entry of the PDF's outline leads to its top (a
     sub-heading or a table's caption at the next page's top does not excuse a gap: the page does
-    not end a chapter); a PDF without an outline has its chapters' titles set larger than the text."""
+    not end a chapter); a PDF without an outline has its chapters' titles set larger than the text.
+    A page followed by a closing block alone on its page (a heading not in the outline, then text,
+    then a chapter or the end: the contact) ends its chapter's text too."""
     pitch, rise, body_size = (report.metrics[k] for k in ("pitch", "rise", "body_size"))
-    starts = chapter_starts(report)
+    starts, sections = outline_entries(report)
+
+    def opens_chapter(number: int) -> bool:
+        """Whether page ``number`` starts with a chapter (or is past the document's end)."""
+        if number > len(report.pages):
+            return True
+        first = report.pages[number - 1].region("body", "table")[:1]
+        if not first:
+            return False
+        if starts:
+            return any(top <= first[0].top + 1 for top in starts.get(number, []))
+        return first[0].heading and first[0].size > CHAPTER_TITLE * body_size
+
     for index, page in enumerate(report.pages[:-1]):
         body = page.region("body")
         if not body and not page.tables:
@@ -436,12 +458,16 @@ def detect_page_gaps(report: Report, lang, dictionary) -> None:
         following = report.pages[index + 1].region("body", "table")
         if not following:
             continue
-        if starts:
-            chapter = any(top <= following[0].top + 1 for top in starts.get(page.number + 1, []))
-        else:
-            chapter = following[0].heading and following[0].size > CHAPTER_TITLE * body_size
-        if chapter:
+        if opens_chapter(page.number + 1):
             continue  # the page ends a chapter, or the next starts the annex
+        # the chapter's text ends here and the next page holds only a closing block under a
+        # heading of its own (the contact: no outline entry, not a table's caption), up to the
+        # next chapter or the document's end
+        after = report.pages[index + 1]
+        entry = any(y <= following[0].top + 1 for y in sections.get(after.number, []))
+        caption = any(abs(t.bbox[1] - following[0].bottom) < following[0].size for t in after.tables)
+        if following[0].heading and not entry and not caption and opens_chapter(page.number + 2):
+            continue
         # line boxes from baselines: a box starts ``rise`` ems above its baseline, is ``pitch`` tall
         bottoms = [l.baseline - rise * l.size + pitch * l.size / body_size for l in body]
         bottom = max(bottoms + [t.bbox[3] for t in page.tables])
