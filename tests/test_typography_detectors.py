@@ -368,6 +368,16 @@ CASES = {
         {"wrapped_head": 1},
         f"<p>{FILLER}</p>",
         defect_head="Kazakhstan, November 2021: a briefing by the Business &amp; Human Rights Resource Centre"),
+    "note_off_page_short_line": Case(  # a last line of more call digits than letters still has its
+        # calls: the note's first call is there, not at its repeated call on the next page
+        f'<p>{FILLER}The claim<sup style="vertical-align: super">1</sup>.</p>{PAGE}<h2>Next</h2>'
+        f'<p>{FILLER}<br>60&nbsp;%.<span class="fn">A.</span><span class="fn">B.</span><span class="fn">C.</span></p>',
+        {"note_off_page": 1},
+        f'<p>{FILLER}The claim<span class="fn">Z.</span>.</p>{PAGE}<h2>Next</h2>'
+        f'<p>{FILLER}<br>60&nbsp;%.<span class="fn">A.</span><span class="fn">B.</span><span class="fn">C.</span></p>'
+        f'<h2 style="break-before: page">Last</h2><p>{FILLER}Again<sup style="vertical-align: super; '
+        'font-size: 7pt">2</sup>.</p>',
+        extra=SEPARATOR),
     "note_off_page": Case(
         f'<p>{FILLER}The claim<sup style="vertical-align: super">1</sup>.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>',
         {"note_off_page": 1},

@@ -203,7 +203,10 @@ def build_lines(chars: list[dict], page_height: float, page: int) -> list[Line]:
         ink = [c for c in group if not c["text"].isspace()]
         if not ink:
             continue
-        baseline = Counter(round(c["base"], 1) for c in ink).most_common(1)[0][0]
+        # the text's baseline, not the calls': a short last line can hold more raised digits than
+        # letters ("60 %.⁴⁹,⁵⁰"), so only characters of (nearly) the line's largest size count
+        largest = max(c["size"] for c in ink)
+        baseline = Counter(round(c["base"], 1) for c in ink if c["size"] >= 0.9 * largest).most_common(1)[0][0]
         size = Counter(round(c["size"], 2) for c in ink if abs(c["base"] - baseline) < 0.6).most_common(1)[0][0]
         sups = {i for i, c in enumerate(group)
                 if not c["text"].isspace() and c["size"] < 0.9 * size and baseline - c["base"] > 0.15 * size}
