@@ -299,6 +299,10 @@ CASES = {
         {"stranded_heading": 1},
         f'<p>{FILLER * 2}</p><div style="height: 365pt"></div><h2 style="break-before: page">A new chapter</h2>'
         f'<p>{FILLER}</p>'),
+    "heading_one_line": Case(  # a heading with one line of its paragraph under it at the page's foot
+        f'<div style="height: 450pt"></div><h2>A new chapter</h2><p style="orphans: 1">{FILLER * 2}</p>',
+        {"heading_one_line": 1},
+        f'<div style="height: 438pt"></div><h2>A new chapter</h2><p style="orphans: 1">{FILLER * 2}</p>'),
     "empty_page": Case(
         f'<p>{FILLER * 2}</p><div style="break-before: page; height: 20pt"></div><h2 style="break-before: page">'
         f'Next</h2><p>{FILLER}</p>',

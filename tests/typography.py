@@ -60,6 +60,7 @@ CLASSES = {
     "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
     "number_split": "a number cut from its digits, sign or currency at a line end (\"1 250 / 000\", \"12 / %\")",
     "stranded_heading": "a heading or caption ending a page, its text on the next page",
+    "heading_one_line": "a heading at a page's foot with a single line of its text under it, the rest on the next page",
     "empty_page": "a page with nothing in its body (notes alone do not fill it)",
     "overlap": "text printed over other text",
     "runt_line": "a paragraph's last line holding only the tail of a hyphenated word (\"coun-\" / \"try.\")",

@@ -654,8 +654,8 @@ def detect_line_ends(report: Report, lang, dictionary) -> None:
 # --- page make-up: stranded headings, empty pages, page references --------------------------------
 
 def detect_page_makeup(report: Report, lang, dictionary) -> None:
-    """A heading (or caption) that is the last text of a page's body, its text on the next page;
-    a page with no text in its body (running head, footer and notes apart: the rest of a note
+    """A heading (or caption) that is the last text of a page's body, its text on the next page,
+    or followed there by one line only; a page with no text in its body (running head, footer and notes apart: the rest of a note
     continued from the page before is no page's content)."""
     for page in report.pages:
         body = [l for l in page.lines if l.region in ("body", "table")]
@@ -664,6 +664,10 @@ def detect_page_makeup(report: Report, lang, dictionary) -> None:
             continue
         if body[-1].heading:
             report.add("stranded_heading", page.number, body[-1].text)
+        # a heading followed on its page by one line of text that goes on overleaf (orphans: 1)
+        following = report.pages[page.number].region("body", "table") if page.number < len(report.pages) else []
+        if len(body) >= 2 and body[-2].heading and not body[-1].heading and following and not following[0].heading:
+            report.add("heading_one_line", page.number, f"{body[-2].text} / {body[-1].text[:40]}")
 
 
 def detect_overlaps(report: Report, lang, dictionary) -> None:
