@@ -31,7 +31,8 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
   print the break opportunities are zero-width spaces and Pango's own are cancelled by
   word joiners — characters, not elements, because every element becomes a structure
   element of the tagged PDF (about 150 bytes each); on screen they are ``<wbr>`` and the
-  host is a ``nowrap`` span, so that a copied link carries no invisible characters.
+  host is a ``url-host`` span kept whole on its line (screen.css: an inline block that breaks
+  only when longer than the line), so that a copied link carries no invisible characters.
 
 The document is read as a stream of tags and text; text between tags is joined with
 one marker per tag so that a rule sees across markup ("в <em>Москве</em>"), and the
@@ -377,8 +378,8 @@ def _every_character(part: str) -> str:
 def _url(tags: list[str], url: str, target: str, unhyphenated: bool, ragged: bool) -> str:
     """The markup of one URL (HTML text). Print: one run of text whose only break
     opportunities are the zero-width spaces between its parts (word joiners cancel
-    Pango's own), which a PDF's text does not show; screen: the host in a ``nowrap``
-    span and ``<wbr>`` between the other parts (invisible characters would end up in
+    Pango's own), which a PDF's text does not show; screen: the host in a ``url-host``
+    span (kept whole) and ``<wbr>`` between the other parts (invisible characters would end up in
     a copied link)."""
     parts = url_parts(url)
     if target == "print" and not ragged:
