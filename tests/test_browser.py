@@ -179,3 +179,53 @@ def test_artifacts_folder_is_ignored_by_git():
 
         shown = subprocess.run(["git", "check-ignore", "-q", str(ARTIFACTS / "x.png")], cwd=ROOT)
         assert shown.returncode == 0
+
+
+#: the unseen documents with the longest addresses: an e-mail address of 58 characters and a host of 46
+#: in the interview's answers and notes, a contact address of 75 characters in the statement
+UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
+LONG_ADDRESSES = ["interview-trial-monitor-2022-01", "statement-azerbaijan-journalists-2022-03"]
+
+
+@pytest.fixture(scope="module")
+def unseen_editions(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("browser-unseen")
+    for slug in LONG_ADDRESSES:
+        build_brief(UNSEEN / slug, formats=("html",), out_dir=out, strict=True)
+    return out
+
+
+#: what the test reads of a page: its width, and each address (e-mail, URL host) with the lines it
+#: takes and its width when set on one line
+ADDRESSES = """() => {
+    const lineHeight = e => parseFloat(getComputedStyle(e).lineHeight) || 1.5 * parseFloat(getComputedStyle(e).fontSize);
+    const oneLine = e => {
+        const copy = e.cloneNode(true);
+        copy.style.cssText = 'position: absolute; white-space: nowrap; display: inline; max-width: none';
+        e.parentElement.appendChild(copy);
+        const width = copy.getBoundingClientRect().width;
+        copy.remove();
+        return width;
+    };
+    return {
+        page: document.documentElement.scrollWidth,
+        addresses: [...document.querySelectorAll('.email, .url-host')].map(e => ({
+            text: e.textContent, right: e.getBoundingClientRect().right,
+            lines: Math.round(e.getBoundingClientRect().height / lineHeight(e)),
+            width: oneLine(e), room: e.parentElement.closest('p, li, div, header').clientWidth,
+        })),
+    };
+}"""
+
+
+@pytest.mark.parametrize("slug", LONG_ADDRESSES)
+def test_long_addresses_do_not_widen_a_phone_page(unseen_editions, tab, slug):
+    """An e-mail address or URL host longer than a phone's line breaks inside (the page does not
+    scroll sideways: it did, to 514 and 720 px, when they were ``nowrap``), and so does a word
+    longer than the line; an address that fits a line is never broken, it moves on whole."""
+    found = tab(375).open(unseen_editions / slug / f"{slug}.en.html").evaluate(ADDRESSES)
+    assert found["page"] <= 375, found["page"]
+    addresses = found["addresses"]
+    assert [a["text"] for a in addresses if a["right"] > 376] == []
+    assert [a["text"] for a in addresses if a["lines"] > 1 and a["width"] <= a["room"]] == []
+    assert any(a["lines"] > 1 for a in addresses)  # the long ones did break: the test sees them

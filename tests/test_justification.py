@@ -213,3 +213,39 @@ def test_without_compression_the_line_stays_loose(sber_paragraph, tmp_path, monk
     path = render(sber_paragraph, tmp_path / "sber-loose.pdf")
     assert check_pdf(path, "ru").counts()["loose_line"] == 1
     assert "".join(c["text"] for c in lines_of(path)[0]).endswith("контролируемая")
+
+
+# --- a line that ends at a URL's break -----------------------------------------------------------
+
+URL_AT_LINE_END = """<!DOCTYPE html><html lang="en"><head><style>
+@page {{ size: A4; margin: 22mm 20mm 24mm 22mm; }}
+body {{ margin: 0; font: 10.5pt/1.45 "PT Serif"; text-align: justify; hyphens: manual; }}
+</style></head><body><p>The prisoners can be written to through the site the site {host}\u200b{path} and more
+words follow here to end it.</p></body></html>""".format(
+    # as briefgen.editions.typeset writes a URL: word joiners in the host, a zero-width space after
+    # it; the path (glued here) cannot follow on the line, which ends at that break
+    host="https:\u2060/\u2060/\u2060politzek.\u2060me/", path="\u2060".join("how to write a letter to a prisoner".split()))
+
+
+def test_a_line_that_ends_at_a_url_break_ends_at_the_margin(tmp_path):
+    """The zero-width space a line ends at is no stretchable break (weasyfix.justify_at_url_breaks):
+    counted, it took a break's share of the leftover width after the last letter — the line
+    stopped 0.4 pt short of the margin, and a compressed line (a Russian edition in Noto Serif)
+    ran 0.6 pt past it."""
+    first = lines_of(render(URL_AT_LINE_END, tmp_path / "url-end.pdf"))[0]
+    assert "".join(c["text"] for c in first).endswith("https://politzek.me/")
+    assert abs(first[-1]["x1"] - (595.28 - css_margins()[1])) < 0.1
+
+
+def test_the_trailing_break_is_not_counted_but_the_others_are():
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    from briefgen.editions.pdf import apply_corrections
+
+    apply_corrections()
+    box = boxes.TextBox.__new__(boxes.TextBox)  # only its text is read
+    box.text = "a b c/\u200bd/\u200b"
+    assert inline.count_expandable_spaces(box) == 3  # two spaces and the break inside the text
+    box.text = "a b c/\u200bd@\u2060\u200b"  # an address's break after a word joiner never counts
+    assert inline.count_expandable_spaces(box) == 3

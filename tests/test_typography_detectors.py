@@ -38,13 +38,27 @@ td.num { text-align: right; }
 """
 
 
-def pdf(tmp_path, body: str, lang: str = "en", extra: str = "", head: str = "Running head", name: str = "doc"):
-    """Lay out one small HTML document and return the PDF's path."""
-    from weasyprint import HTML
-
+def pdf(tmp_path, body: str, lang: str = "en", extra: str = "", head: str = "Running head", name: str = "doc",
+        corrections: tuple[str, ...] = ()):
+    """Lay out one small HTML document and return the PDF's path. With ``corrections`` (names of
+    briefgen.editions.weasyfix functions) it is laid out in a child process that applies them
+    first, as briefgen's PDFs are (the test process stays plain WeasyPrint)."""
     html = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><style>'
             f'{CSS % {"head": head, "extra": extra}}</style></head><body>{body}</body></html>')
     path = tmp_path / f"{name}.pdf"
+    if corrections:
+        import subprocess
+        import sys
+
+        from conftest import ROOT
+
+        source = tmp_path / f"{name}.html"
+        source.write_text(html, encoding="utf-8")
+        subprocess.run([sys.executable, str(ROOT / "tests" / "weasyprint_child.py"), str(source), str(tmp_path),
+                        *corrections, f"--pdf={path}"], check=True, capture_output=True, cwd=ROOT)
+        return path
+    from weasyprint import HTML
+
     HTML(string=html).write_pdf(path)
     return path
 
@@ -67,6 +81,16 @@ PAGE = '<p style="break-after: page">' + FILLER * 2 + "</p>"
 # words glued together (as non-breaking spaces or an unbreakable span would) nearly a line long
 GLUED_A = '<span style="white-space: nowrap">the suppression of dissent by blocking the social networks and the</span>'
 GLUED_B = '<span style="white-space: nowrap">messaging apps that its opponents use to organise their protests</span>'
+JOINED_URL = "https:&#8288;/&#8288;/&#8288;ex.org&#8288;/&#8288;de&#8288;/&#8288;"
+NOTE_TAIL = ("https://amoz-menschenrechtsbeobachtung.example.org/berichte/2022/prozessbeobachtungsbericht"
+             "<br>-liquidierungsverfahren-memorial.pdf")
+CAPTION_PAGE = '<p style="break-before: page; font: bold 9pt \'PT Sans\'">Selected measures, 2020–2021</p>'
+# the two parts of a running head as print.css set them at first: 60 % + 4 mm of padding and 40 %
+HEAD_PARTS = ("@page { @top-left { width: 60%; padding-right: 4mm; white-space: nowrap; overflow: hidden; "
+              "text-overflow: ellipsis; } @top-right { content: 'Interdisziplinäres Forschungs- und "
+              "Dokumentationszentrum für Menschenrechtsverteidigerinnen'; font: 8pt 'PT Sans'; "
+              "vertical-align: bottom; padding-bottom: 3mm; width: 40%; white-space: nowrap; overflow: hidden; "
+              "text-overflow: ellipsis; } }")
 SEPARATOR = '.fn + .fn::footnote-call { content: "," counter(footnote); }'  # the sample's separator
 
 
@@ -82,6 +106,7 @@ class Case:
     clean_extra: str = ""  # CSS for the clean counterpart only
     defect_head: str = "Running head"
     clean_expect: dict[str, int] = field(default_factory=dict)
+    corrections: tuple[str, ...] = ()  # weasyfix corrections to lay both out with (see pdf)
 
 
 CASES = {
@@ -120,6 +145,17 @@ CASES = {
         {"url_broken": 1, "bare_scheme": 1},
         f"<p>{FILLER}</p><p>See https://<br>publicadministration.un.org/<br>egovkb/2020 for all to read.</p>",
         clean_expect={"bare_scheme": 1}),
+    "url_split_in_word": Case(  # ragged text (its first line ends short): the path cut inside a word
+        "<p>Originally published by the Forschungszentrum on<br>19 January 2022: https://www.example.org/de/2022/"
+        "prozessbe<br>obachtung-memorial?sprache=en</p>",
+        {"url_split_in_word": 1},
+        # the same cut in justified text (filling its lines) and a ragged cut between the URL's parts
+        # (word joiners keep Pango from breaking after "/", the zero-width space is the only break)
+        '<p style="text-align: justify">The coalition of human rights organisations has compiled this overview, '
+        f'which is now published in full on the web at {JOINED_URL}prozessbe&#8203;obachtungsberichtliquidierungs'
+        'verfahrenmemorial.</p>'
+        "<p>Originally published by the Forschungszentrum on<br>19 January 2022: https://www.example.org/de/2022/"
+        "<br>prozessbeobachtung-memorial?sprache=en</p>"),
     "bare_scheme": Case(
         f"<p>{FILLER}</p><p>See https://<br>www.example.org/reports/2021 for all to read.</p>",
         {"bare_scheme": 1},
@@ -160,6 +196,10 @@ CASES = {
         "<p>The talks held in Mo-<br>scow went on, and Kazakh-<br>stan agreed.</p>",
         {"broken_capitalised": 2, "hyphen_runs": 0},
         "<p>Un-<br>der the memorandum, and under its terms, Ust-<br>Kamenogorsk and Kazakhstan agreed.</p>"),
+    "broken_capitalised_compound": Case(  # the part of a compound after its own hyphen is a word of its own
+        "<p>The talks held in Kassym-Jo-<br>mart's office went on.</p>",
+        {"broken_capitalised": 1},
+        "<p>Organisations closed and Self-dis-<br>solved ones.</p>"),
     "wrong_hyphenation": Case(
         "<p>The bur-<br>eau said it worked exclus-<br>ively and had a memor-<br>andum of it.</p>",
         {"wrong_hyphenation": 3, "hyphen_runs": 1},
@@ -173,6 +213,14 @@ CASES = {
         f"<p>{FILLER * 2}</p>{PAGE}<p>{FILLER * 3}</p><p>{FILLER * 3}</p>",
         {"page_gap": 1},
         f"<p>{FILLER * 2}</p>{PAGE}<h2>A new chapter</h2><p>{FILLER * 3}</p><p>{FILLER * 3}</p>"),
+    "page_gap_before_caption": Case(  # a table's caption (or a sub-heading) at the next page's top
+        # ends no chapter: the gap before it counts — unless what it opens is alone on its page,
+        # before the next chapter (a document's closing contact block)
+        f'<h2>A chapter</h2><p>{FILLER * 2}</p>{CAPTION_PAGE}<p>{FILLER * 30}</p>',
+        {"page_gap": 1},
+        f'<h2>A chapter</h2><p>{FILLER * 2}</p><p style="break-before: page; font: bold 10pt \'PT Sans\'">For '
+        f'further information, please contact:</p><p>{FILLER}</p><h2 style="break-before: page">Annex</h2>'
+        f'<p>{FILLER}</p>'),
     "double_space": Case(
         f"<p>{FILLER}</p><ul><li>the absorption of sovereignty by Russia and China;&nbsp; (page 1)</li></ul>",
         {"double_space": 1},
@@ -209,6 +257,22 @@ CASES = {
                ["membership of an extremist organisation", "under house arrest"]], "table-layout: fixed",
               header=("Name", "Status")),
         extra="th:first-child { width: 22%; } td { overflow-wrap: break-word; }"),
+    "split_word_right_aligned": Case(  # a right-aligned heading wraps at a space in a column wider than
+        # its words (its lines touch the right edge); the middle line of a URL over three lines may break anywhere
+        table([["Raisa Zhumabekova-&#8288;Nurmagambetova", "under house arrest"]], "table-layout: fixed",
+              header=("Name", "Status")),
+        {"split_word": 1},
+        f"<p>{FILLER}https://mvd.gov.by/ru/page/gubopik/<br>perechen-organizacij-formirovanij-individualnyh<br>"
+        "-predprinimatelej-i-lic.</p>"
+        + table([["Ликвидированы", "27", "14"]], cls="num", header=("Орган", "Ликвидированы судом", "Заморожено активов")),
+        lang="ru",
+        extra="th:first-child { width: 22%; } td { overflow-wrap: break-word; } th { text-align: right; }",
+        clean_extra="table { table-layout: auto; } th:nth-child(3) { width: 24%; }"),
+    "call_punctuation_typed": Case(  # a separator the author typed after an abbreviation's full stop
+        f'<p>{FILLER}под стражей с 17 сентября 2020 года.;<span class="fn">Note.</span> обвинение изменили.</p>',
+        {"call_punctuation": 1},
+        f'<p>{FILLER}под стражей с 17 сентября 2020 г.;<span class="fn">Note.</span> обвинение изменили, '
+        f'и т. д.,<span class="fn">Note.</span> и так далее.</p>', lang="ru"),
     "split_word_known": Case(  # the two pieces make a word printed whole elsewhere: "(стат" / "ья 313)"
         "<p>по статья 274 и статья 405 и статья 307</p>"
         + table([["«призывы к массовым беспорядкам» (стат<br>ья&nbsp;313); статья 274", "в заключении"]],
@@ -235,11 +299,22 @@ CASES = {
         {"stranded_heading": 1},
         f'<p>{FILLER * 2}</p><div style="height: 365pt"></div><h2 style="break-before: page">A new chapter</h2>'
         f'<p>{FILLER}</p>'),
+    "heading_one_line": Case(  # a heading with one line of its paragraph under it at the page's foot
+        f'<div style="height: 450pt"></div><h2>A new chapter</h2><p style="orphans: 1">{FILLER * 2}</p>',
+        {"heading_one_line": 1},
+        f'<div style="height: 438pt"></div><h2>A new chapter</h2><p style="orphans: 1">{FILLER * 2}</p>'),
     "empty_page": Case(
         f'<p>{FILLER * 2}</p><div style="break-before: page; height: 20pt"></div><h2 style="break-before: page">'
         f'Next</h2><p>{FILLER}</p>',
         {"empty_page": 1},
         f'<p>{FILLER * 2}</p><h2 style="break-before: page">Next</h2><p>{FILLER}</p>'),
+    "empty_page_note_tail": Case(  # the rest of a note alone on the last page (briefgen's notes continue)
+        f'<p>{FILLER * 2}Text<span class="fn">A note.</span>.</p>'
+        f'<p style="break-before: page; margin-top: 380pt; font-size: 8pt">{NOTE_TAIL}</p>',
+        {"empty_page": 1},
+        f'<p>{FILLER * 2}Text<span class="fn">A note.</span>.</p>'
+        f'<h2 style="break-before: page">Next</h2><p style="margin-bottom: 330pt">{FILLER}</p>'
+        f'<p style="font-size: 8pt">{NOTE_TAIL}</p>'),
     "page_ref_wrong": Case(  # a number typed where the page is computed (or a stale one)
         f'<ul><li>the overview <a href="#next">(page&nbsp;3)</a></li></ul><p>{FILLER}</p>'
         f'<h2 id="next" style="break-before: page">Next</h2><p>{FILLER}</p>',
@@ -278,38 +353,55 @@ CASES = {
         {"spaced_letters": 1},
         f'<p>{FILLER}</p><p>The portal https://egov.kz/<span style="letter-spacing: 0.2pt">cms</span>/en offers '
         'services.</p>'),
+    "head_collision": Case(  # the left part cut with "…" inside its 60 %, its padding laid over the right part
+        f"<p>{FILLER}</p>",
+        {"head_collision": 1},
+        f"<p>{FILLER}</p>",
+        extra=HEAD_PARTS, defect_head="Interview with Dr Friederike Wassermann-Oyelaran, Arbeitsgemeinschaft "
+        "Menschenrechtsbeobachtung", clean_extra="@page { @top-left { box-sizing: border-box; } }",
+        corrections=("draw_text_as_laid_out",)),  # Pango's "…" is written as "…" (else as the hidden text)
+    "short_line_ragged": Case(  # a ragged line that happens to end at the edge is not a justified one
+        f'<p style="text-align: justify">{GLUED_A} repression {GLUED_B} across the whole region of Central Asia.</p>',
+        {"short_line": 1},
+        # (set right inside a full-width box: it ends at the edge with its spaces at their natural width)
+        f'<p>{FILLER}</p><p><span style="display: inline-block; width: 100%; text-align: right">Aliaksandra '
+        'Kavalenka-Pietrushevskaya, advocacy coordinator, Euro-Belarus Solidarity</span><br>Platform<br>'
+        'a.kavalenka@euro-belarus-solidarity-platform.example.org, +370 5 212 3456</p>'),
     "wrapped_head": Case(
         f"<p>{FILLER}</p>",
         {"wrapped_head": 1},
         f"<p>{FILLER}</p>",
         defect_head="Kazakhstan, November 2021: a briefing by the Business &amp; Human Rights Resource Centre"),
+    "note_off_page_short_line": Case(  # a last line of more call digits than letters still has its
+        # calls: the note's first call is there, not at its repeated call on the next page
+        f'<p>{FILLER}The claim<sup style="vertical-align: super">1</sup>.</p>{PAGE}<h2>Next</h2>'
+        f'<p>{FILLER}<br>60&nbsp;%.<span class="fn">A.</span><span class="fn">B.</span><span class="fn">C.</span></p>',
+        {"note_off_page": 1},
+        f'<p>{FILLER}The claim<span class="fn">Z.</span>.</p>{PAGE}<h2>Next</h2>'
+        f'<p>{FILLER}<br>60&nbsp;%.<span class="fn">A.</span><span class="fn">B.</span><span class="fn">C.</span></p>'
+        f'<h2 style="break-before: page">Last</h2><p>{FILLER}Again<sup style="vertical-align: super; '
+        'font-size: 7pt">2</sup>.</p>',
+        extra=SEPARATOR),
     "note_off_page": Case(
         f'<p>{FILLER}The claim<sup style="vertical-align: super">1</sup>.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>',
         {"note_off_page": 1},
         f'<p>{FILLER}The claim.</p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">The note.</span>.</p>'),
-    # a paragraph's last line holding more call characters than letters ("it.¹,²,³"): its calls
-    # are read as calls (the notes' first calls), not as the line's text
-    "note_off_page_short_line": Case(
-        f'<p>{FILLER}<br>it.<sup>1,2,3</sup></p>{PAGE}<h2>Next</h2><p>{FILLER}Text<span class="fn">A.</span><span class="fn">B.</span>'
-        '<span class="fn">C.</span>.</p>',
-        {"note_off_page": 3},
-        f'<p>{FILLER}<br>it.<span class="fn">A.</span><span class="fn">B.</span><span class="fn">C.</span></p>{PAGE}<h2>Next</h2>'
-        f'<p>{FILLER}Again<sup>1,2,3</sup>.</p>',
-        extra=".fn + .fn::footnote-call { content: ',' counter(footnote); }"),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_detector_finds_its_defect_and_nothing_else(tmp_path, case):
     c = CASES[case]
-    assert found(tmp_path, c.defect, c.lang, extra=c.extra + c.defect_extra, head=c.defect_head) == \
+    assert found(tmp_path, c.defect, c.lang, extra=c.extra + c.defect_extra, head=c.defect_head,
+                 corrections=c.corrections) == \
         {k: v for k, v in c.expected.items() if v}
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_detector_is_silent_on_the_clean_counterpart(tmp_path, case):
     c = CASES[case]
-    assert found(tmp_path, c.clean, c.lang, extra=c.extra + c.clean_extra) == c.clean_expect
+    assert found(tmp_path, c.clean, c.lang, extra=c.extra + c.clean_extra, corrections=c.corrections) \
+        == c.clean_expect
 
 
 def test_every_class_has_a_detector_test():

@@ -157,6 +157,29 @@ def test_a_url_breaks_only_after_its_host_and_never_after_its_own_hyphens(where)
             assert opportunities, url  # a long path can break
 
 
+@pytest.mark.parametrize("element", ['<header class="title-block"><p class="publisher">', "<table><tr><td>",
+                                     '<section class="contact"><p>', '<div class="entries prisoners"><p>',
+                                     "<p>"])
+def test_in_ragged_print_text_a_url_breaks_only_between_its_parts(element):
+    """Justified running text may break a URL's path after any character (lines are filled);
+    ragged text — the title block, table cells, a contact, entries, notes — only between the
+    URL's parts: "…/2022/01/prozessbe" / "obachtung-…" read as a broken word and filled nothing."""
+    url = ("https://menschenrechtsverteidigerinnen-dokumentationszentrum.example.org/de/interviews/2022/01/"
+           "prozessbeobachtung-memorial-liquidierung?sprache=en&ausgabe=vollstaendig")
+    closing = "".join(f"</{tag}>" for tag in reversed(re.findall(r"<(\w+)", element)))
+    out = page(f"{element}See {url.replace('&', '&amp;')}{closing}", lang="en")
+    found = re.sub(r"<[^>]+>", "", out).replace("&amp;", "&")
+    found = found[found.index("http"):]
+    parts = [b for b in breaks(found) if 0 < b < len(url)]
+    lengths = [len(part.replace("&amp;", "&")) for part in url_parts(url.replace("&", "&amp;"))]
+    expected = [sum(lengths[:i]) for i in range(1, len(lengths))]
+    if element == "<p>":
+        assert len(parts) > 60  # justified: after nearly every character of the path
+    else:
+        assert parts and set(parts) <= set(expected), parts
+        assert "prozessbeobachtung-memorial".index("b") + len(url.split("prozess")[0]) not in parts
+
+
 def test_url_parts_and_the_html_edition():
     parts = url_parts("https://www.ft.com/content/84e73aa4-111c-11ea-a225-db2f231cfeae?x=1&amp;y=2")
     assert parts[0] == "https://www.ft.com/" and "".join(parts).startswith("https://www.ft.com/content/")

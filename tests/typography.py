@@ -38,6 +38,7 @@ CLASSES = {
     "call_size_mismatch": "a call printed at another size than the other calls in text of that size",
     "url_broken": "a URL broken inside its scheme or host name",
     "bare_scheme": "a line ending with a bare or partial scheme (\"https://\", \"https:\", \"ht\")",
+    "url_split_in_word": "a URL's path cut between two letters in ragged text (\"…/prozessbe\" / \"obachtung\")",
     "past_right_edge": "a line ending more than 0.5 pt past the text block's edge",
     "table_outside": "a table cell outside the text block",
     "table_cell_overflow": "text touching or crossing its table cell's rule",
@@ -53,12 +54,14 @@ CLASSES = {
     "one_letter_end": "a Russian one-letter word (в, с, к, о, и, а, у, я) at a line end",
     "page_ref_alone": "a \"(page N)\" / \"(стр. N)\" reference alone on a line or broken",
     "wrapped_head": "a running head or footer on more than one line",
+    "head_collision": "the parts of a running head or footer run together (\"Mensche…Interdisziplinäres\")",
     "note_off_page": "a footnote not on the page of its first call",
     "spaced_letters": "characters of one word set apart by justification (\"press -sluzhba .kgd@\")",
     "split_word": "a word cut at a line end without a hyphen, too long for its column (\"Nurmaga\" / \"mbetova\")",
     "number_split": "a number cut from its digits, sign or currency at a line end (\"1 250 / 000\", \"12 / %\")",
     "stranded_heading": "a heading or caption ending a page, its text on the next page",
-    "empty_page": "a page with nothing in its body",
+    "heading_one_line": "a heading at a page's foot with a single line of its text under it, the rest on the next page",
+    "empty_page": "a page with nothing in its body (notes alone do not fill it)",
     "overlap": "text printed over other text",
     "runt_line": "a paragraph's last line holding only the tail of a hyphenated word (\"coun-\" / \"try.\")",
     "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
@@ -201,8 +204,8 @@ def build_lines(chars: list[dict], page_height: float, page: int) -> list[Line]:
         ink = [c for c in group if not c["text"].isspace()]
         if not ink:
             continue
-        # the text's baseline: that of its largest characters (a paragraph's last line may hold
-        # more call characters than letters: "ately.¹⁴,¹⁵,⁹")
+        # the text's baseline, not the calls': a short last line can hold more raised digits than
+        # letters ("60 %.⁴⁹,⁵⁰"), so only characters of (nearly) the line's largest size count
         largest = max(c["size"] for c in ink)
         baseline = Counter(round(c["base"], 1) for c in ink if c["size"] >= 0.9 * largest).most_common(1)[0][0]
         size = Counter(round(c["size"], 2) for c in ink if abs(c["base"] - baseline) < 0.6).most_common(1)[0][0]

@@ -68,7 +68,7 @@ def detect_calls(report: Report, lang, dictionary) -> None:
                 if chars[first]["text"] in SEPARATORS and first - 1 not in line.sups:
                     report.add("call_punctuation", page.number, excerpt(line, first, last))
                 elif len(before) >= 2 and before[-1] is chars[first - 1] and before[-1]["text"] in SEPARATORS \
-                        and before[-2]["text"] in ",.;:":
+                        and before[-2]["text"] in ",.;:" and not after_abbreviation(line.text[:first]):
                     report.add("call_punctuation", page.number, excerpt(line, first, last))  # "Google,,²⁶" in text size
                 if not before:
                     report.add("call_line_start", page.number, excerpt(line, first, last))
@@ -81,6 +81,15 @@ def detect_calls(report: Report, lang, dictionary) -> None:
                     numbers = [int(n) for n in re.findall(r"\d+", "".join(c["text"] for c in chars[first:last + 1]))]
                     found.append((line, first, last, size, numbers))
     detect_call_sizes(report, found)
+
+
+def after_abbreviation(text: str) -> bool:
+    """Whether the separator that ends ``text`` (a line up to a call) follows an abbreviation's
+    full stop, where the author typed it: "2020 г.;²⁹", "etc.,⁴" — a lower-case word of at most
+    three letters before the stop. The stray separator of issue 11 follows a sentence's stop
+    ("Concept.,³", "(ERG).,⁹") or another separator ("Google,,²⁶")."""
+    return re.search(r"(?:^|[^\w])[^\W\d_]{1,3}\.[,;]$", text.rstrip()) is not None \
+        and not re.search(r"[A-ZА-ЯЁ]{1,3}\.[,;]$", text.rstrip())
 
 
 def detect_call_sizes(report: Report, found: list[tuple[Line, int, int, float, list[int]]]) -> None:
@@ -159,12 +168,34 @@ def host_end(joined: str, start: int) -> tuple[int, int]:
     return scheme_end, scheme_end + len(host[0])
 
 
+def ragged_lines(run: list[Line]) -> set[int]:
+    """The indexes of the lines of a run whose paragraph is set ragged: one of its lines that the
+    paragraph continues ends more than an em short of the run's widest line (in justified text
+    only a paragraph's last line does)."""
+    edge = max(line.x1 for line in run)
+    found: set[int] = set()
+    paragraph: list[int] = []
+    for index, line in enumerate(run):
+        paragraph.append(index)
+        following = run[index + 1] if index + 1 < len(run) else None
+        if following is not None and continues(line, following):
+            continue
+        if any(run[i].x1 < edge - run[i].size for i in paragraph[:-1]):
+            found.update(paragraph)
+        paragraph = []
+    return found
+
+
 def detect_urls(report: Report, lang, dictionary) -> None:
-    """URLs broken inside the scheme or host; lines ending with a bare (or partial) scheme."""
+    """URLs broken inside the scheme or host; lines ending with a bare (or partial) scheme; in
+    ragged text, a URL's path cut between two letters (justified text may cut it anywhere to
+    fill its lines; ragged text gains nothing, and "…/prozessbe" / "obachtung-…" reads as a
+    broken word)."""
     for page in report.pages:
         for run in flows(page, ("body", "notes", "table")):
+            ragged = ragged_lines(run)
             carry = ""  # a URL running over several lines: what the lines before held of it
-            for line, following in zip(run, run[1:]):
+            for index, (line, following) in enumerate(zip(run, run[1:])):
                 end_words, next_words = tokens(line), tokens(following)
                 if not end_words or not next_words or not continues(line, following):
                     carry = ""
@@ -185,6 +216,9 @@ def detect_urls(report: Report, lang, dictionary) -> None:
                         report.add("url_broken", page.number, where)
                     if cut <= scheme_end and start < cut:
                         report.add("bare_scheme", page.number, where)
+                    # (a capital after the cut starts the next sentence or line: "…vollstaendig" / "This")
+                    if cut > end and index in ragged and tail[-1:].isalpha() and head[:1].islower():
+                        report.add("url_split_in_word", page.number, where)
 
 
 # --- the text block and tables -------------------------------------------------------------------
@@ -330,7 +364,10 @@ def detect_hyphenation(report: Report, lang, dictionary) -> None:
                     streak.append(line)
                     fragment, continuation, in_url = broken
                     if not in_url and continuation and is_hyphenation(fragment, continuation, words, compounds):
-                        if continuation[:1].islower() and is_name(fragment + continuation, lower):
+                        # the word broken is the part after the compound's own last hyphen ("Self-dis-" /
+                        # "solved" breaks "dissolved", not a name; "Kassym-Jo-" / "mart" breaks "Jomart")
+                        broken_word = re.split(r"[-\u2010]", fragment)[-1] + continuation
+                        if continuation[:1].islower() and is_name(broken_word, lower):
                             report.add("broken_capitalised", page.number, f"{fragment}-/{continuation}")
                         whole = (fragment + continuation).lower()
                         if whole in dictionary:
@@ -363,16 +400,74 @@ def detect_runts(report: Report, lang, dictionary) -> None:
 
 # --- page fill ------------------------------------------------------------------------------------
 
+#: without an outline, a chapter's title is a heading set this much larger than the text at least
+#: (h2: 1.2 em; a sub-heading 1.05 em, a table's caption 0.9 em)
+CHAPTER_TITLE = 1.12
+
+
+def outline_entries(report: Report) -> tuple[dict[int, list[float]], dict[int, list[float]]]:
+    """Page number → where (pt from the page's top) the PDF's outline entries lead on it: the
+    top-level ones (chapters, annexes, an interview's questions) and the nested ones
+    (sub-headings); a table's caption or a contact block's title has none."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(report.path))
+    top: dict[int, list[float]] = {}
+    nested: dict[int, list[float]] = {}
+
+    def walk(entries, level: int) -> None:
+        for entry in entries:
+            if isinstance(entry, list):  # the entries below the one before it
+                walk(entry, level + 1)
+                continue
+            if entry.top is None:
+                continue
+            page = reader.get_destination_page_number(entry)
+            height = float(reader.pages[page].mediabox.height)
+            (top if level == 0 else nested).setdefault(page + 1, []).append(height - float(entry.top))
+
+    walk(reader.outline, 0)
+    return top, nested
+
+
 def detect_page_gaps(report: Report, lang, dictionary) -> None:
-    """Pages (not the last, not before a heading) with > 3 empty body lines above the notes."""
+    """Pages (not the last, not before a chapter) with > 3 empty body lines above the notes. A
+    chapter starts the next page when a top-level entry of the PDF's outline leads to its top (a
+    sub-heading or a table's caption at the next page's top does not excuse a gap: the page does
+    not end a chapter); a PDF without an outline has its chapters' titles set larger than the text.
+    A page followed by a closing block alone on its page (a heading not in the outline, then text,
+    then a chapter or the end: the contact) ends its chapter's text too."""
     pitch, rise, body_size = (report.metrics[k] for k in ("pitch", "rise", "body_size"))
+    starts, sections = outline_entries(report)
+
+    def opens_chapter(number: int) -> bool:
+        """Whether page ``number`` starts with a chapter (or is past the document's end)."""
+        if number > len(report.pages):
+            return True
+        first = report.pages[number - 1].region("body", "table")[:1]
+        if not first:
+            return False
+        if starts:
+            return any(top <= first[0].top + 1 for top in starts.get(number, []))
+        return first[0].heading and first[0].size > CHAPTER_TITLE * body_size
+
     for index, page in enumerate(report.pages[:-1]):
         body = page.region("body")
         if not body and not page.tables:
             continue
         following = report.pages[index + 1].region("body", "table")
-        if not following or following[0].heading:
+        if not following:
+            continue
+        if opens_chapter(page.number + 1):
             continue  # the page ends a chapter, or the next starts the annex
+        # the chapter's text ends here and the next page holds only a closing block under a
+        # heading of its own (the contact: no outline entry, not a table's caption), up to the
+        # next chapter or the document's end
+        after = report.pages[index + 1]
+        entry = any(y <= following[0].top + 1 for y in sections.get(after.number, []))
+        caption = any(abs(t.bbox[1] - following[0].bottom) < following[0].size for t in after.tables)
+        if following[0].heading and not entry and not caption and opens_chapter(page.number + 2):
+            continue
         # line boxes from baselines: a box starts ``rise`` ems above its baseline, is ``pitch`` tall
         bottoms = [l.baseline - rise * l.size + pitch * l.size / body_size for l in body]
         bottom = max(bottoms + [t.bbox[3] for t in page.tables])
@@ -416,13 +511,23 @@ def detect_spaces(report: Report, lang, dictionary) -> None:
                     break
 
 
+def spaced_to_fit(line: Line) -> bool:
+    """Whether a line reaching the right edge was justified to it: its word spaces are stretched
+    or shrunk (a gap after a space glyph). A ragged line that happens to end at the edge (a
+    contact block's "…, Euro-Belarus Solidarity" / "Platform") has its spaces at their natural
+    width; a line without spaces (one long word) is given the benefit of the doubt."""
+    chars = line.chars
+    gaps = [b["x0"] - a["x1"] for a, b in zip(chars, chars[1:]) if a["text"] == " "]
+    return not gaps or any(abs(gap) > 0.05 for gap in gaps)
+
+
 def detect_short_lines(report: Report, lang, dictionary) -> None:
     """A line of a justified paragraph that stops more than a third of the measure short of the
     right edge although its paragraph goes on (words glued together pushed the rest down)."""
     for page in report.pages:
         body = [l for l in page.region("body") if not l.heading]
         for before, line, after in zip(body, body[1:], body[2:]):
-            justified = before.x1 > page.block.x1 - 1 and continues(before, line)
+            justified = before.x1 > page.block.x1 - 1 and continues(before, line) and spaced_to_fit(before)
             goes_on = continues(line, after) and after.x0 >= line.x0 - 0.5  # not a new list item
             room = page.block.x1 - line.x1
             if justified and goes_on and room > (page.block.x1 - page.block.x0) / 3:
@@ -478,18 +583,25 @@ def detect_split_words(report: Report, lang, dictionary) -> None:
     are not judged."""
     words, _, _ = document_words(report)
     for page in report.pages:
-        edges = [(page.block.x1, run) for run in flows(page)]
+        # (left, right) of the box a run is set in: lines in the body may be indented (lists), so
+        # the body's left is each line's own; a cell's padding is the smaller of the gaps its lines
+        # leave on either side (a right-aligned cell's lines all touch its right padding)
+        edges = [(None, page.block.x1, run) for run in flows(page)]
         for table in page.tables:
             for row in table.rows:
                 for cell in row:
                     if cell and cell[1]:
-                        padding = min(l.x0 for l in cell[1]) - cell[0][0]
-                        edges.append((cell[0][2] - padding, cell[1]))
-        for right, run in edges:
-            for line, following in zip(run, run[1:]):
+                        box = cell[0]
+                        padding = min(min(l.x0 for l in cell[1]) - box[0], box[2] - max(l.x1 for l in cell[1]))
+                        edges.append((box[0] + padding, box[2] - padding, cell[1]))
+        for left, right, run in edges:
+            for previous, line, following in zip([None] + run, run, run[1:]):
                 text = "".join(c["text"] for i, c in enumerate(line.chars) if i not in line.sups).strip()
                 if not text or not text[-1].isalpha() or re.search(r"[/@=&]|https?:|www\.", text.split()[-1]):
                     continue
+                if previous is not None and len(text.split()) == 1 and previous.text.split() \
+                        and re.search(r"[/@=&]|https?:|www\.", previous.text.split()[-1]):
+                    continue  # the middle of a URL that runs over several lines
                 first = next((c for c in following.chars if not c["text"].isspace()), None)
                 if first is None or not first["text"].islower() or not continues(line, following):
                     continue
@@ -497,7 +609,8 @@ def detect_split_words(report: Report, lang, dictionary) -> None:
                 tail = re.sub(r"\W+$", "", following.text.split()[0]).lower()
                 known = head + tail in words and head not in words and tail not in words
                 # one word: no space of any kind ("в\u00a0следственном" is two words)
-                if known or len(text.split()) == 1 and line.x1 + (first["x1"] - first["x0"]) > right - 0.5:
+                start = line.x0 if left is None else left
+                if known or len(text.split()) == 1 and start + (line.x1 - line.x0) + (first["x1"] - first["x0"]) > right - 0.5:
                     report.add("split_word", page.number, f"{text} / {following.text[:30]}")
 
 
@@ -541,16 +654,20 @@ def detect_line_ends(report: Report, lang, dictionary) -> None:
 # --- page make-up: stranded headings, empty pages, page references --------------------------------
 
 def detect_page_makeup(report: Report, lang, dictionary) -> None:
-    """A heading (or caption) that is the last text of a page's body, its text on the next page;
-    a page with no text in its body (running head and footer apart)."""
+    """A heading (or caption) that is the last text of a page's body, its text on the next page,
+    or followed there by one line only; a page with no text in its body (running head, footer and notes apart: the rest of a note
+    continued from the page before is no page's content)."""
     for page in report.pages:
-        text = [l for l in page.lines if l.region in ("body", "table", "notes")]
-        if not text:
+        body = [l for l in page.lines if l.region in ("body", "table")]
+        if not body:
             report.add("empty_page", page.number, " / ".join(l.text for l in page.lines)[:60] or "(nothing)")
             continue
-        body = [l for l in page.lines if l.region in ("body", "table")]
-        if body and body[-1].heading:
+        if body[-1].heading:
             report.add("stranded_heading", page.number, body[-1].text)
+        # a heading followed on its page by one line of text that goes on overleaf (orphans: 1)
+        following = report.pages[page.number].region("body", "table") if page.number < len(report.pages) else []
+        if len(body) >= 2 and body[-2].heading and not body[-1].heading and following and not following[0].heading:
+            report.add("heading_one_line", page.number, f"{body[-2].text} / {body[-1].text[:40]}")
 
 
 def detect_overlaps(report: Report, lang, dictionary) -> None:
@@ -614,7 +731,26 @@ def detect_running_heads(report: Report, lang, dictionary) -> None:
                 report.add("wrapped_head", page.number, " / ".join(l.text for l in lines))
 
 
+def detect_head_collisions(report: Report, lang, dictionary) -> None:
+    """The parts of a running head or footer run together: a part cut with "…" followed by the
+    next part less than half an em away ("Arbeitsgemeinschaft Mensche…Interdisziplinäres"), or
+    characters of the two parts printed over each other."""
+    for page in report.pages:
+        for region in ("head", "foot"):
+            chars = sorted((c for l in page.region(region) for c in l.chars if not c["text"].isspace()),
+                           key=lambda c: c["x0"])
+            for a, b in zip(chars, chars[1:]):
+                if abs(a["bottom"] - b["bottom"]) > 1:
+                    continue  # not on one baseline: wrapped_head's business
+                gap = b["x0"] - a["x1"]
+                if a["text"] == "…" and gap < 0.5 * a["size"] or gap < -0.2 * a["size"]:
+                    text = "".join(c["text"] for c in chars)
+                    at = chars.index(b)
+                    report.add("head_collision", page.number, f"{gap:.1f} pt: …{text[max(0, at - 20):at + 20]}…")
+                    break
+
+
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
              detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
-             detect_running_heads, detect_page_makeup, detect_page_references, detect_overlaps, detect_runts]
+             detect_running_heads, detect_head_collisions, detect_page_makeup, detect_page_references, detect_overlaps, detect_runts]

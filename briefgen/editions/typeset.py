@@ -26,11 +26,13 @@ adds only non-breaking spaces, ``<span>`` elements and ``<wbr>``:
   parts: the scheme and host with the "/" after it are one part, so a line never ends in
   "https://" or inside a host name; the rest breaks after "/" and before "?", "#", "&",
   "=", "-", "_", "." and "%" (no part shorter than 4 characters, none longer than 30);
-  in print running text (justified) after any character of the path but its hyphens. In
+  in print running text (justified; not in footnotes, tables, headings, the title block, a
+  signature or a contact, which are ragged) after any character of the path but its hyphens. In
   print the break opportunities are zero-width spaces and Pango's own are cancelled by
   word joiners — characters, not elements, because every element becomes a structure
   element of the tagged PDF (about 150 bytes each); on screen they are ``<wbr>`` and the
-  host is a ``nowrap`` span, so that a copied link carries no invisible characters.
+  host is a ``url-host`` span kept whole on its line (screen.css: an inline block that breaks
+  only when longer than the line), so that a copied link carries no invisible characters.
 
 The document is read as a stream of tags and text; text between tags is joined with
 one marker per tag so that a rule sees across markup ("в <em>Москве</em>"), and the
@@ -96,6 +98,12 @@ WORD_JOINER = "\u2060"
 ZERO_WIDTH_SPACE = "\u200b"
 #: Elements whose text is never hyphenated: print footnotes, URL links, code.
 UNHYPHENATED_ELEMENTS = ('<span class="footnote"', '<a class="url"', "<code", "<pre")
+#: Elements set ragged (left-aligned) in print (print.css, common.css): a URL in them breaks only
+#: between its parts, as in a footnote — cut after any character, a line was filled for nothing
+#: and a word of the path read as broken ("…/2022/01/prozessbe" / "obachtung-memorial…").
+RAGGED_TAGS = frozenset({"td", "th", "caption", "h1", "h2", "h3"})
+RAGGED_CLASSES = frozenset({"title-block", "signature", "contact", "entries"})
+CLASS_NAMES = re.compile(r'\sclass="([^"]*)"')
 
 
 def typeset(html: str, lang: str, target: str = "print") -> str:
@@ -119,7 +127,7 @@ def _join(body: str, target: str) -> tuple[str, list[str]]:
     already marked up (they never run across tags)."""
     tags: list[str] = []
     out: list[str] = []
-    stack: list[tuple[str, bool, bool, bool]] = []  # open elements: name, footnote call, not hyphenated, in a note
+    stack: list[tuple[str, bool, bool, bool]] = []  # open elements: name, footnote call, not hyphenated, ragged
     verbatim = 0
     for part in TAG.split(body):
         if not part:
@@ -146,13 +154,19 @@ def _join(body: str, target: str) -> tuple[str, list[str]]:
             is_call = bool(CALL_START.match(part))
             # footnotes (print) and URL links are never hyphenated (print.css, common.css)
             unhyphenated = (bool(stack) and stack[-1][2]) or part.startswith(UNHYPHENATED_ELEMENTS)
-            in_note = (bool(stack) and stack[-1][3]) or (is_call and target == "print")
-            stack.append((name, is_call, unhyphenated, in_note))
+            ragged = (bool(stack) and stack[-1][3]) or (is_call and target == "print") or _ragged(name, part)
+            stack.append((name, is_call, unhyphenated, ragged))
             kind = "\x02" if is_call else kind
             verbatim += name in VERBATIM
         tags.append(part)
         out.append(f"{kind}{len(tags) - 1}\x01")
     return "".join(out), tags
+
+
+def _ragged(name: str, tag: str) -> bool:
+    """Whether the element that ``tag`` opens is set ragged in print (see RAGGED_TAGS)."""
+    classes = CLASS_NAMES.search(tag)
+    return name in RAGGED_TAGS or bool(classes and RAGGED_CLASSES.intersection(classes[1].split()))
 
 
 def _add_class(tag: str, name: str) -> str:
@@ -361,14 +375,14 @@ def _every_character(part: str) -> str:
                    for index, unit in enumerate(units))
 
 
-def _url(tags: list[str], url: str, target: str, unhyphenated: bool, in_note: bool) -> str:
+def _url(tags: list[str], url: str, target: str, unhyphenated: bool, ragged: bool) -> str:
     """The markup of one URL (HTML text). Print: one run of text whose only break
     opportunities are the zero-width spaces between its parts (word joiners cancel
-    Pango's own), which a PDF's text does not show; screen: the host in a ``nowrap``
-    span and ``<wbr>`` between the other parts (invisible characters would end up in
+    Pango's own), which a PDF's text does not show; screen: the host in a ``url-host``
+    span (kept whole) and ``<wbr>`` between the other parts (invisible characters would end up in
     a copied link)."""
     parts = url_parts(url)
-    if target == "print" and not in_note:
+    if target == "print" and not ragged:
         # in running text, which is justified, the path may break after any character: a
         # line is then filled to its end instead of stretching its few spaces (a 30-character
         # part pushed to the next line would leave gaps of 20 pt)
@@ -410,7 +424,7 @@ def _email(address: str) -> str:
     return (WORD_JOINER + ZERO_WIDTH_SPACE).join(_no_natural_breaks(part) for part in email_parts(address))
 
 
-def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool, in_note: bool) -> str:
+def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool, ragged: bool) -> str:
     """URLs, bare domain names and e-mail addresses of one text node, marked up so that
     they are never hyphenated nor broken inside their host."""
     def address(match):
@@ -423,5 +437,5 @@ def _addresses(text: str, tags: list[str], target: str, unhyphenated: bool, in_n
         while end and found[end - 1] in TRAILING and not (
                 found[end - 1] == ")" and found[:end].count("(") >= found[:end].count(")")):
             end -= 1
-        return _url(tags, found[:end], target, unhyphenated, in_note) + found[end:]
+        return _url(tags, found[:end], target, unhyphenated, ragged) + found[end:]
     return re.sub(f"{EMAIL}|{URL}|{DOMAIN}", address, text)
