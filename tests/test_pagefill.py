@@ -224,3 +224,24 @@ def test_the_sample_keeps_every_note_whole(lang):
     from conftest import print_html
 
     assert_every_note_whole_and_in_place(one_layout(print_html(lang)))
+
+
+
+def test_a_heading_keeps_two_lines_of_its_text(tmp_path):
+    """The first block under a heading keeps its first two lines with it (the print stylesheet
+    marks it, pagefill.orphans reads the mark): in the unseen Belarus submission the chapter
+    "Political prisoners: figures and sentences" falls at the foot of p. 1, where page fill left
+    it with one line of its text before the mark."""
+    from conftest import ROOT, print_html
+    from briefgen.editions.pdf import render_document
+
+    folder = ROOT / "tests" / "fixtures" / "unseen" / "submission-belarus-coalition-2022-02"
+    html = print_html("en", folder)
+    unmarked = html.replace("--under-heading: 1;", "")
+    assert unmarked != html
+    found = {}
+    for name, source in (("marked", html), ("unmarked", unmarked)):
+        path = tmp_path / f"{name}.pdf"
+        render_document(source, folder, [folder, ROOT / "templates"]).write_pdf(path)
+        found[name] = check_pdf(path, "en").counts()["heading_one_line"]
+    assert found == {"marked": 0, "unmarked": 1}, found

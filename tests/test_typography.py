@@ -78,9 +78,8 @@ KNOWN = {"kazakhstan-2021-11.ru": {"runt_line": 1},
          "briefing-central-asia-ngo-2021-09.ru": {"loose_line": 3, "page_gap": 1},
          # page fill (briefgen/editions/pagefill.py, README "Documents the project had never seen, again"):
          # p. 4, a 6-row table with room for 2 rows moves whole (no fewer than 3 rows on a page) and
-         # nothing after it may come up: 8.8 empty lines; p. 1, the lone-line rule (orphans: 1) leaves
-         # the first chapter's title with one line under it, to avoid a gap that is before a chapter
-         "submission-belarus-coalition-2022-02.en": {"page_gap": 1, "heading_one_line": 1},
+         # nothing after it may come up: 7.8 empty lines
+         "submission-belarus-coalition-2022-02.en": {"page_gap": 1},
          # p. 3 holds only the rest of the last note: continue_note split the note of the document's
          # last line, and nothing follows it
          "interview-trial-monitor-2022-01.en": {"empty_page": 1}}

@@ -67,6 +67,8 @@ MIN_TAIL_LINES = 1
 FOLLOWING_LINES = (2, 1, 0)
 #: A page may keep at most this many empty lines above its notes, except before a forced break.
 MAX_EMPTY_LINES = 3
+#: The print stylesheet's custom property ``--under-heading`` as WeasyPrint keeps it in a style.
+UNDER_HEADING = "__under_heading"
 
 
 def orphans(context, box, new_children, line) -> int:
@@ -74,9 +76,20 @@ def orphans(context, box, new_children, line) -> int:
     page (its lines ``new_children`` so far, ``line`` the one that does not fit) would leave more
     than :data:`MAX_EMPTY_LINES` lines of this page empty."""
     wanted = box.style["orphans"]
-    if wanted <= 1 or not new_children or context.in_column:
+    if wanted <= 1 or not new_children or context.in_column or under_heading(box):
         return wanted
     return 1 if _empty_lines_without(context, new_children, line) > MAX_EMPTY_LINES else wanted
+
+
+def under_heading(box) -> bool:
+    """Whether ``box`` is the first block under a heading (the print stylesheet's mark,
+    ``--under-heading: 1``): its first line is never left alone, the heading would stand at the
+    page's foot with one line of its text."""
+    try:
+        tokens = box.style[UNDER_HEADING]
+    except KeyError:
+        return False
+    return any(getattr(token, "value", None) == 1 for token in tokens or ())
 
 
 def widows(context, box, new_children, line) -> int:
