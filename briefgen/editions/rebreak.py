@@ -1,0 +1,300 @@
+"""Page fill, the last resort: a paragraph's lines on a page broken again so that its notes fit.
+
+:mod:`briefgen.editions.pagefill` continues a long note on the next page, but only the last note
+a line calls: a continued note must be the last note on its page (its rest opens the next page's
+notes) and every note must start on its call's page. A line that calls several notes side by
+side ("led by,¹⁴ Bekizhan Mendygazyev¹⁵.¹⁶") whose first note is too long for the room left —
+or whose later one-line note does not fit — therefore went to the next page with all its notes,
+and left 4.5–5.5 empty lines above the notes of its page.
+
+A book typesetter changes the line breaks of the page instead, so that the calls land elsewhere.
+Where a paragraph breaks at a page's foot and leaves more than
+:data:`~briefgen.editions.pagefill.MAX_EMPTY_LINES` lines empty, its lines on that page are laid
+out again, at most twice, from the same place:
+
+- *tight* (TeX's looseness −1): each line is laid out on a measure widened by what its word spaces
+  may shrink (to 80 %) and its letters close up (by 5 % of a space), and compressed back into the
+  measure where it then takes more text (:func:`briefgen.editions.justification.widened`, the
+  same step that fixes a loose line): the calls move up, and the line calling them may fit with
+  its notes, or a line may end between two calls so that its one note can be continued;
+- *loose* (looseness +1): each line is laid out on a measure narrowed by :data:`NARROWING` of an
+  em per word space and justified to the full one, kept only where its word spaces stay within
+  :data:`LOOSEST_KEPT` em: the calls move down, and the first of them may end a line alone
+  (continued), the others going to the next page with their line.
+
+The first layout that leaves at most three empty lines (or ends the paragraph on the page) is
+kept; if neither does, the paragraph is laid out as before. The context is put back exactly
+between attempts: the waiting, placed and carried notes, the page's foot, the footnote area, the
+paragraph's placeholders and lines, the run of hyphenated lines, the parts of notes split during
+an attempt. A paragraph holding a box out of the normal flow is not laid out again. Every other
+page costs a copy of three short lists per paragraph.
+
+Hook: WeasyPrint's ``layout.block._linebox_layout`` (looked up at call time by
+``block_container_layout``), wrapped by :func:`briefgen.editions.weasyfix.rebreak_for_notes`;
+the lines' measure by :mod:`briefgen.editions.linebreaks`, which asks :func:`mode` for each line.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS
+
+log = logging.getLogger(__name__)
+
+TIGHT = "tight"
+LOOSE = "loose"
+SHRINK = "shrink"
+#: The shares of their vertical margins the blocks of a page (but headings) keep in the last attempts.
+SPACES_KEPT = (0.75, 0.5)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+#: The attempts, in order.
+MODES = (TIGHT, LOOSE)
+#: Attribute of the layout context while a paragraph is laid out again: (its line box, mode).
+REBREAK = "_briefgen_rebreak"
+#: How much narrower (em per word space of the line as first laid out) a line is laid out in the
+#: loose attempt...
+NARROWING = 0.3
+#: ... and the widest word space (em) such a line may then have to be kept.
+LOOSEST_KEPT = 0.7
+#: Attribute of a layout context: the key of hyphenation.LineRun's remembered line ends.
+LINE_RUNS = "_briefgen_line_runs"
+#: Attribute of the layout context while a page is laid out: the paragraphs laid out on it so far
+#: (keys, :func:`_key`), and whether one of them broke leaving more than three empty lines.
+PARAGRAPHS = "_briefgen_paragraphs"
+GAP = "_briefgen_gap"
+#: The most paragraphs of a page set loose together, and the most layouts of a page tried.
+MOST_PARAGRAPHS = 3
+MOST_ATTEMPTS = 9
+#: Attribute of the layout context: (page number, where it starts) → the attempt that filled it,
+#: or None where none did.
+FOUND = "_briefgen_found"
+
+
+def _key(line_box) -> tuple:
+    """A paragraph's line box, known across layouts of a page (its element and pseudo-element)."""
+    return id(line_box.element), line_box.element_tag
+
+
+def mode(context, line_box) -> str | None:
+    """The attempt ``line_box`` (a paragraph's line box) is laid out for, or None (most lines)."""
+    flagged = context.__dict__.get(REBREAK)
+    return flagged[1] if flagged is not None and _key(line_box) in flagged[0] else None
+
+
+class _Saved:
+    """What laying out a page's content changes in the layout context, to be put back."""
+
+    def __init__(self, context, lists):
+        area = context.current_footnote_area
+        self.waiting = list(context.footnotes)
+        self.placed = list(context.current_page_footnotes)
+        self.carried = list(context.reported_footnotes)
+        self.page_bottom = context.page_bottom
+        self.area = (area.children, list(area.children), area.height)
+        self.lists = [(each, list(each)) for each in lists]
+        self.shapes = dict(context._excluded_shapes), [(each, list(each)) for each in context._excluded_shapes.values()
+                                                       if isinstance(each, list)]
+        self.shape_roots = list(context._excluded_shapes_root_boxes)
+        self.broken = dict(context.broken_out_of_flow)
+        self.running = {name: list(pages.get(context.current_page, ()))
+                        for name, pages in context.running_elements.items()}
+        self.runs = {key: len(run) for key, run in context.__dict__.get(LINE_RUNS, {}).items()}
+
+    def restore(self, context) -> None:
+        for note in self.waiting:
+            note.__dict__.pop(PARTS, None)  # split during the attempt (pagefill.continue_note)
+        context.footnotes[:] = self.waiting
+        context.current_page_footnotes[:] = self.placed
+        context.reported_footnotes[:] = self.carried
+        context.page_bottom = self.page_bottom
+        area = context.current_footnote_area
+        area.children, content, area.height = self.area
+        if isinstance(area.children, list):
+            area.children[:] = content
+        for each, content in self.lists:
+            each[:] = content
+        shapes, lists = self.shapes
+        context._excluded_shapes.clear()
+        context._excluded_shapes.update(shapes)
+        for each, content in lists:
+            each[:] = content
+        context._excluded_shapes_root_boxes[:] = self.shape_roots
+        context.broken_out_of_flow.clear()
+        context.broken_out_of_flow.update(self.broken)
+        for name, pages in context.running_elements.items():
+            if name in self.running:
+                pages[context.current_page] = list(self.running[name])
+            else:
+                pages.pop(context.current_page, None)
+        runs = context.__dict__.get(LINE_RUNS, {})
+        for key in list(runs):
+            if key in self.runs:
+                del runs[key][self.runs[key]:]
+            else:
+                del runs[key]
+
+
+def _empty_lines(context, bottom: float, line_height: float) -> float:
+    """How many lines of ``line_height`` a page whose text ends at ``bottom`` leaves empty above its
+    notes (counted down to the first note, the footnote area's margin included, as a reader sees them)."""
+    area = context.current_footnote_area
+    above_notes = area.margin_top if area.children and isinstance(area.margin_top, (int, float)) else 0
+    return (context.page_bottom + above_notes - bottom) / (line_height or 1)
+
+
+def _line_height(style) -> float:
+    """A block's line height (CSS px) from its style."""
+    value = style["line_height"]
+    if isinstance(value, (int, float)):  # a number: times the font size
+        return value * style["font_size"]
+    return getattr(value, "value", style["font_size"] * 1.2)  # a length, or "normal"
+
+
+def _last_line_fill(box, lines) -> float:
+    """How much of the measure a paragraph's last line fills (0 to 1)."""
+    from weasyprint.formatting_structure import boxes
+
+    if not lines or not box.width:
+        return 1.0
+    line = lines[-1]
+    right = max((text.position_x + text.width for text in line.descendants() if isinstance(text, boxes.TextBox)),
+                default=line.position_x)
+    return (right - line.position_x) / box.width
+
+
+def _attempts(paragraphs: dict) -> list[tuple[frozenset, str]]:
+    """What to try on a page that leaves a gap, in order: (paragraphs, tight or loose). The
+    paragraph broken at the page's foot, then those whose last line is shortest are set tight (one
+    of them may lose a line: the call's line moves up); the broken one, then those whose last line
+    is fullest (one, two, three of them) are set loose (they gain a line each: the page fills)."""
+    ended = [key for key, fill in paragraphs.items() if fill is not None]
+    broken = [key for key, fill in paragraphs.items() if fill is None][-1:]
+    shortest = sorted(ended, key=paragraphs.get)[:2]
+    fullest = sorted(ended, key=paragraphs.get, reverse=True)[:MOST_PARAGRAPHS]
+    attempts = [(frozenset([key]), TIGHT) for key in broken + shortest]
+    attempts += [(frozenset(broken), LOOSE)] if broken else []
+    attempts += [(frozenset(fullest[:count]), LOOSE) for count in range(1, len(fullest) + 1)]
+    attempts += [(frozenset(), (SHRINK, kept)) for kept in SPACES_KEPT]
+    return list(dict.fromkeys(attempts))
+
+
+@contextmanager
+def _spaces_shrunk(kept: float | None):
+    """While it lasts (unless ``kept`` is None), the vertical margins of the blocks laid out but
+    headings are ``kept`` of their own: WeasyPrint's ``resolve_percentages``, looked up at call
+    time in ``layout.block``, is wrapped for that one layout of a page."""
+    if kept is None:
+        yield
+        return
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import block
+
+    original = block.resolve_percentages
+
+    def resolve_percentages(box, containing_block, *args, **kwargs):
+        original(box, containing_block, *args, **kwargs)
+        if (isinstance(box, boxes.BlockBox) and not isinstance(box, boxes.FootnoteAreaBox)
+                and box.style["float"] != "footnote" and box.element_tag not in HEADINGS):
+            for side in ("margin_top", "margin_bottom"):
+                value = getattr(box, side)
+                if isinstance(value, (int, float)) and value > 0:
+                    setattr(box, side, value * kept)
+
+    block.resolve_percentages = resolve_percentages
+    try:
+        yield
+    finally:
+        block.resolve_percentages = original
+
+
+def record_paragraphs(linebox_layout):
+    """Wrap WeasyPrint's ``_linebox_layout``: note the justified paragraphs laid out on a page, and
+    whether the page breaks in or before one leaving more than three empty lines above the notes."""
+
+    def layout(context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes,
+               adjoining_margins, bottom_space, position_y, *args):
+        result = linebox_layout(context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes,
+                                adjoining_margins, bottom_space, position_y, *args)
+        paragraphs = context.__dict__.get(PARAGRAPHS)
+        if (paragraphs is None or args[-1] is not None or context.in_column
+                or box.style["text_align_all"] != "justify" or box.style["hyphens"] != "auto"):
+            return result  # (not a page's body text: a note, a clamped head, a column)
+        abort, stop = result[:2]
+        if not abort and new_children:
+            ended = getattr(new_children[-1], "resume_at", True) is None  # (set by WeasyPrint on each line)
+            paragraphs[_key(child)] = _last_line_fill(box, new_children) if ended else None
+        if abort or stop:
+            from weasyprint.formatting_structure import boxes
+
+            lines = [line for line in new_children if isinstance(line, boxes.LineBox)]
+            bottom = lines[-1].position_y + lines[-1].height if lines and not abort else position_y
+            height = lines[-1].height if lines and not abort else _line_height(box.style)
+            if _empty_lines(context, bottom, height) > MAX_EMPTY_LINES:
+                context.__dict__[GAP] = True
+        return result
+
+    layout.__doc__ = linebox_layout.__doc__
+    layout.briefgen_correction = True
+    return layout
+
+
+def lay_out_pages_again(block_level_layout):
+    """Wrap the ``block_level_layout`` that WeasyPrint's ``make_page`` calls: where the page's
+    content breaks leaving more than three empty lines above the notes, lay it out again with one of
+    its last paragraphs set tight or loose (last first), and keep the first layout that does not."""
+    from weasyprint.formatting_structure import boxes
+
+    def layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes,
+               fixed_boxes, adjoining_margins=None, *args, **kwargs):
+        if (not isinstance(containing_block, boxes.PageBox) or box.element_tag != "html"
+                or not context.footnotes or PARAGRAPHS in context.__dict__):
+            return block_level_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                      absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
+        lists = [absolute_boxes, fixed_boxes] + ([adjoining_margins] if adjoining_margins is not None else [])
+        saved = _Saved(context, lists)
+
+        def attempt(instruction):
+            context.__dict__[PARAGRAPHS] = {}
+            context.__dict__.pop(GAP, None)
+            if instruction is not None:
+                context.__dict__[REBREAK] = instruction
+            try:
+                with _spaces_shrunk(instruction[1][1] if instruction is not None and instruction[1][0] == SHRINK
+                                    else None):
+                    result = block_level_layout(context, box, bottom_space, skip_stack, containing_block,
+                                                page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins, *args,
+                                                **kwargs)
+            finally:
+                context.__dict__.pop(REBREAK, None)
+                paragraphs = context.__dict__.pop(PARAGRAPHS)
+            return result, paragraphs, context.__dict__.pop(GAP, False)
+
+        # WeasyPrint lays a page out again when a page number it shows changes: what was found
+        # for the page starting there is tried first (and nothing, where nothing was found)
+        found = context.__dict__.setdefault(FOUND, {})
+        start = (context.current_page, repr(skip_stack))
+        result, paragraphs, gap = attempt(found.get(start))
+        if not gap or result[1] is None or result[2].get("break", "any") != "any":
+            return result  # no gap, the last page, or a forced break after it (a chapter ends)
+        if start in found:
+            if found[start] is None:
+                return result
+            saved.restore(context)
+            result, paragraphs, gap = attempt(None)
+        for instruction in _attempts(paragraphs)[:MOST_ATTEMPTS]:
+            saved.restore(context)
+            result, _, gap = attempt(instruction)
+            log.debug("page %d: %d paragraphs set %s: %s", context.current_page, len(instruction[0]), instruction[1],
+                      "still a gap" if gap else "filled")
+            if not gap:
+                found[start] = instruction
+                return result
+        found[start] = None
+        saved.restore(context)
+        return attempt(None)[0]
+
+    layout.__doc__ = block_level_layout.__doc__
+    layout.briefgen_correction = True
+    return layout
