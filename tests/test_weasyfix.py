@@ -11,7 +11,7 @@ import pytest
 
 from briefgen.editions.weasyfix import (draw_text_as_laid_out, fill_pages, hyphenate_by_policy, justify_at_url_breaks,
                                         keep_footnotes_with_their_lines, lay_out_each_note_once,
-                                        remember_page_references)
+                                        rebreak_for_notes, remember_page_references)
 from conftest import ROOT, SAMPLE, print_html
 from weasyprint_child import page_texts
 
@@ -26,7 +26,7 @@ def one_layout(html: str, base: Path = SAMPLE):
     from briefgen.editions.pdf import font_configuration, make_fetcher
 
     for correction in (keep_footnotes_with_their_lines, fill_pages, lay_out_each_note_once, remember_page_references,
-                       hyphenate_by_policy, justify_at_url_breaks, draw_text_as_laid_out):
+                       hyphenate_by_policy, justify_at_url_breaks, draw_text_as_laid_out, rebreak_for_notes):
         assert correction() is True
     source = HTML(string=html, base_url=base.resolve().as_uri() + "/",
                   url_fetcher=make_fetcher(Door([base, ROOT / "templates"])))

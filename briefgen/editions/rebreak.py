@@ -1,37 +1,46 @@
-"""Page fill, the last resort: a paragraph's lines on a page broken again so that its notes fit.
+"""Page fill, the last resort: a page laid out again so that the lines calling its notes fit.
 
 :mod:`briefgen.editions.pagefill` continues a long note on the next page, but only the last note
 a line calls: a continued note must be the last note on its page (its rest opens the next page's
 notes) and every note must start on its call's page. A line that calls several notes side by
 side ("led by,¹⁴ Bekizhan Mendygazyev¹⁵.¹⁶") whose first note is too long for the room left —
 or whose later one-line note does not fit — therefore went to the next page with all its notes,
-and left 4.5–5.5 empty lines above the notes of its page.
+and left 4.5–6 empty lines above the notes of its page.
 
-A book typesetter changes the line breaks of the page instead, so that the calls land elsewhere.
-Where a paragraph breaks at a page's foot and leaves more than
-:data:`~briefgen.editions.pagefill.MAX_EMPTY_LINES` lines empty, its lines on that page are laid
-out again, at most twice, from the same place:
+A book typesetter changes the page instead, so that the calls land elsewhere or find room. Where
+a paragraph breaks at a page's foot (or moves whole to the next page) leaving more than
+:data:`~briefgen.editions.pagefill.MAX_EMPTY_LINES` lines empty, the page's content is laid out
+again, from the same place, with one change at a time (:func:`_attempts`), and the first layout
+that leaves no such gap is kept:
 
-- *tight* (TeX's looseness −1): each line is laid out on a measure widened by what its word spaces
-  may shrink (to 80 %) and its letters close up (by 5 % of a space), and compressed back into the
-  measure where it then takes more text (:func:`briefgen.editions.justification.widened`, the
-  same step that fixes a loose line): the calls move up, and the line calling them may fit with
-  its notes, or a line may end between two calls so that its one note can be continued;
-- *loose* (looseness +1): each line is laid out on a measure narrowed by :data:`NARROWING` of an
-  em per word space and justified to the full one, kept only where its word spaces stay within
-  :data:`LOOSEST_KEPT` em: the calls move down, and the first of them may end a line alone
-  (continued), the others going to the next page with their line.
+- a paragraph set *tight* (TeX's looseness −1): each of its lines on the page is laid out on a
+  measure widened by what its word spaces may shrink (to 80 %) and its letters close up (by 5 %
+  of a space), and compressed back into the measure where it then takes more text — the step
+  that already fixes a loose line (:func:`briefgen.editions.justification.widened`). The
+  paragraph broken at the foot first (its calls move up, and a line may now end between two
+  calls, so that its one note can be continued), then the two whose last line is shortest (they
+  may lose a line, and the call's line moves up into the room it needed);
+- paragraphs set *loose* (looseness +1): each line laid out on a measure narrowed by
+  :data:`NARROWING` em per word space and justified to the full one, kept only where its word
+  spaces stay within :data:`LOOSEST_KEPT` em — the broken paragraph (its calls move down), then
+  the one, two, three whose last line is fullest (each may gain a line, and the page fills);
+- the page's vertical spacing *shrunk*: the margins between its blocks (paragraphs, lists,
+  tables; not headings) at 75 %, then 50 % of their own, as TeX's ``\\parskip`` may shrink — a
+  line that misses its room by a few points then fits with its notes.
 
-The first layout that leaves at most three empty lines (or ends the paragraph on the page) is
-kept; if neither does, the paragraph is laid out as before. The context is put back exactly
-between attempts: the waiting, placed and carried notes, the page's foot, the footnote area, the
-paragraph's placeholders and lines, the run of hyphenated lines, the parts of notes split during
-an attempt. A paragraph holding a box out of the normal flow is not laid out again. Every other
-page costs a copy of three short lists per paragraph.
+The context is put back exactly before each attempt (:class:`_Saved`: the waiting, placed and
+carried notes, the page's foot and footnote area, the placeholders, floats, broken boxes and
+running elements of the page, the runs of hyphenated lines, the parts of notes split during an
+attempt); if no attempt fills the page, it is laid out as before. WeasyPrint lays a page out
+again when a page number it shows changes: what was found for a page is remembered by where it
+starts and tried first. A page without a gap costs a copy of a few short lists.
 
-Hook: WeasyPrint's ``layout.block._linebox_layout`` (looked up at call time by
-``block_container_layout``), wrapped by :func:`briefgen.editions.weasyfix.rebreak_for_notes`;
-the lines' measure by :mod:`briefgen.editions.linebreaks`, which asks :func:`mode` for each line.
+Hooks: the ``block_level_layout`` that WeasyPrint's ``make_page`` calls for the page's content
+(wrapped in ``layout.page``), ``layout.block._linebox_layout`` (which paragraphs are on the
+page, and whether one left a gap), both applied by
+:func:`briefgen.editions.weasyfix.rebreak_for_notes`; the lines' measure is set by
+:mod:`briefgen.editions.linebreaks`, which asks :func:`mode` for each paragraph, and the
+margins by a wrapped ``resolve_percentages`` during one layout (:func:`_spaces_shrunk`).
 """
 
 from __future__ import annotations
@@ -46,12 +55,11 @@ log = logging.getLogger(__name__)
 TIGHT = "tight"
 LOOSE = "loose"
 SHRINK = "shrink"
-#: The shares of their vertical margins the blocks of a page (but headings) keep in the last attempts.
+#: The shares of their vertical margins the blocks of a page (but headings) keep, in turn.
 SPACES_KEPT = (0.75, 0.5)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-#: The attempts, in order.
-MODES = (TIGHT, LOOSE)
-#: Attribute of the layout context while a paragraph is laid out again: (its line box, mode).
+#: Attribute of the layout context while a page is laid out again: (the keys of the paragraphs
+#: changed, :func:`_key`; TIGHT, LOOSE or (SHRINK, share kept)).
 REBREAK = "_briefgen_rebreak"
 #: How much narrower (em per word space of the line as first laid out) a line is laid out in the
 #: loose attempt...
@@ -98,8 +106,9 @@ class _Saved:
                                                        if isinstance(each, list)]
         self.shape_roots = list(context._excluded_shapes_root_boxes)
         self.broken = dict(context.broken_out_of_flow)
-        self.running = {name: list(pages.get(context.current_page, ()))
-                        for name, pages in context.running_elements.items()}
+        # (make_page took this page's running elements out before laying the page out)
+        self.running = {name: list(pages[context.current_page]) for name, pages in context.running_elements.items()
+                        if context.current_page in pages}
         self.runs = {key: len(run) for key, run in context.__dict__.get(LINE_RUNS, {}).items()}
 
     def restore(self, context) -> None:
@@ -218,11 +227,11 @@ def record_paragraphs(linebox_layout):
         result = linebox_layout(context, box, index, child, new_children, page_is_empty, absolute_boxes, fixed_boxes,
                                 adjoining_margins, bottom_space, position_y, *args)
         paragraphs = context.__dict__.get(PARAGRAPHS)
-        if (paragraphs is None or args[-1] is not None or context.in_column
-                or box.style["text_align_all"] != "justify" or box.style["hyphens"] != "auto"):
+        if paragraphs is None or args[-1] is not None or context.in_column:
             return result  # (not a page's body text: a note, a clamped head, a column)
         abort, stop = result[:2]
-        if not abort and new_children:
+        # (only a justified paragraph's lines can be set tight or loose: linebreaks)
+        if not abort and new_children and box.style["text_align_all"] == "justify" and box.style["hyphens"] == "auto":
             ended = getattr(new_children[-1], "resume_at", True) is None  # (set by WeasyPrint on each line)
             paragraphs[_key(child)] = _last_line_fill(box, new_children) if ended else None
         if abort or stop:
