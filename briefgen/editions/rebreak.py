@@ -48,6 +48,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
+from briefgen.editions.justification import is_loose
 from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS
 
 log = logging.getLogger(__name__)
@@ -232,6 +233,9 @@ def record_paragraphs(linebox_layout):
         abort, stop = result[:2]
         # (only a justified paragraph's lines can be set tight or loose: linebreaks)
         if not abort and new_children and box.style["text_align_all"] == "justify" and box.style["hyphens"] == "auto":
+            if mode(context, child) is not None and any(
+                    is_loose(context, line) for line in new_children if getattr(line, "resume_at", None) is not None):
+                context.__dict__[GAP] = True  # a line of it left loose: this attempt is no better
             ended = getattr(new_children[-1], "resume_at", True) is None  # (set by WeasyPrint on each line)
             paragraphs[_key(child)] = _last_line_fill(box, new_children) if ended else None
         if abort or stop:
