@@ -59,8 +59,8 @@ SHRINK = "shrink"
 #: The shares of their vertical margins the blocks of a page (but headings) keep, in turn.
 SPACES_KEPT = (0.75, 0.5)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-#: Attribute of the layout context while a page is laid out again: (the keys of the paragraphs
-#: changed, :func:`_key`; TIGHT, LOOSE or (SHRINK, share kept)).
+#: Attribute of the layout context while a page is laid out again: the attempt, (the keys of the
+#: paragraphs changed, :func:`_key`; TIGHT, LOOSE or SHRINK; the share of their margins blocks keep).
 REBREAK = "_briefgen_rebreak"
 #: How much narrower (em per word space of the line as first laid out) a line is laid out in the
 #: loose attempt...
@@ -174,28 +174,29 @@ def _last_line_fill(box, lines) -> float:
     return (right - line.position_x) / box.width
 
 
-def _attempts(paragraphs: dict) -> list[tuple[frozenset, str]]:
-    """What to try on a page that leaves a gap, in order: (paragraphs, tight or loose). The
-    paragraph broken at the page's foot, then those whose last line is shortest are set tight (one
-    of them may lose a line: the call's line moves up); the broken one, then those whose last line
-    is fullest (one, two, three of them) are set loose (they gain a line each: the page fills)."""
+def _attempts(paragraphs: dict) -> list[tuple[frozenset, str, float]]:
+    """What to try on a page that leaves a gap, in order: (paragraphs, way, share of the margins
+    kept). The paragraph broken at the page's foot, then those whose last line is shortest are set
+    tight (one of them may lose a line: the call's line moves up); the broken one, then those whose
+    last line is fullest (one, two, three of them) are set loose (they gain a line each: the page
+    fills); then the spacing between the page's blocks is shrunk."""
     ended = [key for key, fill in paragraphs.items() if fill is not None]
     broken = [key for key, fill in paragraphs.items() if fill is None][-1:]
     shortest = sorted(ended, key=paragraphs.get)[:2]
     fullest = sorted(ended, key=paragraphs.get, reverse=True)[:MOST_PARAGRAPHS]
-    attempts = [(frozenset([key]), TIGHT) for key in broken + shortest]
-    attempts += [(frozenset(broken), LOOSE)] if broken else []
-    attempts += [(frozenset(fullest[:count]), LOOSE) for count in range(1, len(fullest) + 1)]
-    attempts += [(frozenset(), (SHRINK, kept)) for kept in SPACES_KEPT]
+    attempts = [(frozenset([key]), TIGHT, 1.0) for key in broken + shortest]
+    attempts += [(frozenset(broken), LOOSE, 1.0)] if broken else []
+    attempts += [(frozenset(fullest[:count]), LOOSE, 1.0) for count in range(1, len(fullest) + 1)]
+    attempts += [(frozenset(), SHRINK, kept) for kept in SPACES_KEPT]
     return list(dict.fromkeys(attempts))
 
 
 @contextmanager
-def _spaces_shrunk(kept: float | None):
-    """While it lasts (unless ``kept`` is None), the vertical margins of the blocks laid out but
+def _spaces_shrunk(kept: float):
+    """While it lasts (unless ``kept`` is 1), the vertical margins of the blocks laid out but
     headings are ``kept`` of their own: WeasyPrint's ``resolve_percentages``, looked up at call
     time in ``layout.block``, is wrapped for that one layout of a page."""
-    if kept is None:
+    if kept == 1:
         yield
         return
     from weasyprint.formatting_structure import boxes
@@ -255,8 +256,8 @@ def record_paragraphs(linebox_layout):
 
 def lay_out_pages_again(block_level_layout):
     """Wrap the ``block_level_layout`` that WeasyPrint's ``make_page`` calls: where the page's
-    content breaks leaving more than three empty lines above the notes, lay it out again with one of
-    its last paragraphs set tight or loose (last first), and keep the first layout that does not."""
+    content breaks leaving more than three empty lines above the notes, lay it out again with one
+    change at a time (:func:`_attempts`), and keep the first layout that does not."""
     from weasyprint.formatting_structure import boxes
 
     def layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes,
@@ -274,8 +275,7 @@ def lay_out_pages_again(block_level_layout):
             if instruction is not None:
                 context.__dict__[REBREAK] = instruction
             try:
-                with _spaces_shrunk(instruction[1][1] if instruction is not None and instruction[1][0] == SHRINK
-                                    else None):
+                with _spaces_shrunk(1.0 if instruction is None else instruction[2]):
                     result = block_level_layout(context, box, bottom_space, skip_stack, containing_block,
                                                 page_is_empty, absolute_boxes, fixed_boxes, adjoining_margins, *args,
                                                 **kwargs)
@@ -299,8 +299,8 @@ def lay_out_pages_again(block_level_layout):
         for instruction in _attempts(paragraphs)[:MOST_ATTEMPTS]:
             saved.restore(context)
             result, _, gap = attempt(instruction)
-            log.debug("page %d: %d paragraphs set %s: %s", context.current_page, len(instruction[0]), instruction[1],
-                      "still a gap" if gap else "filled")
+            log.debug("page %d: %d paragraphs set %s, margins at %d %%: %s", context.current_page,
+                      len(instruction[0]), instruction[1], instruction[2] * 100, "still a gap" if gap else "filled")
             if not gap:
                 found[start] = instruction
                 return result
