@@ -24,7 +24,9 @@ more layouts.
 Page fill (:func:`fill_pages`, the rules in :mod:`briefgen.editions.pagefill`): a note too
 long for the rest of its call's page is continued on the next page, and a block that cannot
 break under ``orphans``/``widows`` may leave its first line alone at a page foot, where moving
-it whole would leave more than three empty lines above the notes.
+it whole would leave more than three empty lines above the notes; where a line calling several
+notes still leaves such a gap, the page is laid out again with a paragraph set tight or loose, or
+its spacing shrunk (:func:`rebreak_for_notes`, :mod:`briefgen.editions.rebreak`).
 
 Footnote areas (:func:`lay_out_each_note_once`): WeasyPrint lays out a page's
 whole footnote area again each time a note is added; the correction measures
