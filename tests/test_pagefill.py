@@ -309,3 +309,24 @@ def test_a_page_no_attempt_fills_is_laid_out_as_before(tmp_path, caplog):
         laid_out = page_texts(one_layout(html, tmp_path))
     assert sum("still a gap" in record.getMessage() for record in caplog.records) >= 4  # the attempts were made
     assert laid_out == expected
+
+
+def table_at_the_foot(filler: int, css: str = "") -> str:
+    """An A4 page of text whose last lines leave room for a table's caption but not its first rows."""
+    rows = "".join(f"<tr><td>Region {n}</td><td>{words(3, n)}</td></tr>" for n in range(6))
+    return styled(f"<p>{words(filler)}</p><table><caption>Figures by region</caption><thead><tr><th>Place</th>"
+                  f"<th>Words</th></tr></thead><tbody>{rows}</tbody></table><p>{words(100)}</p>", css)
+
+
+@pytest.mark.parametrize("filler", [564, 591, 618])
+def test_a_table_caption_goes_with_its_rows(tmp_path, filler):
+    """print.css keeps a caption with its table's first rows (a page filled by rebreak moved one
+    alone to a page's foot); without the rule WeasyPrint leaves it there, with a gap under it."""
+    from briefgen.editions.pdf import render_document
+
+    counts = {}
+    for name, css in (("with", ""), ("without", "caption { break-after: auto; }")):
+        render_document(table_at_the_foot(filler, css), tmp_path, [tmp_path]).write_pdf(tmp_path / f"{name}.pdf")
+        counts[name] = check_pdf(tmp_path / f"{name}.pdf", "en").counts()
+    assert sum(counts["with"].values()) == 0, counts["with"]
+    assert counts["without"]["stranded_heading"] == 1

@@ -22,6 +22,10 @@ of the text, it is compressed into the measure ("…и контролируем�
 line is never changed once WeasyPrint has it (its notes and page breaks are decided on it),
 and no line waits that holds a positioned or floating box (WeasyPrint keeps those in lists
 the moment a line is laid out): such a line is laid out again and handed over at once.
+
+While :mod:`briefgen.editions.rebreak` lays a page out again with a paragraph set tight or loose,
+each line of that paragraph is laid out on the widened measure (and kept if it took more) or on a
+narrowed one (kept if it took less and its spaces stay within ``rebreak.LOOSEST_KEPT`` em).
 """
 
 from __future__ import annotations
@@ -155,10 +159,10 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
                 line, resume_at = laid[:2]  # (neither holds a box out of flow: retry saw to it)
         attempt = rebreak_mode(context, box)  # the page's lines set again for its notes
         if resume_at is not None and not out_of_flow and (attempt is not None or is_loose(context, line)):
-            tighter = widen(laid, narrower=attempt == LOOSE and not is_loose(context, line))
-            if tighter is not None:
+            relaid = widen(laid, narrower=attempt == LOOSE and not is_loose(context, line))
+            if relaid is not None:
                 drop(line)
-                laid, lines = tighter
+                laid, lines = relaid
                 line, resume_at = laid[:2]
         start = (line.position_y + line.height, resume_at, False)
         if waiting is not None:
