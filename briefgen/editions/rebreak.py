@@ -25,7 +25,7 @@ that leaves no such gap is kept:
   spaces stay within :data:`LOOSEST_KEPT` em — the broken paragraph (its calls move down), then
   the one, two, three whose last line is fullest (each may gain a line, and the page fills);
 - the page's vertical spacing *shrunk*: the margins between its blocks (paragraphs, lists,
-  tables; not headings) at 75 %, then 50 % of their own, as TeX's ``\\parskip`` may shrink — a
+  tables; not headings) at 75 % of their own, as TeX's ``\\parskip`` may shrink — a
   line that misses its room by a few points then fits with its notes.
 
 The context is put back exactly before each attempt (:class:`_Saved`: the waiting, placed and
@@ -56,8 +56,10 @@ log = logging.getLogger(__name__)
 TIGHT = "tight"
 LOOSE = "loose"
 SHRINK = "shrink"
-#: The shares of their vertical margins the blocks of a page (but headings) keep, in turn.
-SPACES_KEPT = (0.75, 0.5)
+#: The shares of their vertical margins the blocks of a page (but headings) keep, in turn. Not
+#: less: paragraphs are not indented, and at half their spacing (baselines 1.75 lines apart
+#: instead of 2.05) a paragraph's last line reads as a short line inside one.
+SPACES_KEPT = (0.75,)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Attribute of the layout context while a page is laid out again: the attempt, (the keys of the
 #: paragraphs changed, :func:`_key`; TIGHT, LOOSE or SHRINK; the share of their margins blocks keep).
@@ -75,7 +77,7 @@ PARAGRAPHS = "_briefgen_paragraphs"
 GAP = "_briefgen_gap"
 #: The most paragraphs of a page set loose together, and the most layouts of a page tried.
 MOST_PARAGRAPHS = 3
-MOST_ATTEMPTS = 9
+MOST_ATTEMPTS = 8
 #: Attribute of the layout context: (page number, where it starts) → the attempt that filled it,
 #: or None where none did.
 FOUND = "_briefgen_found"
