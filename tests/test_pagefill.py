@@ -6,6 +6,7 @@ against WeasyPrint without the correction (tests/weasyprint_child.py, in a proce
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import pytest
@@ -226,6 +227,88 @@ def test_the_sample_keeps_every_note_whole(lang):
     assert_every_note_whole_and_in_place(one_layout(print_html(lang)))
 
 
+# Calls side by side (briefgen.editions.rebreak): a line calling a long note and then a one-line
+# note cannot keep the first lines of the long note and carry the rest (the one-line note must
+# start on its call's page, and a continued note must be its page's last), so it moved to the
+# next page with both notes and left 4-6 empty lines. The page is now laid out again with a
+# paragraph set tight or loose, or its block spacing shrunk.
+
+#: Every correction but rebreak_for_notes: the same line breaking, only the page's second layout missing.
+WITHOUT_REBREAK = ("keep_footnotes_with_their_lines", "fill_pages", "lay_out_each_note_once", "hyphenate_by_policy",
+                   "justify_at_url_breaks", "draw_text_as_laid_out")
+
+
+def styled(body: str, page_css: str = "") -> str:
+    """A print document with the briefing's stylesheets (and ``page_css``), typeset as briefgen does."""
+    from briefgen import TEMPLATES_DIR
+    from briefgen.editions.typeset import typeset
+
+    css = (TEMPLATES_DIR / "common.css").read_text() + (TEMPLATES_DIR / "print.css").read_text() + page_css
+    return typeset(f'<html lang="en"><head><style>{css}</style></head><body>{body}</body></html>', "en", "print")
+
+
+def calls_side_by_side(filler: int, first: int) -> str:
+    """The briefing's A4 pages: six paragraphs calling a note each, then a paragraph whose line calls
+    a long note (``first`` words) and a one-line note side by side, moved down to the first page's
+    foot by ``filler`` words, and more text."""
+    paragraphs = "".join(f"<p>{words(40 + 13 * (n % 3), n)}{note(f'p{n}', 6)} {words(19, n + 2)}.</p>" for n in range(6))
+    return styled(f"{paragraphs}<p>{words(filler, 3)}{note('a', first)}{note('b', 4)} {words(60, 5)}.</p>"
+                  f"<p>{words(200, 9)}{note('c', 10)} {words(60)}.</p>")
+
+
+#: (first note's words, filler): the calls at the first page's foot, the long note too long for the room.
+SIDE_BY_SIDE = [(40, 29), (40, 41), (70, 35), (100, 20), (100, 38)]
+
+
+@pytest.fixture(scope="module")
+def side_by_side_pdfs(tmp_path_factory):
+    """The SIDE_BY_SIDE documents laid out with every correction, and without rebreak_for_notes (in
+    a child process): (layout, PDF with, PDF without) for each."""
+    from briefgen.editions.pdf import render_document
+
+    folder = tmp_path_factory.mktemp("side-by-side")
+    laid_out = {}
+    for first, filler in SIDE_BY_SIDE:
+        html = calls_side_by_side(filler, first)
+        document = render_document(html, folder, [folder])
+        with_it, without = folder / f"with-{first}-{filler}.pdf", folder / f"without-{first}-{filler}.pdf"
+        document.write_pdf(with_it)
+        in_child(folder, html, *WITHOUT_REBREAK, base=folder, pdf=without)
+        laid_out[first, filler] = document, with_it, without
+    return laid_out
+
+
+@pytest.mark.parametrize("first, filler", SIDE_BY_SIDE)
+def test_calls_side_by_side_at_a_page_foot_leave_no_gap(side_by_side_pdfs, first, filler):
+    """Every note whole, once, its first part on its call's page, in order; no page with more than 3
+    empty lines, and no defect of any other class of the check either."""
+    document, with_it, _ = side_by_side_pdfs[first, filler]
+    assert_every_note_whole_and_in_place(document)
+    report = check_pdf(with_it, "en")
+    assert report.total() == 0, report.summary()
+
+
+def test_without_the_correction_calls_side_by_side_leave_gaps(side_by_side_pdfs):
+    """The same documents without rebreak_for_notes: the line with both calls goes to the next page."""
+    gaps = [check_pdf(without, "en").counts()["page_gap"] for _, _, without in side_by_side_pdfs.values()]
+    assert gaps == [1] * len(SIDE_BY_SIDE), gaps
+
+
+def test_a_page_no_attempt_fills_is_laid_out_as_before(tmp_path, caplog):
+    """On A6 pages one long paragraph leaves the attempts nothing to change (its lines would be
+    loose, no margin to shrink): the page keeps its gap, and everything is laid out exactly as
+    without the correction — the context was put back after each attempt."""
+    from weasyprint_child import page_texts
+
+    html = styled(f"<p>{words(150)}{note('x', 8)} {words(40, 4)}</p><p>{words(66, 3)}{note('a', 40)}"
+                  f"{note('b', 3)} {words(60, 5)}</p><p>{words(120, 9)}{note('c', 10)} {words(100)}</p>", SMALL_PAGES)
+    path = tmp_path / "without.pdf"
+    expected = in_child(tmp_path, html, *WITHOUT_REBREAK, base=tmp_path, pdf=path)["pages"]
+    assert check_pdf(path, "en", margins=SMALL_MARGINS).counts()["page_gap"] == 1
+    with caplog.at_level(logging.DEBUG, logger="briefgen.editions.rebreak"):
+        laid_out = page_texts(one_layout(html, tmp_path))
+    assert sum("still a gap" in record.getMessage() for record in caplog.records) >= 4  # the attempts were made
+    assert laid_out == expected
 
 def test_a_heading_keeps_two_lines_of_its_text(tmp_path):
     """The first block under a heading keeps its first two lines with it (the print stylesheet

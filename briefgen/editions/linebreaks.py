@@ -22,12 +22,18 @@ of the text, it is compressed into the measure ("…и контролируем�
 line is never changed once WeasyPrint has it (its notes and page breaks are decided on it),
 and no line waits that holds a positioned or floating box (WeasyPrint keeps those in lists
 the moment a line is laid out): such a line is laid out again and handed over at once.
+
+While :mod:`briefgen.editions.rebreak` lays a page out again with a paragraph set tight or loose,
+each line of that paragraph is laid out on the widened measure (and kept if it took more) or on a
+narrowed one (kept if it took less and its spaces stay within ``rebreak.LOOSEST_KEPT`` em).
 """
 
 from __future__ import annotations
 
 from briefgen.editions.hyphenation import ends_with_hyphen
 from briefgen.editions.justification import COMPRESSED, WIDENING, capacity, is_loose, widened, word_space
+from briefgen.editions.rebreak import LOOSE, LOOSEST_KEPT, NARROWING
+from briefgen.editions.rebreak import mode as rebreak_mode
 
 
 def _out_of_flow(line) -> bool:
@@ -84,17 +90,26 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         drop(*waiting[:1])
         return (first, first_resume, waiting[2], waiting[3]), (second, second_resume, here, second_state), lines
 
-    def widen(laid):
-        """The loose line ``laid`` again, on a measure widened by what it may be compressed:
-        the new (laid, lines) if it took more and was compressed into the measure, or None."""
+    def widen(laid, narrower: bool = False):
+        """The line ``laid`` again, on a measure widened by what it may be compressed: the new
+        (laid, lines) if it took more and was compressed into the measure, or None. If
+        ``narrower``, on a measure narrowed by rebreak.NARROWING em a space instead: the new
+        (laid, lines) if it took less and its spaces stay within rebreak.LOOSEST_KEPT em."""
         if not WIDENING:  # (the justification's correction is not in place)
             return None
         after = run.save()
         run.restore(laid[3])
-        with widened(context, box, capacity(context, laid[0], more_spaces=1)):
+        if narrower:
+            spaces = WIDENING["inline"].count_expandable_spaces(laid[0])
+            allowance = -spaces * NARROWING * laid[0].style["font_size"]
+        else:
+            allowance = capacity(context, laid[0], more_spaces=1)
+        with widened(context, box, allowance):
             lines = lines_from(laid[2])
             again, again_resume = run.next_line(lines)
-        if _out_of_flow(again) or not again.__dict__.get(COMPRESSED):
+        kept = (again_resume != laid[1] and word_space(context, again) <= LOOSEST_KEPT) if narrower \
+            else again.__dict__.get(COMPRESSED)
+        if _out_of_flow(again) or not kept:
             drop(again)
             run.restore(after)
             return None
@@ -142,11 +157,12 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
                 drop(line)
                 waiting, laid, lines = retried
                 line, resume_at = laid[:2]  # (neither holds a box out of flow: retry saw to it)
-        if resume_at is not None and not out_of_flow and is_loose(context, line):
-            tighter = widen(laid)
-            if tighter is not None:
+        attempt = rebreak_mode(context, box)  # the page's lines set again for its notes
+        if resume_at is not None and not out_of_flow and (attempt is not None or is_loose(context, line)):
+            relaid = widen(laid, narrower=attempt == LOOSE and not is_loose(context, line))
+            if relaid is not None:
                 drop(line)
-                laid, lines = tighter
+                laid, lines = relaid
                 line, resume_at = laid[:2]
         start = (line.position_y + line.height, resume_at, False)
         if waiting is not None:

@@ -179,7 +179,7 @@ def apply_corrections() -> None:
     """briefgen.editions.weasyfix's corrections to WeasyPrint, once per process (each is cached)."""
     from briefgen.editions.weasyfix import (draw_text_as_laid_out, fill_pages, hyphenate_by_policy,
                                             justify_at_url_breaks, keep_footnotes_with_their_lines,
-                                            lay_out_each_note_once, remember_page_references)
+                                            lay_out_each_note_once, rebreak_for_notes, remember_page_references)
 
     hyphenate_by_policy()
     justify_at_url_breaks()
@@ -188,6 +188,7 @@ def apply_corrections() -> None:
     lay_out_each_note_once()
     remember_page_references()
     draw_text_as_laid_out()
+    rebreak_for_notes()  # (after the justification's correction, applied with the drawing's)
 
 
 def warm_up() -> None:

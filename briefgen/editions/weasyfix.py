@@ -24,7 +24,9 @@ more layouts.
 Page fill (:func:`fill_pages`, the rules in :mod:`briefgen.editions.pagefill`): a note too
 long for the rest of its call's page is continued on the next page, and a block that cannot
 break under ``orphans``/``widows`` may leave its first line alone at a page foot, where moving
-it whole would leave more than three empty lines above the notes.
+it whole would leave more than three empty lines above the notes; where a line calling several
+notes still leaves such a gap, the page is laid out again with a paragraph set tight or loose, or
+its spacing shrunk (:func:`rebreak_for_notes`, :mod:`briefgen.editions.rebreak`).
 
 Footnote areas (:func:`lay_out_each_note_once`): WeasyPrint lays out a page's
 whole footnote area again each time a note is added; the correction measures
@@ -81,9 +83,10 @@ def _source(function) -> str:
         return ""
 
 
-#: WeasyPrint's ``_linebox_layout`` as shipped, and the replacements each correction made in its
-#: source (correction → {text: (replacement, times the text must occur)}).
-_LINEBOX_LAYOUT: dict = {"function": None, "source": "", "replacements": {}}
+#: WeasyPrint's ``_linebox_layout`` as shipped, the replacements each correction made in its
+#: source (correction → {text: (replacement, times the text must occur)}) and the wrappers put
+#: around the function compiled from it.
+_LINEBOX_LAYOUT: dict = {"function": None, "source": "", "replacements": {}, "wrappers": []}
 
 
 def _recompile_linebox_layout(correction: str, replacements: dict[str, tuple[str, int]]) -> bool:
@@ -106,6 +109,8 @@ def _recompile_linebox_layout(correction: str, replacements: dict[str, tuple[str
     # there, where its callers look it up at call time
     code = compile(source, inspect.getsourcefile(function) or block.__file__, "exec")
     exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, with the corrections' replacements
+    for wrap in _LINEBOX_LAYOUT["wrappers"]:  # (rebreak_for_notes, applied before this one)
+        block._linebox_layout = wrap(block._linebox_layout)
     block._linebox_layout.briefgen_correction = True
     return True
 
@@ -163,6 +168,37 @@ def fill_pages() -> bool:
     exec(code, vars(block))  # noqa: S102 — WeasyPrint's own source, the orphans it reads replaced
     block.block_container_layout = pagefill.start_tails_where_they_continue(block.block_container_layout)
     LayoutContext.unlayout_footnote = pagefill.take_back_both_parts(LayoutContext.unlayout_footnote)
+    return True
+
+
+#: How WeasyPrint 70's ``make_page`` lays out a page's content (the call :func:`rebreak_for_notes` wraps).
+PAGE_CONTENT_LAYOUT = "root_box, resume_at, next_page, _, _, _ = block_level_layout("
+
+
+@lru_cache(maxsize=1)
+def rebreak_for_notes() -> bool:
+    """Apply :mod:`briefgen.editions.rebreak` (a paragraph's lines on a page laid out again, tight
+    or loose, where they would leave more than three empty lines above the notes); True if applied.
+
+    Needs :func:`fill_pages` (the question it asks before moving a note, in ``_linebox_layout``)
+    and :func:`letter_space_loose_lines` (a line laid out on another measure); the hook is
+    ``_linebox_layout`` itself, which ``block_container_layout`` looks up at call time.
+    """
+    from weasyprint.layout import block, page
+
+    from briefgen.editions import rebreak
+
+    # (the modules' source: _linebox_layout's definition and its one caller, block_container_layout;
+    # make_page's one layout of a page's content)
+    if not (fill_pages() and letter_space_loose_lines() and "fill_pages" in _LINEBOX_LAYOUT["replacements"]
+            and _source(block).count("_linebox_layout(") == 2 and PAGE_CONTENT_LAYOUT in _source(page.make_page)):
+        log.info("WeasyPrint's line layout is not the one breaking lines again for notes was written for; "
+                 "left as it is")
+        return False
+    _LINEBOX_LAYOUT["wrappers"].append(rebreak.record_paragraphs)
+    block._linebox_layout = rebreak.record_paragraphs(block._linebox_layout)
+    block._linebox_layout.briefgen_correction = True
+    page.block_level_layout = rebreak.lay_out_pages_again(page.block_level_layout)
     return True
 
 
