@@ -310,6 +310,31 @@ def test_a_page_no_attempt_fills_is_laid_out_as_before(tmp_path, caplog):
     assert sum("still a gap" in record.getMessage() for record in caplog.records) >= 4  # the attempts were made
     assert laid_out == expected
 
+#: Every correction but the page re-layout (briefgen.editions.rebreak), for a child process.
+WITHOUT_REBREAK = ("hyphenate_by_policy", "justify_at_url_breaks", "keep_footnotes_with_their_lines", "fill_pages",
+                   "lay_out_each_note_once", "draw_text_as_laid_out")
+
+
+def test_no_note_is_continued_onto_a_page_of_its_own(tmp_path):
+    """The unseen interview's last line calls a four-line note that does not fit: page fill
+    continued it, and its last line (a URL) stood alone on a third page. The page where the text
+    ends is laid out again when it would carry a note's rest past the end (its last paragraph set
+    tight): two pages, every note whole and on its call's page; without the re-layout (child
+    process), a page of notes only."""
+    from conftest import ROOT, print_html
+    from briefgen.editions.pdf import render_document
+
+    folder = ROOT / "tests" / "fixtures" / "unseen" / "interview-trial-monitor-2022-01"
+    html = print_html("en", folder)
+    in_child(tmp_path, html, *WITHOUT_REBREAK, base=folder, pdf=tmp_path / "without.pdf")
+    assert check_pdf(tmp_path / "without.pdf", "en").counts()["empty_page"] == 1
+    document = render_document(html, folder, [folder, ROOT / "templates"])
+    assert_every_note_whole_and_in_place(document)
+    document.write_pdf(tmp_path / "briefgen.pdf")
+    report = check_pdf(tmp_path / "briefgen.pdf", "en")
+    assert len(document.pages) == 2 and report.total() == 0, report.summary()
+
+
 def test_a_heading_keeps_two_lines_of_its_text(tmp_path):
     """The first block under a heading keeps its first two lines with it (the print stylesheet
     marks it, pagefill.orphans reads the mark): in the unseen Belarus submission the chapter
@@ -324,12 +349,10 @@ def test_a_heading_keeps_two_lines_of_its_text(tmp_path):
     html = print_html("en", folder)
     unmarked = html.replace("--under-heading: 1;", "")
     assert unmarked != html
-    without_rebreak = ("hyphenate_by_policy", "justify_at_url_breaks", "keep_footnotes_with_their_lines", "fill_pages",
-                       "lay_out_each_note_once", "draw_text_as_laid_out")
     found = {}
     for name, source in (("marked", html), ("unmarked", unmarked)):
         path = tmp_path / f"{name}.pdf"
-        in_child(tmp_path, source, *without_rebreak, base=folder, pdf=path)
+        in_child(tmp_path, source, *WITHOUT_REBREAK, base=folder, pdf=path)
         found[name] = check_pdf(path, "en").counts()["heading_one_line"]
     assert found == {"marked": 0, "unmarked": 1}, found
     render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(tmp_path / "briefgen.pdf")

@@ -284,15 +284,19 @@ def lay_out_pages_again(block_level_layout):
             finally:
                 context.__dict__.pop(REBREAK, None)
                 paragraphs = context.__dict__.pop(PARAGRAPHS)
-            return result, paragraphs, context.__dict__.pop(GAP, False)
+            gap = context.__dict__.pop(GAP, False) and result[1] is not None \
+                and result[2].get("break", "any") == "any"  # (not the last page, nor before a forced break)
+            # the document's text ends here, and a note's rest would fill a page of its own
+            stranded = result[1] is None and bool(context.reported_footnotes)
+            return result, paragraphs, gap or stranded
 
         # WeasyPrint lays a page out again when a page number it shows changes: what was found
         # for the page starting there is tried first (and nothing, where nothing was found)
         found = context.__dict__.setdefault(FOUND, {})
         start = (context.current_page, repr(skip_stack))
         result, paragraphs, gap = attempt(found.get(start))
-        if not gap or result[1] is None or result[2].get("break", "any") != "any":
-            return result  # no gap, the last page, or a forced break after it (a chapter ends)
+        if not gap:
+            return result  # no gap (or one on the last page, or before a forced break: a chapter ends)
         if start in found:
             if found[start] is None:
                 return result
