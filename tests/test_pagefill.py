@@ -357,3 +357,33 @@ def test_a_heading_keeps_two_lines_of_its_text(tmp_path):
     assert found == {"marked": 0, "unmarked": 1}, found
     render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(tmp_path / "briefgen.pdf")
     assert check_pdf(tmp_path / "briefgen.pdf", "en").counts()["heading_one_line"] == 0
+
+
+def test_a_table_that_moves_on_lets_the_next_paragraph_fill_the_page(tmp_path, monkeypatch):
+    """The unseen Central Asia briefing (en): its 4-row table of funding (a table of up to five rows
+    stays whole) does not fit at the foot of p. 3 and moves on, leaving 4.8 empty lines no paragraph
+    set tight or loose fills. The paragraph after the table comes first (briefgen.editions.tablefloat):
+    no gap, the paragraph on p. 3, the table at the top of p. 4, every note in place; without the
+    deferral, the gap."""
+    import pdfplumber
+
+    from conftest import ROOT, print_html
+    from briefgen.editions import tablefloat
+    from briefgen.editions.pdf import render_document
+
+    folder = ROOT / "tests" / "fixtures" / "unseen" / "briefing-central-asia-ngo-2021-09"
+    html = print_html("en", folder)
+    document = render_document(html, folder, [folder, ROOT / "templates"])
+    assert_every_note_whole_and_in_place(document)
+    document.write_pdf(tmp_path / "deferred.pdf")
+    assert check_pdf(tmp_path / "deferred.pdf", "en").counts()["page_gap"] == 0
+    with pdfplumber.open(tmp_path / "deferred.pdf") as pdf:
+        texts = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
+    paragraph = next(n for n, text in enumerate(texts) if "In all four countries the share" in text)
+    table = next(n for n, text in enumerate(texts) if "NGOs and foreign funding, 2020" in text)
+    assert table == paragraph + 1
+    assert texts[table].split("NGOs and foreign funding, 2020")[0].count(" ") < 25  # only the running head above
+
+    monkeypatch.setattr(tablefloat, "moved_table", lambda root, resume_at: None)
+    render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(tmp_path / "in-order.pdf")
+    assert check_pdf(tmp_path / "in-order.pdf", "en").counts()["page_gap"] == 1

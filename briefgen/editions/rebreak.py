@@ -48,6 +48,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
+from briefgen.editions import tablefloat
 from briefgen.editions.justification import is_loose
 from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS
 
@@ -290,13 +291,36 @@ def lay_out_pages_again(block_level_layout):
             stranded = result[1] is None and bool(context.reported_footnotes)
             return result, paragraphs, gap or stranded
 
+        def defer_table(result):
+            """The page laid out again with the table it moves on after the block that follows it
+            (:mod:`briefgen.editions.tablefloat`), where it leaves more than three empty lines and
+            the swap fills it; else ``result``."""
+            if result[1] is None or result[2].get("break", "any") != "any":
+                return result
+            moved = tablefloat.moved_table(box, result[1])
+            if moved is None:
+                return result
+            height = _line_height(moved[0].style)
+            if _empty_lines(context, tablefloat.text_bottom(result[0]), height) <= MAX_EMPTY_LINES:
+                return result
+            tablefloat.swap(*moved)
+            saved.restore(context)
+            again, _, gap = attempt(None)
+            if not gap and (again[1] is None or _empty_lines(context, tablefloat.text_bottom(again[0]), height)
+                            <= MAX_EMPTY_LINES):
+                log.debug("page %d: the table it moved on comes after the next block", context.current_page)
+                return again
+            tablefloat.swap(*moved)
+            saved.restore(context)
+            return attempt(None)[0]
+
         # WeasyPrint lays a page out again when a page number it shows changes: what was found
         # for the page starting there is tried first (and nothing, where nothing was found)
         found = context.__dict__.setdefault(FOUND, {})
         start = (context.current_page, repr(skip_stack))
         result, paragraphs, gap = attempt(found.get(start))
-        if not gap:
-            return result  # no gap (or one on the last page, or before a forced break: a chapter ends)
+        if not gap:  # (or one on the last page, or before a forced break: a chapter ends)
+            return defer_table(result) if start not in found else result
         if start in found:
             if found[start] is None:
                 return result
@@ -312,7 +336,7 @@ def lay_out_pages_again(block_level_layout):
                 return result
         found[start] = None
         saved.restore(context)
-        return attempt(None)[0]
+        return defer_table(attempt(None)[0])
 
     layout.__doc__ = block_level_layout.__doc__
     layout.briefgen_correction = True
