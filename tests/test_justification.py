@@ -228,7 +228,7 @@ words follow here to end it.</p></body></html>""".format(
 
 
 def test_a_line_that_ends_at_a_url_break_ends_at_the_margin(tmp_path):
-    """The zero-width space a line ends at is no stretchable break (weasyfix.justify_at_url_breaks):
+    """The zero-width space a line ends at is no stretchable break (textfix.justify_at_url_breaks):
     counted, it took a break's share of the leftover width after the last letter — the line
     stopped 0.4 pt short of the margin, and a compressed line (a Russian edition in Noto Serif)
     ran 0.6 pt past it."""

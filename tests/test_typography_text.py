@@ -1,6 +1,6 @@
 """The text-level typography of issue 11: what the renderer's typographic pass (briefgen.editions.typeset)
 puts into an edition, and the hyphenation policy (briefgen.editions.hyphenation, put into WeasyPrint by
-briefgen.editions.weasyfix.hyphenate_by_policy), each checked on real layouts read back from the PDF
+briefgen.editions.textfix.hyphenate_by_policy), each checked on real layouts read back from the PDF
 (pdfplumber, and the typographic check of tests/typography.py) — with and without the correction
 where the correction is WeasyPrint's.
 """

@@ -2,7 +2,7 @@
 
 WeasyPrint hyphenates a word that does not fit at the end of a line with a pyphen
 dictionary for the text's language. briefgen's policy, which
-:func:`briefgen.editions.weasyfix.hyphenate_by_policy` puts in place of WeasyPrint's own
+:func:`briefgen.editions.textfix.hyphenate_by_policy` puts in place of WeasyPrint's own
 dictionaries:
 
 * **Patterns.** A bare ``lang="en"`` is hyphenated with the en_US patterns (Liang's

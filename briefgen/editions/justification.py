@@ -17,11 +17,11 @@ of a space): if it then takes the next word, it is compressed back into the meas
 :mod:`briefgen.editions.linebreaks`.
 
 :func:`add_word_spacing` stands in for WeasyPrint's ``layout.inline.add_word_spacing``
-(:func:`briefgen.editions.weasyfix.letter_space_loose_lines`), so that whatever decides which
+(:func:`briefgen.editions.textfix.letter_space_loose_lines`), so that whatever decides which
 characters of a line stretch (WeasyPrint's ``justify_line``,
-:func:`briefgen.editions.weasyfix.justify_at_url_breaks`) is kept; the letter spacing is stored
+:func:`briefgen.editions.textfix.justify_at_url_breaks`) is kept; the letter spacing is stored
 on each text box (:data:`TRACKED`) and drawn by
-:func:`briefgen.editions.weasyfix.draw_text_as_laid_out`, which adds it to each letter's
+:func:`briefgen.editions.textfix.draw_text_as_laid_out`, which adds it to each letter's
 advance as it adds the justification to each space's: the drawn line ends where the laid
 out one does.
 """
@@ -55,7 +55,7 @@ MOST_SHRINK = 0.2
 WIDENED = "_briefgen_widened"
 #: Attribute of a line box laid out so: True if it was compressed into the measure.
 COMPRESSED = "_briefgen_compressed"
-#: WeasyPrint's module ``layout.inline`` once :func:`briefgen.editions.weasyfix.letter_space_loose_lines`
+#: WeasyPrint's module ``layout.inline`` once :func:`briefgen.editions.textfix.letter_space_loose_lines`
 #: found it as expected: a loose line may then be laid out again on a widened measure.
 WIDENING: dict = {}
 

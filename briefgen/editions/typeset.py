@@ -418,7 +418,7 @@ def email_parts(address: str) -> list[str]:
 
 def _email(address: str) -> str:
     """The print markup of an e-mail address: a zero-width space between its parts, after a
-    word joiner (so that justification does not widen it: weasyfix.justify_at_url_breaks), and
+    word joiner (so that justification does not widen it: textfix.justify_at_url_breaks), and
     word joiners cancelling Pango's own breaks (after "-"). An address left whole (it was
     ``nowrap``) stretched the word spaces of the line before it to 1–2.5 em."""
     return (WORD_JOINER + ZERO_WIDTH_SPACE).join(_no_natural_breaks(part) for part in email_parts(address))
