@@ -117,8 +117,15 @@ def _empty_lines_without(context, moved: list, line) -> float:
                     if note in context.current_page_footnotes:
                         leaving.add(id(note))
     freed = sum(measured[key][1] for key in leaving if key in measured)
+    return empty_lines(context, moved[0].position_y - freed, line.height)
+
+
+def empty_lines(context, bottom: float, line_height: float) -> float:
+    """How many lines of ``line_height`` a page whose text ends at ``bottom`` leaves empty above its
+    notes (counted down to the first note, the footnote area's margin included, as a reader sees them)."""
+    area = context.current_footnote_area
     above_notes = area.margin_top if area.children and isinstance(area.margin_top, (int, float)) else 0
-    return (context.page_bottom + freed + above_notes - moved[0].position_y) / (line.height or 1)
+    return (context.page_bottom + above_notes - bottom) / (line_height or 1)
 
 
 def _lines_of(context, note) -> list | None:

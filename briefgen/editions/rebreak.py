@@ -50,7 +50,7 @@ from contextlib import contextmanager
 
 from briefgen.editions import tablefloat
 from briefgen.editions.justification import is_loose
-from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS
+from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS, empty_lines
 
 log = logging.getLogger(__name__)
 
@@ -149,14 +149,6 @@ class _Saved:
                 del runs[key]
 
 
-def _empty_lines(context, bottom: float, line_height: float) -> float:
-    """How many lines of ``line_height`` a page whose text ends at ``bottom`` leaves empty above its
-    notes (counted down to the first note, the footnote area's margin included, as a reader sees them)."""
-    area = context.current_footnote_area
-    above_notes = area.margin_top if area.children and isinstance(area.margin_top, (int, float)) else 0
-    return (context.page_bottom + above_notes - bottom) / (line_height or 1)
-
-
 def _line_height(style) -> float:
     """A block's line height (CSS px) from its style."""
     value = style["line_height"]
@@ -223,6 +215,12 @@ def _spaces_shrunk(kept: float):
         block.resolve_percentages = original
 
 
+def _text_goes_on(result) -> bool:
+    """Whether the text of a page laid out (``block_level_layout``'s result) goes on on the next
+    page without a forced break: a gap there counts (not on the last page, nor where a chapter ends)."""
+    return result[1] is not None and result[2].get("break", "any") == "any"
+
+
 def record_paragraphs(linebox_layout):
     """Wrap WeasyPrint's ``_linebox_layout``: note the justified paragraphs laid out on a page, and
     whether the page breaks in or before one leaving more than three empty lines above the notes."""
@@ -248,7 +246,7 @@ def record_paragraphs(linebox_layout):
             lines = [line for line in new_children if isinstance(line, boxes.LineBox)]
             bottom = lines[-1].position_y + lines[-1].height if lines and not abort else position_y
             height = lines[-1].height if lines and not abort else _line_height(box.style)
-            if _empty_lines(context, bottom, height) > MAX_EMPTY_LINES:
+            if empty_lines(context, bottom, height) > MAX_EMPTY_LINES:
                 context.__dict__[GAP] = True
         return result
 
@@ -285,8 +283,7 @@ def lay_out_pages_again(block_level_layout):
             finally:
                 context.__dict__.pop(REBREAK, None)
                 paragraphs = context.__dict__.pop(PARAGRAPHS)
-            gap = context.__dict__.pop(GAP, False) and result[1] is not None \
-                and result[2].get("break", "any") == "any"  # (not the last page, nor before a forced break)
+            gap = context.__dict__.pop(GAP, False) and _text_goes_on(result)
             # the document's text ends here, and a note's rest would fill a page of its own
             stranded = result[1] is None and bool(context.reported_footnotes)
             return result, paragraphs, gap or stranded
@@ -295,18 +292,18 @@ def lay_out_pages_again(block_level_layout):
             """The page laid out again with the table it moves on after the block that follows it
             (:mod:`briefgen.editions.tablefloat`), where it leaves more than three empty lines and
             the swap fills it; else ``result``."""
-            if result[1] is None or result[2].get("break", "any") != "any":
+            if not _text_goes_on(result):
                 return result
             moved = tablefloat.moved_table(box, result[1])
             if moved is None:
                 return result
             height = _line_height(moved[0].style)
-            if _empty_lines(context, tablefloat.text_bottom(result[0]), height) <= MAX_EMPTY_LINES:
+            if empty_lines(context, tablefloat.text_bottom(result[0]), height) <= MAX_EMPTY_LINES:
                 return result
             tablefloat.swap(*moved)
             saved.restore(context)
             again, _, gap = attempt(None)
-            if not gap and (again[1] is None or _empty_lines(context, tablefloat.text_bottom(again[0]), height)
+            if not gap and (again[1] is None or empty_lines(context, tablefloat.text_bottom(again[0]), height)
                             <= MAX_EMPTY_LINES):
                 log.debug("page %d: the table it moved on comes after the next block", context.current_page)
                 return again
