@@ -353,6 +353,13 @@ CASES = {
         {"spaced_letters": 1},
         f'<p>{FILLER}</p><p>The portal https://egov.kz/<span style="letter-spacing: 0.2pt">cms</span>/en offers '
         'services.</p>'),
+    "spaced_letters_url_path": Case(  # a URL's path alone on its line, spread over its breaks (1.3 pt,
+        # 0.13 em: stress seed 21, "e e d o m - p r i s o n e r s"), against its breaks widened by 0.04 em
+        f'<p>{FILLER}</p><p>https://en.odfoundation.example.eu/<span style="letter-spacing: 1.3pt">'
+        'freedom-prisoner</span>s was cited.</p>',
+        {"spaced_letters": 1},
+        f'<p>{FILLER}</p><p>https://en.odfoundation.example.eu/<span style="letter-spacing: 0.4pt">'
+        'freedom-prisoner</span>s was cited.</p>'),
     "head_collision": Case(  # the left part cut with "…" inside its 60 %, its padding laid over the right part
         f"<p>{FILLER}</p>",
         {"head_collision": 1},

@@ -550,8 +550,13 @@ def detect_loose_lines(report: Report, lang, dictionary) -> None:
 IN_WORD = re.compile(r"[\w/.@=&?%#~+-]")
 
 
+#: A gap between two letters of a word (em) that reads as spaced: twice what justification may widen
+#: a URL's break (textfix.BREAK_STRETCH); 0.15 em let a URL's path spread at 0.13 em pass.
+SPACED_LETTERS = 0.08
+
+
 def detect_spaced_letters(report: Report, lang, dictionary) -> None:
-    """Characters of one word set apart: a gap with no space glyph wider than 0.15 em between two
+    """Characters of one word set apart: a gap with no space glyph wider than SPACED_LETTERS em between two
     characters of one font in a body or note line (justification widening the break points of an address,
     "press -sluzhba .kgd@", or spreading a URL's letters, "= e n & r e f"). Calls are left out."""
     for page in report.pages:
@@ -568,7 +573,7 @@ def detect_spaced_letters(report: Report, lang, dictionary) -> None:
                 if a["fontname"] != b["fontname"]:
                     continue  # a word gap between elements ("1." <strong>name</strong>), drawn without a glyph
                 gap = b["x0"] - a["x1"]
-                if gap > 0.15 * line.size:
+                if gap > SPACED_LETTERS * line.size:
                     report.add("spaced_letters", page.number,
                                f"{gap:.1f} pt inside a word: " + excerpt(line, index - 1, index))
                     break

@@ -55,6 +55,9 @@ MOST_SHRINK = 0.2
 WIDENED = "_briefgen_widened"
 #: Attribute of a line box laid out so: True if it was compressed into the measure.
 COMPRESSED = "_briefgen_compressed"
+#: Attribute of a justified line with no word space (a URL's path alone): the width (CSS px) left
+#: at its end, which its breaks may not take (:func:`briefgen.editions.textfix.justify_at_url_breaks`).
+UNFILLED = "_briefgen_unfilled"
 #: WeasyPrint's module ``layout.inline`` once :func:`briefgen.editions.textfix.letter_space_loose_lines`
 #: found it as expected: a loose line may then be laid out again on a widened measure.
 WIDENING: dict = {}
@@ -258,6 +261,10 @@ def word_space(context, line) -> float:
     texts = list(_text_boxes(line, boxes))
     spacing = max((box.justification_spacing for box in texts), default=0)
     font_size = line.style["font_size"]
+    if line.__dict__.get(UNFILLED, 0) > font_size:
+        # a URL's path alone, more than an em short of the margin: as loose as that width
+        # (its breaks, counted as spaces, made it look as tight as any)
+        return line.__dict__[UNFILLED] / font_size
     spaces = inline.count_expandable_spaces(line)
     if not spacing or not spaces or not font_size:
         return 0.0

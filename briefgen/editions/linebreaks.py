@@ -34,6 +34,7 @@ from briefgen.editions.hyphenation import ends_with_hyphen
 from briefgen.editions.justification import COMPRESSED, WIDENING, capacity, is_loose, widened, word_space
 from briefgen.editions.rebreak import LOOSE, LOOSEST_KEPT, NARROWING
 from briefgen.editions.rebreak import mode as rebreak_mode
+from briefgen.editions.textfix import count_word_spaces
 
 
 def _out_of_flow(line) -> bool:
@@ -100,7 +101,11 @@ def lines_with_second_chance(original, run, context, box, position_y, bottom_spa
         after = run.save()
         run.restore(laid[3])
         if narrower:
-            spaces = WIDENING["inline"].count_expandable_spaces(laid[0])
+            # (word spaces only: narrowed by its URL's breaks too, a line of a URL broke 226 pt
+            # short and was spread over them)
+            spaces = count_word_spaces(laid[0])
+            if not spaces:
+                return None
             allowance = -spaces * NARROWING * laid[0].style["font_size"]
         else:
             allowance = capacity(context, laid[0], more_spaces=1)

@@ -48,7 +48,8 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 
-from briefgen.editions import tablefloat
+from briefgen.editions import flushbottom, tablefloat
+from briefgen.editions.flushbottom import line_height as _line_height
 from briefgen.editions.justification import is_loose
 from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS, empty_lines
 
@@ -149,12 +150,6 @@ class _Saved:
                 del runs[key]
 
 
-def _line_height(style) -> float:
-    """A block's line height (CSS px) from its style."""
-    value = style["line_height"]
-    if isinstance(value, (int, float)):  # a number: times the font size
-        return value * style["font_size"]
-    return getattr(value, "value", style["font_size"] * 1.2)  # a length, or "normal"
 
 
 def _last_line_fill(box, lines) -> float:
@@ -263,10 +258,21 @@ def lay_out_pages_again(block_level_layout):
 
     def layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes,
                fixed_boxes, adjoining_margins=None, *args, **kwargs):
-        if (not isinstance(containing_block, boxes.PageBox) or box.element_tag != "html"
-                or not context.footnotes or PARAGRAPHS in context.__dict__):
+        if not isinstance(containing_block, boxes.PageBox) or box.element_tag != "html" or PARAGRAPHS in context.__dict__:
             return block_level_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
                                       absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
+        if not context.footnotes:  # (no note waits: nothing to lay out again for)
+            result = block_level_layout(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                        absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
+        else:
+            result = lay_out_for_notes(context, box, bottom_space, skip_stack, containing_block, page_is_empty,
+                                       absolute_boxes, fixed_boxes, adjoining_margins, *args, **kwargs)
+        if result[0] is not None and _text_goes_on(result):
+            flushbottom.spread(context, result[0])
+        return result
+
+    def lay_out_for_notes(context, box, bottom_space, skip_stack, containing_block, page_is_empty, absolute_boxes,
+                          fixed_boxes, adjoining_margins=None, *args, **kwargs):
         lists = [absolute_boxes, fixed_boxes] + ([adjoining_margins] if adjoining_margins is not None else [])
         saved = _Saved(context, lists)
 

@@ -142,6 +142,8 @@ def justify_at_url_breaks() -> bool:
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 
+    from briefgen.editions.justification import UNFILLED
+
     count_source = _source(inline.count_expandable_spaces)
     set_text_source = _source(line_break.Layout.set_text)
     justify = inline.justify_line
@@ -177,6 +179,12 @@ def justify_at_url_breaks() -> bool:
         if spaces and total > spaces and extra_width / total > cap:
             # the breaks get ``cap`` each, the spaces what is left: a break counts as cap / that
             share = cap / ((extra_width - cap * (total - spaces)) / spaces)
+        elif not spaces and total and extra_width / total > cap:
+            # a line of a URL alone, short of the margin: its breaks get ``cap`` each and the
+            # rest is left at the line's end, as on a last line (spread over the breaks, it
+            # set the path's letters apart, "e e d o m - p r i s o n e r s", 1.35 pt each)
+            line.__dict__[UNFILLED] = extra_width - cap * total
+            extra_width = cap * total
         _share_breaks(line, share)
         return justify(context, line, extra_width)
 
@@ -225,6 +233,25 @@ IS_ELLIPSIS = 1 << 1
 #: counts them: space and no-break space, and the zero-width space once
 #: :func:`justify_at_url_breaks` is applied.
 STRETCHED = {"characters": " \u00a0"}
+
+
+def count_word_spaces(line) -> int:
+    """The word spaces of a laid-out line that justification widens, its URLs' breaks left out
+    (``count_expandable_spaces`` counts those too once :func:`justify_at_url_breaks` is applied)."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    texts = [box for box in line.descendants() if isinstance(box, boxes.TextBox)]
+    shares = [box.__dict__.get("briefgen_break_share") for box in texts]
+    _share_breaks(line, 0)
+    try:
+        return inline.count_expandable_spaces(line)
+    finally:
+        for box, share in zip(texts, shares):
+            if share is None:
+                box.__dict__.pop("briefgen_break_share", None)
+            else:
+                box.briefgen_break_share = share
 
 
 def _share_breaks(box, share: float) -> None:
