@@ -249,3 +249,47 @@ def test_the_trailing_break_is_not_counted_but_the_others_are():
     assert inline.count_expandable_spaces(box) == 3  # two spaces and the break inside the text
     box.text = "a b c/\u200bd@\u2060\u200b"  # an address's break after a word joiner never counts
     assert inline.count_expandable_spaces(box) == 3
+
+
+# --- a line that holds nothing but a URL's path --------------------------------------------------
+
+#: A path that may break after any character (as typeset.py writes one in running text), then a
+#: unit that cannot follow it on its line: the path's second line ends 100 pt short, with no space.
+URL_PATH_ALONE = """<!DOCTYPE html><html lang="en"><head><style>
+@page {{ size: A4; margin: 22mm 20mm 24mm 22mm; }}
+body {{ margin: 0; font: 10.5pt/1.45 "PT Serif"; text-align: justify; hyphens: manual; }}
+</style></head><body><p>The report is published at {host}\u200b{path}
+<span style="white-space: nowrap">{unit}</span> and more words follow here to end it.</p></body></html>""".format(
+    host="https:\u2060/\u2060/\u2060en.\u2060odfoundation.\u2060example.\u2060eu/",
+    path="\u200b".join("en/reports/2021/11/freedom-report-freedom-prisoners-kazakhstan-assembly-3-"
+                       "utm_source-briefing-lang-en-id-23757-freedom-report-freedom-prisoners"),
+    unit="Unbreakableunitofletters" * 4)
+
+
+def test_a_line_of_a_url_path_alone_is_not_spread_over_its_breaks(tmp_path):
+    """Stress seed 21: a line holding only a URL's path, short of the margin, had its leftover width
+    spread over the path's breaks ("e e d o m - p r i s o n e r s", 1.35 pt between letters) and
+    ran 0.8 pt past the margin. Its breaks now get at most textfix.BREAK_STRETCH em each and the
+    rest is left at the line's end; such a line counts as loose (justification.word_space), so
+    that line breaking does not choose it over a full one."""
+    from briefgen.editions.textfix import BREAK_STRETCH
+
+    lines = lines_of(render(URL_PATH_ALONE, tmp_path / "path.pdf"))
+    alone = lines[2]
+    assert "".join(c["text"] for c in alone) == "edom-prisoners", "".join(c["text"] for c in alone)
+    gaps = [b["x0"] - a["x1"] for a, b in zip(alone, alone[1:])]
+    assert max(gaps) <= BREAK_STRETCH * 10.5 + 0.02, max(gaps)
+    assert alone[-1]["x1"] < 595.28 - css_margins()[1] - 20  # the rest is left at the end
+
+
+def test_a_justified_line_of_a_path_alone_short_of_the_margin_is_loose():
+    from briefgen.editions.justification import LOOSEST_SPACE, UNFILLED, word_space
+    from briefgen.editions.pdf import apply_corrections
+    from weasyprint.formatting_structure import boxes
+
+    apply_corrections()
+    line = boxes.LineBox.__new__(boxes.LineBox)  # only what word_space reads
+    line.children, line.style = [], {"font_size": 14, "direction": "ltr"}
+    assert word_space(None, line) == 0
+    line.__dict__[UNFILLED] = 100  # set by the justification of a line of a path alone
+    assert word_space(None, line) == pytest.approx(100 / 14) and word_space(None, line) > LOOSEST_SPACE
