@@ -11,8 +11,8 @@ gap growing with its own size (TeX's glue: paragraphs apart more than list items
 :data:`MOST_GROWTH` times that and :data:`MOST_STRETCH` lines, so that the page ends near its foot
 like the pages around it.
 
-Only a page that would leave more than :data:`~briefgen.editions.pagefill.MAX_EMPTY_LINES`
-empty lines is changed, and only where its text goes on without a forced break (not before a
+Only a page that would leave room for more than :data:`~briefgen.editions.pagefill.MAX_EMPTY_LINES`
+whole lines is changed, and only where its text goes on without a forced break (not before a
 chapter, not on the last page). The boxes are moved after layout (nothing is laid out again):
 a block of lines, a table or a bordered block moves whole; the blocks holding them grow by what
 moved inside them. Applied by :func:`briefgen.editions.rebreak.lay_out_pages_again` to the page's
@@ -109,7 +109,7 @@ def spread(context, page_content) -> bool:
         return False
     pitch = line_height(lines[-1].style)  # (a line box holding a call is taller)
     empty = empty_lines(context, text_bottom(page_content), pitch)
-    if empty <= MAX_EMPTY_LINES:
+    if int(empty + 0.01) <= MAX_EMPTY_LINES:  # whole lines that would still fit, as the rule counts them
         return False
     found = [block for block in blocks(page_content) if block.border_height() > 0]  # (an empty one is no gap)
     # each gap grows with its own size, as TeX's glue stretches: paragraphs apart more than list
