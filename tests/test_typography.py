@@ -30,8 +30,13 @@ UNSEEN_BRIEFS = ["briefing-central-asia-ngo-2021-09", "interview-long-questions-
                  # quotations), a short joint statement (a 3-row table, 17 signatories, a long contact)
                  "submission-belarus-coalition-2022-02", "interview-trial-monitor-2022-01",
                  "statement-azerbaijan-journalists-2022-03"]
+#: Stress briefs of other seeds (tests/stress.py) that once showed a defect no other edition has:
+#: seed 8 en p. 2 and seed 16 ru p. 2, a line calling notes side by side that leaves 5.5–6 empty
+#: lines however its page is re-broken (now spread between the blocks: flushbottom.py); seed 21 en
+#: p. 3, a line of a URL's path alone spread over its breaks (textfix.justify_at_url_breaks).
+STRESS_SEEDS = [(8, "en"), (16, "ru"), (21, "en")]
 EDITIONS = ([f"{slug}.{lang}" for slug in SAMPLES + UNSEEN_BRIEFS for lang in ("en", "ru")]
-            + ["stress-en.en", "stress-ru.ru"])
+            + ["stress-en.en", "stress-ru.ru"] + [f"stress-{lang}.{lang}@{seed}" for seed, lang in STRESS_SEEDS])
 
 
 def measure(path: Path, lang: str) -> dict:
@@ -52,9 +57,17 @@ def measured(tmp_path_factory) -> dict[str, dict]:
               + [write_stress_brief(stress, lang) for lang in ("en", "ru")])
     for brief in briefs:
         build_brief(brief, out_dir=out, formats=("pdf",), strict=True)
-    paths = {name: out / name.rsplit(".", 1)[0] / f"{name}.pdf" for name in EDITIONS}
+    for seed, lang in STRESS_SEEDS:
+        folder = stress / f"seed{seed}"
+        folder.mkdir()
+        build_brief(write_stress_brief(folder, lang, seed), out_dir=out / f"seed{seed}", formats=("pdf",), strict=True)
+    paths = {}
+    for name in EDITIONS:
+        edition, _, seed = name.partition("@")
+        paths[name] = (out / f"seed{seed}" if seed else out) / edition.rsplit(".", 1)[0] / f"{edition}.pdf"
     with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:  # as briefgen.editions.workers
-        futures = {name: pool.submit(measure, path, name.rsplit(".", 1)[1]) for name, path in paths.items()}
+        futures = {name: pool.submit(measure, path, name.partition("@")[0].rsplit(".", 1)[1])
+                   for name, path in paths.items()}
         return {name: future.result() for name, future in futures.items()}
 
 
