@@ -269,16 +269,16 @@ body {{ margin: 0; font: 10.5pt/1.45 "PT Serif"; text-align: justify; hyphens: m
 def test_a_line_of_a_url_path_alone_is_not_spread_over_its_breaks(tmp_path):
     """Stress seed 21: a line holding only a URL's path, short of the margin, had its leftover width
     spread over the path's breaks ("e e d o m - p r i s o n e r s", 1.35 pt between letters) and
-    ran 0.8 pt past the margin. Its breaks now get at most textfix.BREAK_STRETCH em each and the
+    ran 0.8 pt past the margin. Its breaks now get at most textfix.ALONE_STRETCH em each and the
     rest is left at the line's end; such a line counts as loose (justification.word_space), so
     that line breaking does not choose it over a full one."""
-    from briefgen.editions.textfix import BREAK_STRETCH
+    from briefgen.editions.textfix import ALONE_STRETCH
 
     lines = lines_of(render(URL_PATH_ALONE, tmp_path / "path.pdf"))
     alone = lines[2]
     assert "".join(c["text"] for c in alone) == "edom-prisoners", "".join(c["text"] for c in alone)
     gaps = [b["x0"] - a["x1"] for a, b in zip(alone, alone[1:])]
-    assert max(gaps) <= BREAK_STRETCH * 10.5 + 0.02, max(gaps)
+    assert max(gaps) <= ALONE_STRETCH * 10.5 + 0.02, max(gaps)
     assert alone[-1]["x1"] < 595.28 - css_margins()[1] - 20  # the rest is left at the end
 
 

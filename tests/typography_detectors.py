@@ -551,7 +551,8 @@ IN_WORD = re.compile(r"[\w/.@=&?%#~+-]")
 
 
 #: A gap between two letters of a word (em) that reads as spaced: twice what justification may widen
-#: a URL's break (textfix.BREAK_STRETCH); 0.15 em let a URL's path spread at 0.13 em pass.
+#: a URL's break (textfix.BREAK_STRETCH; 0.06 em in a line of a path alone, ALONE_STRETCH); 0.15 em
+#: let a URL's path spread at 0.13 em pass.
 SPACED_LETTERS = 0.08
 
 

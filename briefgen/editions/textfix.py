@@ -113,6 +113,11 @@ JUSTIFY_LINE_SOURCE = ("if (nb_spaces := count_expandable_spaces(line)):",
 #: The most a URL's break may be widened (em): letters spread further read as spaced out
 #: ("https://egov.kz/c m s / e n", 0.25 em each, in a line of few spaces); the spaces take the rest.
 BREAK_STRETCH = 0.04
+#: ... and in a line of a URL's path alone (no space to take the rest): a line of 80 breaks 43 pt
+#: short of the margin before a word that cannot follow (stress seed 59 ru) is filled at 0.053 em,
+#: which reads as a URL, where 10 pt left at its end read as a short line; at 0.13 em (seed 21)
+#: its letters stood apart.
+ALONE_STRETCH = 0.06
 
 
 @lru_cache(maxsize=1)
@@ -179,10 +184,11 @@ def justify_at_url_breaks() -> bool:
         if spaces and total > spaces and extra_width / total > cap:
             # the breaks get ``cap`` each, the spaces what is left: a break counts as cap / that
             share = cap / ((extra_width - cap * (total - spaces)) / spaces)
-        elif not spaces and total and extra_width / total > cap:
-            # a line of a URL alone, short of the margin: its breaks get ``cap`` each and the
-            # rest is left at the line's end, as on a last line (spread over the breaks, it
+        elif not spaces and total and extra_width / total > ALONE_STRETCH * line.style["font_size"]:
+            # a line of a URL alone, far short of the margin: its breaks get ALONE_STRETCH each and
+            # the rest is left at the line's end, as on a last line (spread over the breaks, it
             # set the path's letters apart, "e e d o m - p r i s o n e r s", 1.35 pt each)
+            cap = ALONE_STRETCH * line.style["font_size"]
             line.__dict__[UNFILLED] = extra_width - cap * total
             extra_width = cap * total
         _share_breaks(line, share)
