@@ -114,3 +114,27 @@ def test_pages_without_a_gap_are_untouched(pdfs):
                      for pdf in (first, second)]
             assert place[0] == place[1], f"page {number + 1}"
 
+
+
+def test_a_page_before_a_chapter_is_not_spread(tmp_path):
+    """A page whose next page starts a chapter may end short (issue 11's rule): the third unseen
+    briefing (Turkmenistan, en) p. 4 leaves 7 lines before "Journalists, activists abroad and their
+    relatives", whose first lines call three notes. Spread, its gaps doubled and 3 lines were still
+    left — a stretched page that is still short. It is laid out as without the correction, while
+    p. 5 (its last line, calling three notes, goes on to p. 6) is still spread."""
+    from briefgen.editions.pdf import render_document
+
+    folder = ROOT / "tests" / "fixtures" / "unseen" / "briefing-turkmenistan-coalition-2022-06"
+    html = print_html("en", folder)
+    paths = {"with": tmp_path / "with.pdf", "without": tmp_path / "without.pdf"}
+    render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(paths["with"])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flushbottom, "spread", lambda context, page_content: False)
+        render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(paths["without"])
+    with pdfplumber.open(paths["with"]) as first, pdfplumber.open(paths["without"]) as second:
+        assert "JOURNALISTS, ACTIVISTS ABROAD" in first.pages[4].extract_text()
+        place = [[[(c["text"], round(c["x0"], 2), round(c["top"], 2)) for c in pdf.pages[number].chars]
+                  for pdf in (first, second)] for number in (3, 4)]
+    assert place[0][0] == place[0][1], "p. 4, before a chapter, was spread"
+    assert place[1][0] != place[1][1], "p. 5 was not spread"
+    assert check_pdf(paths["with"], "en").total() == 0
