@@ -27,11 +27,16 @@ SAME = 0.1
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     """Stress seed 1 (en) laid out with the room spread ("with") and without it ("without")."""
+    folder = tmp_path_factory.mktemp("flushbottom")
+    return with_and_without(write_stress_brief(folder, "en", seed=1), "en", folder)
+
+
+def with_and_without(brief: Path, lang: str, folder: Path) -> dict[str, Path]:
+    """The ``lang`` edition of ``brief`` laid out into ``folder`` with the room spread ("with") and
+    without it ("without")."""
     from briefgen.editions.pdf import render_document
 
-    folder = tmp_path_factory.mktemp("flushbottom")
-    brief = write_stress_brief(folder, "en", seed=1)
-    html = print_html("en", brief)
+    html = print_html(lang, brief)
     paths = {"with": folder / "with.pdf", "without": folder / "without.pdf"}
     render_document(html, brief, [brief, ROOT / "templates"]).write_pdf(paths["with"])
     with pytest.MonkeyPatch.context() as patch:
@@ -122,15 +127,8 @@ def test_a_page_before_a_chapter_is_not_spread(tmp_path):
     relatives", whose first lines call three notes. Spread, its gaps doubled and 3 lines were still
     left — a stretched page that is still short. It is laid out as without the correction, while
     p. 5 (its last line, calling three notes, goes on to p. 6) is still spread."""
-    from briefgen.editions.pdf import render_document
-
-    folder = ROOT / "tests" / "fixtures" / "unseen" / "briefing-turkmenistan-coalition-2022-06"
-    html = print_html("en", folder)
-    paths = {"with": tmp_path / "with.pdf", "without": tmp_path / "without.pdf"}
-    render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(paths["with"])
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(flushbottom, "spread", lambda context, page_content: False)
-        render_document(html, folder, [folder, ROOT / "templates"]).write_pdf(paths["without"])
+    paths = with_and_without(ROOT / "tests" / "fixtures" / "unseen" / "briefing-turkmenistan-coalition-2022-06",
+                             "en", tmp_path)
     with pdfplumber.open(paths["with"]) as first, pdfplumber.open(paths["without"]) as second:
         assert "JOURNALISTS, ACTIVISTS ABROAD" in first.pages[4].extract_text()
         place = [[[(c["text"], round(c["x0"], 2), round(c["top"], 2)) for c in pdf.pages[number].chars]

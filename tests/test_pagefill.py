@@ -373,15 +373,9 @@ def test_a_table_that_moves_on_lets_the_next_paragraph_fill_the_page(tmp_path, m
 
     folder = ROOT / "tests" / "fixtures" / "unseen" / "briefing-central-asia-ngo-2021-09"
     html = print_html("en", folder)
-    document = render_document(html, folder, [folder, ROOT / "templates"])
-    assert_every_note_whole_and_in_place(document)
-    document.write_pdf(tmp_path / "deferred.pdf")
-    assert check_pdf(tmp_path / "deferred.pdf", "en").counts()["page_gap"] == 0
-    with pdfplumber.open(tmp_path / "deferred.pdf") as pdf:
-        texts = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
-    paragraph = next(n for n, text in enumerate(texts) if "In all four countries the share" in text)
+    texts = assert_table_after_paragraph(folder, html, "en", tmp_path / "deferred.pdf",
+                                         "In all four countries the share", "NGOs and foreign funding, 2020")
     table = next(n for n, text in enumerate(texts) if "NGOs and foreign funding, 2020" in text)
-    assert table == paragraph + 1
     assert texts[table].split("NGOs and foreign funding, 2020")[0].count(" ") < 25  # only the running head above
 
     monkeypatch.setattr(tablefloat, "moved_table", lambda root, resume_at: None)
@@ -397,18 +391,28 @@ def test_a_table_moves_on_after_the_next_paragraph_where_that_leaves_less_room(t
     the swap was not kept. It is kept now where it leaves at least a line less (what is left is
     spread between the page's blocks, briefgen.editions.flushbottom): no gap, the paragraph on the
     page before the table, every note in place."""
-    import pdfplumber
-
     from conftest import ROOT, print_html
-    from briefgen.editions.pdf import render_document
 
     folder = ROOT / "tests" / "fixtures" / "unseen" / "briefing-turkmenistan-coalition-2022-06"
-    document = render_document(print_html("ru", folder), folder, [folder, ROOT / "templates"])
+    assert_table_after_paragraph(folder, print_html("ru", folder), "ru", tmp_path / "ru.pdf",
+                                 "Суммы — оценки недвижимости", "Должностные лица и организации, предлагаемые")
+
+
+def assert_table_after_paragraph(folder, html: str, lang: str, path, paragraph: str, caption: str) -> list[str]:
+    """Lay ``html`` out as briefgen does into ``path``: every note whole and on its call's page, no
+    page gap, and the table captioned ``caption`` at the top of the page after the one where
+    ``paragraph`` (the block after it in the source) is printed; the text of each page."""
+    import pdfplumber
+
+    from conftest import ROOT
+    from briefgen.editions.pdf import render_document
+
+    document = render_document(html, folder, [folder, ROOT / "templates"])
     assert_every_note_whole_and_in_place(document)
-    document.write_pdf(tmp_path / "ru.pdf")
-    assert check_pdf(tmp_path / "ru.pdf", "ru").counts()["page_gap"] == 0
-    with pdfplumber.open(tmp_path / "ru.pdf") as pdf:
+    document.write_pdf(path)
+    assert check_pdf(path, lang).counts()["page_gap"] == 0
+    with pdfplumber.open(path) as pdf:
         texts = [" ".join((page.extract_text() or "").split()) for page in pdf.pages]
-    paragraph = next(n for n, text in enumerate(texts) if "Суммы — оценки недвижимости" in text)
-    table = next(n for n, text in enumerate(texts) if "Должностные лица и организации, предлагаемые" in text)
-    assert table == paragraph + 1
+    printed = next(n for n, text in enumerate(texts) if paragraph in text)
+    assert next(n for n, text in enumerate(texts) if caption in text) == printed + 1
+    return texts
