@@ -410,8 +410,20 @@ def detect_hyphenated_headings(report: Report, lang, dictionary) -> None:
             if not (line.heading and following.heading) or abs(line.size - following.size) > 0.05:
                 continue
             broken = continues(line, following) and line_break(line, following)
-            if broken and not broken[2] and broken[1] and is_hyphenation(broken[0], broken[1], words, compounds):
+            if (broken and not broken[2] and broken[1] and not own_hyphen(*broken[:2])
+                    and is_hyphenation(broken[0], broken[1], words, compounds)):
                 report.add("hyphenated_heading", page.number, f"{line.text[-40:]} / {following.text[:30]}")
+
+
+#: Russian particles written with a hyphen ("что-то", "кто-нибудь", "кое-где"): a line may end at
+#: that hyphen, which is the word's own
+PARTICLES_AFTER = {"то", "либо", "нибудь", "ка", "таки", "де"}
+PARTICLES_BEFORE = {"кое", "кой"}
+
+
+def own_hyphen(fragment: str, continuation: str) -> bool:
+    """Whether a line-end hyphen between ``fragment`` and ``continuation`` is a Russian particle's."""
+    return continuation.lower() in PARTICLES_AFTER or fragment.lower() in PARTICLES_BEFORE
 
 
 # --- page fill ------------------------------------------------------------------------------------
