@@ -27,11 +27,16 @@ SAME = 0.1
 @pytest.fixture(scope="module")
 def pdfs(tmp_path_factory) -> dict[str, Path]:
     """Stress seed 1 (en) laid out with the room spread ("with") and without it ("without")."""
+    folder = tmp_path_factory.mktemp("flushbottom")
+    return with_and_without(write_stress_brief(folder, "en", seed=1), "en", folder)
+
+
+def with_and_without(brief: Path, lang: str, folder: Path) -> dict[str, Path]:
+    """The ``lang`` edition of ``brief`` laid out into ``folder`` with the room spread ("with") and
+    without it ("without")."""
     from briefgen.editions.pdf import render_document
 
-    folder = tmp_path_factory.mktemp("flushbottom")
-    brief = write_stress_brief(folder, "en", seed=1)
-    html = print_html("en", brief)
+    html = print_html(lang, brief)
     paths = {"with": folder / "with.pdf", "without": folder / "without.pdf"}
     render_document(html, brief, [brief, ROOT / "templates"]).write_pdf(paths["with"])
     with pytest.MonkeyPatch.context() as patch:
@@ -114,3 +119,28 @@ def test_pages_without_a_gap_are_untouched(pdfs):
                      for pdf in (first, second)]
             assert place[0] == place[1], f"page {number + 1}"
 
+
+
+def test_a_page_before_a_chapter_is_not_spread(tmp_path):
+    """A page whose next page starts a chapter may end short (issue 11's rule): the third unseen
+    briefing (Turkmenistan, en) p. 4 leaves 7 lines before "Journalists, activists abroad and their
+    relatives", whose first lines call three notes. Spread, its gaps doubled and 3 lines were still
+    left — a stretched page that is still short. It is laid out as without the correction; without
+    the rule for chapters (tablefloat.starts_a_chapter) it is spread."""
+    from briefgen.editions import tablefloat
+    from briefgen.editions.pdf import render_document
+
+    brief = ROOT / "tests" / "fixtures" / "unseen" / "briefing-turkmenistan-coalition-2022-06"
+    paths = with_and_without(brief, "en", tmp_path)
+    paths["no chapter rule"] = tmp_path / "no-chapter-rule.pdf"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tablefloat, "starts_a_chapter", lambda root, resume_at: False)
+        render_document(print_html("en", brief), brief, [brief, ROOT / "templates"]).write_pdf(paths["no chapter rule"])
+    place = {}
+    for name, path in paths.items():
+        with pdfplumber.open(path) as pdf:
+            assert "JOURNALISTS, ACTIVISTS ABROAD" in pdf.pages[4].extract_text()
+            place[name] = [(c["text"], round(c["x0"], 2), round(c["top"], 2)) for c in pdf.pages[3].chars]
+    assert place["with"] == place["without"], "p. 4, before a chapter, was spread"
+    assert place["no chapter rule"] != place["without"], "p. 4 is not spread even without the rule"
+    assert check_pdf(paths["with"], "en").total() == 0

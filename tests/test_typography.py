@@ -29,7 +29,14 @@ UNSEEN_BRIEFS = ["briefing-central-asia-ngo-2021-09", "interview-long-questions-
                  # trial-monitoring interview (German compounds, a long running title and publisher,
                  # quotations), a short joint statement (a 3-row table, 17 signatories, a long contact)
                  "submission-belarus-coalition-2022-02", "interview-trial-monitor-2022-01",
-                 "statement-azerbaijan-journalists-2022-03"]
+                 "statement-azerbaijan-journalists-2022-03",
+                 # the third independent check: a coalition briefing on Turkmenistan (75 notes, calls
+                 # side by side, explanatory notes of four to eight lines, URLs with long queries, tables
+                 # of amounts), a defence lawyer's interview (long answers, quotations inside
+                 # quotations, patronymics, a very long publisher), a letter to Le Monde (three
+                 # signatories, a long signature block, a republication note with a long URL)
+                 "briefing-turkmenistan-coalition-2022-06", "interview-qandy-qantar-lawyer-2022-04",
+                 "letter-karakalpakstan-le-monde-2022-07"]
 #: Stress briefs of other seeds (tests/stress.py) that once showed a defect no other edition has:
 #: seed 8 en p. 2 and seed 16 ru p. 2, a line calling notes side by side that leaves 5.5–6 empty
 #: lines however its page is re-broken (now spread between the blocks: flushbottom.py); seed 21 en

@@ -326,6 +326,18 @@ CASES = {
         f'<p>{FILLER}</p><p style="margin-top: -16pt">Printed over the lines of the paragraph above.</p>',
         {"overlap": 1},
         f'<p>{FILLER}</p><p style="margin-top: -6pt">Printed close below the paragraph above.</p>'),
+    "hyphenated_heading": Case(  # a subtitle (sans-serif, a display line) broken by hyphenation
+        "<p style=\"font: 11pt/1.3 'PT Sans'\">Briefing for the Members ahead of the vote on the interim trade agree-"
+        "<br>ment on trade and trade-related matters</p>" + f"<p>{FILLER}</p>",
+        {"hyphenated_heading": 1},
+        "<p style=\"font: 11pt/1.3 'PT Sans'\">Briefing for the Members ahead of the vote on the trade-<br>"
+        "related matters of the interim trade<br>agreement and other trade-related matters</p>" + f"<p>{FILLER}</p>"),
+    "hyphenated_heading_ru": Case(  # a question (a heading) broken by hyphenation, and at a particle's hyphen
+        "<h2>Что могли бы сделать Европейский союз и его Парламент, чтобы это изменило положение ва-<br>"
+        "ших подзащитных?</h2>" + f"<p>{FILLER}</p>",
+        {"hyphenated_heading": 1},
+        "<h2>Что могли бы сделать Европейский союз и его Парламент, чтобы это изменило что-<br>"
+        "то для ваших подзащитных?</h2>" + f"<p>{FILLER}</p>", lang="ru"),
     "runt_line": Case(
         f'<p>{FILLER}and to publish what they fund in the region, country by coun-<br>try.</p><p>{FILLER}</p>',
         {"runt_line": 1},

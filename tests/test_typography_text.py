@@ -159,11 +159,12 @@ def test_a_url_breaks_only_after_its_host_and_never_after_its_own_hyphens(where)
 
 @pytest.mark.parametrize("element", ['<header class="title-block"><p class="publisher">', "<table><tr><td>",
                                      '<section class="contact"><p>', '<div class="entries prisoners"><p>',
-                                     "<p>"])
+                                     '<aside class="republication"><p>', "<p>"])
 def test_in_ragged_print_text_a_url_breaks_only_between_its_parts(element):
     """Justified running text may break a URL's path after any character (lines are filled);
-    ragged text — the title block, table cells, a contact, entries, notes — only between the
-    URL's parts: "…/2022/01/prozessbe" / "obachtung-…" read as a broken word and filled nothing."""
+    ragged text — the title block, table cells, a contact, entries, a letter's republication note,
+    notes — only between the URL's parts: "…/2022/01/prozessbe" / "obachtung-…" read as a broken
+    word and filled nothing (the republication note: "…/karakalpa" / "kstan-…", unseen letter)."""
     url = ("https://menschenrechtsverteidigerinnen-dokumentationszentrum.example.org/de/interviews/2022/01/"
            "prozessbeobachtung-memorial-liquidierung?sprache=en&ausgabe=vollstaendig")
     closing = "".join(f"</{tag}>" for tag in reversed(re.findall(r"<(\w+)", element)))

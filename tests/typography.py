@@ -65,6 +65,7 @@ CLASSES = {
     "overlap": "text printed over other text",
     "runt_line": "a paragraph's last line holding only the tail of a hyphenated word (\"coun-\" / \"try.\")",
     "page_ref_wrong": "a page reference (\"(page 5)\") whose number is not the page its link leads to",
+    "hyphenated_heading": "a heading or display line (a subtitle) broken by hyphenation (\"trade agree-\" / \"ment\")",
 }
 
 MM = 72 / 25.4

@@ -398,6 +398,34 @@ def detect_runts(report: Report, lang, dictionary) -> None:
                 report.add("runt_line", page.number, f"{line.text[-30:]} / {last.text}")
 
 
+def detect_hyphenated_headings(report: Report, lang, dictionary) -> None:
+    """A heading, a title block's subtitle or another display line (sans-serif, or larger than the
+    text) broken by hyphenation ("…ahead of the vote on the interim trade agree-" / "ment"): display
+    lines are broken between words, as headings are set (``hyphens: manual``); a compound's own
+    hyphen is no hyphenation."""
+    words, compounds, _ = document_words(report)
+    for page in report.pages:
+        body = page.region("body")
+        for line, following in zip(body, body[1:]):
+            if not (line.heading and following.heading) or abs(line.size - following.size) > 0.05:
+                continue
+            broken = continues(line, following) and line_break(line, following)
+            if (broken and not broken[2] and broken[1] and not own_hyphen(*broken[:2])
+                    and is_hyphenation(broken[0], broken[1], words, compounds)):
+                report.add("hyphenated_heading", page.number, f"{line.text[-40:]} / {following.text[:30]}")
+
+
+#: Russian particles written with a hyphen ("что-то", "кто-нибудь", "кое-где"): a line may end at
+#: that hyphen, which is the word's own
+PARTICLES_AFTER = {"то", "либо", "нибудь", "ка", "таки", "де"}
+PARTICLES_BEFORE = {"кое", "кой"}
+
+
+def own_hyphen(fragment: str, continuation: str) -> bool:
+    """Whether a line-end hyphen between ``fragment`` and ``continuation`` is a Russian particle's."""
+    return continuation.lower() in PARTICLES_AFTER or fragment.lower() in PARTICLES_BEFORE
+
+
 # --- page fill ------------------------------------------------------------------------------------
 
 #: without an outline, a chapter's title is a heading set this much larger than the text at least
@@ -759,4 +787,5 @@ def detect_head_collisions(report: Report, lang, dictionary) -> None:
 DETECTORS = [detect_calls, detect_notes_on_page, detect_urls, detect_edges, detect_table_numbers,
              detect_table_split, detect_hyphenation, detect_page_gaps, detect_spaces, detect_short_lines,
              detect_loose_lines, detect_spaced_letters, detect_split_words, detect_split_numbers, detect_line_ends,
-             detect_running_heads, detect_head_collisions, detect_page_makeup, detect_page_references, detect_overlaps, detect_runts]
+             detect_running_heads, detect_head_collisions, detect_page_makeup, detect_page_references, detect_overlaps, detect_runts,
+             detect_hyphenated_headings]

@@ -12,8 +12,11 @@ gap growing with its own size (TeX's glue: paragraphs apart more than list items
 like the pages around it.
 
 Only a page that would leave room for more than :data:`~briefgen.editions.pagefill.MAX_EMPTY_LINES`
-whole lines is changed, and only where its text goes on without a forced break (not before a
-chapter, not on the last page). The boxes are moved after layout (nothing is laid out again):
+whole lines is changed, and only where its text goes on without a forced break (not on the last
+page, not before an annex) nor a chapter, an annex or an interview's question at the next page's
+top (:func:`briefgen.editions.tablefloat.starts_a_chapter`: a page may end short there, and spread
+it was stretched and still short — the unseen Turkmenistan briefing, en p. 4: gaps twice their
+size and 3 lines left). The boxes are moved after layout (nothing is laid out again):
 a block of lines, a table or a bordered block moves whole; the blocks holding them grow by what
 moved inside them. Applied by :func:`briefgen.editions.rebreak.lay_out_pages_again` to the page's
 content once its layout is final.

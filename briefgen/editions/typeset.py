@@ -102,7 +102,7 @@ UNHYPHENATED_ELEMENTS = ('<span class="footnote"', '<a class="url"', "<code", "<
 #: between its parts, as in a footnote — cut after any character, a line was filled for nothing
 #: and a word of the path read as broken ("…/2022/01/prozessbe" / "obachtung-memorial…").
 RAGGED_TAGS = frozenset({"td", "th", "caption", "h1", "h2", "h3"})
-RAGGED_CLASSES = frozenset({"title-block", "signature", "contact", "entries"})
+RAGGED_CLASSES = frozenset({"title-block", "signature", "contact", "entries", "republication"})
 CLASS_NAMES = re.compile(r'\sclass="([^"]*)"')
 
 
