@@ -1,0 +1,190 @@
+"""The last lines of a paragraph set again, every way allowed, where first fit left a bad one.
+
+WeasyPrint breaks lines first fit; :mod:`briefgen.editions.linebreaks` mends the two faults that
+leaves most often with one change each (the line before laid out unhyphenated, a loose line
+compressed to take the next word). Where that is not enough — a paragraph's last line is still
+nothing but the end of the word hyphenated before it ("инфраструк-" / "туру."), or a line is
+still loose — a typesetter would change the lines before it: pull a word up into a line set a
+little tight, push one down from a line set a little loose, or not hyphenate, so that the text
+falls differently onto the lines that follow. That is what Knuth and Plass's paragraph breaking
+does over a whole paragraph; :func:`least_bad` does it over the lines WeasyPrint does not have
+yet (at most :data:`briefgen.editions.linebreaks.LAG` before the bad one), which keeps it local
+and cheap:
+
+- each of those lines may be laid out as first fit breaks it, unhyphenated, *tight* (on a
+  measure widened by what its spaces may shrink, to 80 %, and its letters close up, 5 % of a
+  space, then compressed back into the measure: it takes more) or *narrowed* (on a measure
+  0.3 em a word space narrower: it takes less, kept where its spaces stay within 0.7 em);
+- the lines after them are laid out as the paragraph's lines always are (first fit, a loose one
+  compressed where that takes the next word), as many as there were, or to the paragraph's end
+  when the bad line was its last (one line more at most);
+- every combination is scored as TeX scores a paragraph, and the least bad is kept: first the
+  fewest faults (a loose line, a last line that is a word's end), then the least demerits —
+  per line (10 + badness)², plus 50² for a line ending in a hyphen (TeX's ``\\linepenalty``
+  and ``\\hyphenpenalty``), the badness 100·r³ where r is how far the word space is from the
+  font's own space, as a share of the way to the loosest space allowed
+  (:data:`~briefgen.editions.justification.LOOSEST_SPACE`) or to the tightest (80 %). The
+  lines as they are compete too: nothing changes unless something is better.
+
+Hyphenation stays under its policy (no name broken, at most two hyphenated lines in a row: the
+run is followed through every combination), and a line holding a box out of flow ends a
+combination. Cost: about 1 ms a line laid out, a few dozen lines where a fault is left, nothing
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from briefgen.editions.hyphenation import ends_with_hyphen
+from briefgen.editions.justification import LOOSEST_SPACE, MOST_SHRINK, is_loose, space_width, word_space
+from briefgen.editions.linebreaks import NARROWED, NATURAL, TIGHT, UNHYPHENATED, only_a_word_end
+
+log = logging.getLogger(__name__)
+
+#: TeX's ``\\linepenalty`` and ``\\hyphenpenalty``.
+LINE_PENALTY = 10
+HYPHEN_PENALTY = 50
+
+
+def badness(context, line) -> float:
+    """TeX's badness of a laid-out line, 100·r³: r is the share of its word spaces' way from the
+    font's space to the loosest (LOOSEST_SPACE em) or the tightest (80 %) allowed; 0 for a line
+    that is not justified."""
+    spacing = word_space(context, line)
+    if not spacing:
+        return 0.0
+    natural = space_width(line.style, context) / line.style["font_size"]
+    if spacing >= natural:
+        ratio = (spacing - natural) / (LOOSEST_SPACE - natural)
+    else:
+        ratio = (natural - spacing) / (MOST_SHRINK * natural)
+    return 100 * ratio ** 3
+
+
+def is_runt(laid) -> bool:
+    """Whether a laid line is a paragraph's last holding only the end of a word hyphenated on the
+    line before (the run of hyphenated lines before it is not empty)."""
+    line, resume_at, _start, state = laid
+    return resume_at is None and state[0] > 0 and only_a_word_end(line)
+
+
+def score(context, lines) -> tuple[int, float]:
+    """(faults, demerits) of consecutive laid lines: loose lines and a last line that is a word's
+    end; TeX's demerits of every line but the paragraph's last."""
+    faults, demerits = 0, 0.0
+    for laid in lines:
+        line, resume_at = laid[:2]
+        if resume_at is None:
+            faults += is_runt(laid)
+            continue
+        faults += is_loose(context, line)
+        demerits += (LINE_PENALTY + badness(context, line)) ** 2
+        if ends_with_hyphen(line):
+            demerits += HYPHEN_PENALTY ** 2
+    return faults, demerits
+
+
+def _run_after(paragraph, lines):
+    """Put the paragraph's run of hyphenated lines as after ``lines`` (consecutive, laid from the
+    first one's state) and return that state."""
+    run = paragraph.run
+    run.restore(lines[0][3])
+    for line, resume_at, _start, state in lines:
+        run.replay(state, line, resume_at)
+    return run.save()
+
+
+def least_bad(paragraph, pending, laid):
+    """The lines from ``pending[0]`` on (``pending``: the paragraph's lines not handed over yet,
+    oldest first; ``laid``: the line just laid out after them) set again where ``laid`` is loose or
+    a last line that is a word's end: the least bad combination (see the module) as a list of laid
+    lines, its last the one to go on from, with the paragraph's run as after it; None where nothing
+    is better than the lines as they are (the run is then as after ``laid``)."""
+    context = paragraph.context
+    current = pending + [laid]
+    if not (is_runt(laid) or (laid[1] is not None and is_loose(context, laid[0]))):
+        return None
+    after_current = paragraph.run.save()
+    made = []  # every line laid out here, to forget those not kept
+    how_laid = {}  # id of a line laid out here → how (for the log)
+
+    def options(prefix, start, state, unchanged):
+        """The ways the line after ``prefix`` may be laid out, one per break (the line as it is
+        first, while the lines before are as they are)."""
+        found = [current[len(prefix)]] if unchanged else []
+        natural = paragraph.lay(start, state, NATURAL)
+        if natural is None:
+            return found
+        made.append(natural[0])
+        how_laid[id(natural[0])] = NATURAL
+        ways = [natural]
+        for how in (UNHYPHENATED, TIGHT, NARROWED):
+            ways.append(paragraph.lay(start, state, how, natural))
+            if ways[-1] is not None:
+                how_laid[id(ways[-1][0])] = how
+        for way in ways:
+            if way is None:
+                continue
+            if way is not natural:
+                made.append(way[0])
+            if all(way[1] != other[1] for other in found):
+                found.append(way)
+        return found
+
+    def complete(prefix, length):
+        """``prefix`` followed by the lines the paragraph would have after it, up to ``length``
+        lines (None if one holds a box out of flow)."""
+        lines = list(prefix)
+        while lines[-1][1] is not None and len(lines) < length:
+            state = _run_after(paragraph, lines)
+            start = paragraph.after(lines[-1])
+            nxt = paragraph.lay(start, state, NATURAL)
+            if nxt is None:
+                return None
+            made.append(nxt[0])
+            if nxt[1] is not None and is_loose(context, nxt[0]):
+                tight = paragraph.lay(start, state, TIGHT, nxt)
+                if tight is not None:
+                    made.append(tight[0])
+                    how_laid[id(tight[0])] = "then " + TIGHT
+                    nxt = tight
+            lines.append(nxt)
+        return lines
+
+    # the paragraph's end may move by a line; a loose line's paragraph is compared line for line
+    length = len(current) + 1 if laid[1] is None else len(current)
+    before = score(context, current)
+    best, best_score = None, before
+    prefixes = [([], True)]
+    for _ in pending:
+        longer = []
+        for prefix, unchanged in prefixes:
+            if prefix and prefix[-1][1] is None:
+                longer.append((prefix, False))  # the paragraph ended sooner
+                continue
+            start = paragraph.after(prefix[-1]) if prefix else current[0][2]
+            state = _run_after(paragraph, prefix) if prefix else current[0][3]
+            for way in options(prefix, start, state, unchanged):
+                longer.append((prefix + [way], unchanged and way is current[len(prefix)]))
+        prefixes = longer
+    for prefix, unchanged in prefixes:
+        if unchanged:
+            continue
+        candidate = complete(prefix, length)
+        if candidate is None or (laid[1] is None and candidate[-1][1] is not None):
+            continue  # (a paragraph that ended must still end)
+        if score(context, candidate) < best_score:
+            best, best_score = candidate, score(context, candidate)
+    kept = {id(line) for line, *_ in best} if best is not None else {id(line) for line, *_ in current}
+    paragraph.drop(*[line for line in made if id(line) not in kept])
+    if best is None:
+        paragraph.run.restore(current[0][3])
+        _run_after(paragraph, current)
+        assert paragraph.run.save() == after_current
+        return None
+    paragraph.drop(*[line for line, *_ in current if id(line) not in kept])
+    _run_after(paragraph, best)
+    log.debug("lines set again (%d faults, demerits %.0f → %d faults, %.0f): %s", *before, *best_score,
+              ", ".join(how_laid.get(id(line), "as it was") for line, *_ in best))
+    return best
