@@ -37,28 +37,34 @@ from __future__ import annotations
 import logging
 
 from briefgen.editions.hyphenation import ends_with_hyphen
-from briefgen.editions.justification import LOOSEST_SPACE, MOST_SHRINK, is_loose, space_width, word_space
+from briefgen.editions.justification import LOOSEST_SPACE, shrink_used, space_width, word_space
 from briefgen.editions.linebreaks import NARROWED, NATURAL, TIGHT, UNHYPHENATED, only_a_word_end
 
 log = logging.getLogger(__name__)
 
-#: TeX's ``\\linepenalty`` and ``\\hyphenpenalty``.
+#: The widest word space (em) of a line that is not a fault here. A line is set loose past
+#: LOOSEST_SPACE, but the check of the finished PDF measures the gap between the ink of two words:
+#: the space, the letter spacing of a loose line and the side bearings of the letters around it
+#: (up to 0.15 em together: "у и" in PT Serif), and counts a gap over 1 em.
+NEARLY_LOOSE = LOOSEST_SPACE - 0.1
+#: TeX's ``\\linepenalty``, ``\\hyphenpenalty`` and ``\\finalhyphendemerits``.
 LINE_PENALTY = 10
 HYPHEN_PENALTY = 50
+FINAL_HYPHEN_DEMERITS = 5000
 
 
 def badness(context, line) -> float:
     """TeX's badness of a laid-out line, 100·r³: r is the share of its word spaces' way from the
-    font's space to the loosest (LOOSEST_SPACE em) or the tightest (80 %) allowed; 0 for a line
-    that is not justified."""
+    font's space to NEARLY_LOOSE em, or the share of what it may be compressed that it gives back
+    (spaces to 80 %, letters closed up by 5 % of a space); 0 for a line that is not justified."""
     spacing = word_space(context, line)
     if not spacing:
         return 0.0
     natural = space_width(line.style, context) / line.style["font_size"]
     if spacing >= natural:
-        ratio = (spacing - natural) / (LOOSEST_SPACE - natural)
+        ratio = (spacing - natural) / (NEARLY_LOOSE - natural)
     else:
-        ratio = (natural - spacing) / (MOST_SHRINK * natural)
+        ratio = shrink_used(context, line)
     return 100 * ratio ** 3
 
 
@@ -69,20 +75,35 @@ def is_runt(laid) -> bool:
     return resume_at is None and state[0] > 0 and only_a_word_end(line)
 
 
+def nearly_loose(context, line) -> bool:
+    """Whether a laid-out line's word space passes NEARLY_LOOSE em."""
+    return word_space(context, line) > NEARLY_LOOSE
+
+
 def score(context, lines) -> tuple[int, float]:
-    """(faults, demerits) of consecutive laid lines: loose lines and a last line that is a word's
-    end; TeX's demerits of every line but the paragraph's last."""
+    """(faults, demerits) of consecutive laid lines: (nearly) loose lines and a last line that is
+    a word's end; TeX's demerits of every line but the paragraph's last."""
     faults, demerits = 0, 0.0
     for laid in lines:
         line, resume_at = laid[:2]
         if resume_at is None:
-            faults += is_runt(laid)
+            if is_runt(laid):
+                faults += 1
+                demerits += FINAL_HYPHEN_DEMERITS
             continue
-        faults += is_loose(context, line)
+        faults += nearly_loose(context, line)
         demerits += (LINE_PENALTY + badness(context, line)) ** 2
         if ends_with_hyphen(line):
             demerits += HYPHEN_PENALTY ** 2
     return faults, demerits
+
+
+def _text(line) -> str:
+    """The text of a laid-out line (for the log)."""
+    from weasyprint.formatting_structure import boxes
+
+    text = "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
+    return text.replace("\u200b", "").replace("\u2060", "")
 
 
 def _run_after(paragraph, lines):
@@ -103,7 +124,7 @@ def least_bad(paragraph, pending, laid):
     is better than the lines as they are (the run is then as after ``laid``)."""
     context = paragraph.context
     current = pending + [laid]
-    if not (is_runt(laid) or (laid[1] is not None and is_loose(context, laid[0]))):
+    if not (is_runt(laid) or (laid[1] is not None and nearly_loose(context, laid[0]))):
         return None
     after_current = paragraph.run.save()
     made = []  # every line laid out here, to forget those not kept
@@ -143,7 +164,7 @@ def least_bad(paragraph, pending, laid):
             if nxt is None:
                 return None
             made.append(nxt[0])
-            if nxt[1] is not None and is_loose(context, nxt[0]):
+            if nxt[1] is not None and nearly_loose(context, nxt[0]):
                 tight = paragraph.lay(start, state, TIGHT, nxt)
                 if tight is not None:
                     made.append(tight[0])
@@ -185,6 +206,8 @@ def least_bad(paragraph, pending, laid):
         return None
     paragraph.drop(*[line for line, *_ in current if id(line) not in kept])
     _run_after(paragraph, best)
-    log.debug("lines set again (%d faults, demerits %.0f → %d faults, %.0f): %s", *before, *best_score,
-              ", ".join(how_laid.get(id(line), "as it was") for line, *_ in best))
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("lines set again (%d faults, demerits %.0f → %d faults, %.0f): %s\n%s", *before, *best_score,
+                  ", ".join(how_laid.get(id(line), "as it was") for line, *_ in best),
+                  "\n".join(f"  {_text(line)}" for line, *_ in best))
     return best
