@@ -16,20 +16,22 @@ and cheap:
   space, then compressed back into the measure: it takes more) or *narrowed* (on a measure
   0.3 em a word space narrower: it takes less, kept where its spaces stay within 0.7 em);
 - the lines after them are laid out as the paragraph's lines always are (first fit, a loose one
-  compressed where that takes the next word), as many as there were, or to the paragraph's end
-  when the bad line was its last (one line more at most);
+  compressed where that takes the next word) to one line past the bad one, or to the
+  paragraph's end — a line that ends elsewhere changes the next one, which is judged too;
 - every combination is scored as TeX scores a paragraph, and the least bad is kept: first the
-  fewest faults (a loose line, a last line that is a word's end), then the least demerits —
-  per line (10 + badness)², plus 50² for a line ending in a hyphen (TeX's ``\\linepenalty``
-  and ``\\hyphenpenalty``), the badness 100·r³ where r is how far the word space is from the
-  font's own space, as a share of the way to the loosest space allowed
-  (:data:`~briefgen.editions.justification.LOOSEST_SPACE`) or to the tightest (80 %). The
-  lines as they are compete too: nothing changes unless something is better.
+  fewest faults (a line whose word space passes :data:`NEARLY_LOOSE`, a last line that is a
+  word's end), then the least demerits — per line (10 + badness)², plus 50² for a line ending in
+  a hyphen and 5000 for a last line that is a word's end (TeX's ``\\linepenalty``,
+  ``\\hyphenpenalty`` and ``\\finalhyphendemerits``); the badness is 100·r³, r the share of the
+  way from the font's space to NEARLY_LOOSE that the line's word space goes, or the share of what
+  a compressed line may give back that it gives. The lines as they are compete too (laid out to
+  the same line): nothing changes unless something is better.
 
 Hyphenation stays under its policy (no name broken, at most two hyphenated lines in a row: the
 run is followed through every combination), and a line holding a box out of flow ends a
-combination. Cost: about 1 ms a line laid out, a few dozen lines where a fault is left, nothing
-elsewhere.
+combination. Not while :mod:`briefgen.editions.rebreak` sets a page's paragraphs tight or loose
+(its attempts decide those lines). Cost: about 1 ms a line laid out, 15–35 ms a search (at most
+5 ways for each of the two lines, each completed by one or two lines), only where a fault is left.
 """
 
 from __future__ import annotations
@@ -126,7 +128,6 @@ def least_bad(paragraph, pending, laid):
     current = pending + [laid]
     if not (is_runt(laid) or (laid[1] is not None and nearly_loose(context, laid[0]))):
         return None
-    after_current = paragraph.run.save()
     made = []  # every line laid out here, to forget those not kept
     how_laid = {}  # id of a line laid out here → how (for the log)
 
@@ -173,9 +174,11 @@ def least_bad(paragraph, pending, laid):
             lines.append(nxt)
         return lines
 
-    # the paragraph's end may move by a line; a loose line's paragraph is compared line for line
-    length = len(current) + 1 if laid[1] is None else len(current)
-    before = score(context, current)
+    # every combination is laid out to one line past the bad one (its end may move, and a line
+    # ending elsewhere changes the next), or to the paragraph's end; the lines as they are too
+    length = len(current) + 1
+    compared = complete(current, length)
+    before = score(context, compared) if compared is not None else (len(current), float("inf"))
     best, best_score = None, before
     prefixes = [([], True)]
     for _ in pending:
@@ -202,7 +205,6 @@ def least_bad(paragraph, pending, laid):
     if best is None:
         paragraph.run.restore(current[0][3])
         _run_after(paragraph, current)
-        assert paragraph.run.save() == after_current
         return None
     paragraph.drop(*[line for line, *_ in current if id(line) not in kept])
     _run_after(paragraph, best)
