@@ -45,9 +45,9 @@ from briefgen.editions.linebreaks import NARROWED, NATURAL, TIGHT, UNHYPHENATED,
 log = logging.getLogger(__name__)
 
 #: The widest word space (em) of a line that is not a fault here. A line is set loose past
-#: LOOSEST_SPACE, but the check of the finished PDF measures the gap between the ink of two words:
-#: the space, the letter spacing of a loose line and the side bearings of the letters around it
-#: (up to 0.15 em together: "у и" in PT Serif), and counts a gap over 1 em.
+#: LOOSEST_SPACE, but the check of the finished PDF counts a gap over 1 em between two words'
+#: glyphs, which adds the letter spacing of a loose line (and a kerned pair's difference) to the
+#: space: lines just within LOOSEST_SPACE measured 1.00–1.05 em there (stress seeds 38, 39).
 NEARLY_LOOSE = LOOSEST_SPACE - 0.1
 #: TeX's ``\\linepenalty``, ``\\hyphenpenalty`` and ``\\finalhyphendemerits``.
 LINE_PENALTY = 10
