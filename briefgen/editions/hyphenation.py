@@ -186,6 +186,14 @@ class LineRun:
             self.remembered.append((resume_at, self.count))
         return line, resume_at
 
+    def replay(self, state: tuple[int, int], line, resume_at) -> None:
+        """The run as :meth:`next_line` leaves it after ``line`` (ending at ``resume_at``), laid out
+        with the run in ``state``: for lines laid out on another branch and kept after all."""
+        self.restore(state)
+        self.count = self.count + 1 if ends_with_hyphen(line) else 0
+        if resume_at is not None:
+            self.remembered.append((resume_at, self.count))
+
     def save(self) -> tuple[int, int]:
         """The run's state, for :meth:`restore` when lines laid out since are dropped."""
         return self.count, len(self.remembered)

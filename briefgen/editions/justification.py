@@ -188,6 +188,23 @@ def capacity(context, line, more_spaces: int = 0) -> float:
         + letters * MOST_LETTER_SPACING * space
 
 
+def shrink_used(context, line) -> float:
+    """The share of what a line may be compressed (:func:`capacity`) that its spaces and letters
+    give back: 0 for a line that is not compressed, 1 for one compressed as far as it may be."""
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import inline
+
+    texts = list(_text_boxes(line, boxes))
+    spacing = min((box.justification_spacing for box in texts), default=0)
+    tracking = min((box.__dict__[TRACKED][0] for box in texts if TRACKED in box.__dict__), default=0.0)
+    if spacing >= 0 and tracking >= 0:
+        return 0.0
+    letters = sum(count for _, _, count in _letters(line, boxes, context)) if tracking < 0 else 0
+    given = -(min(spacing, 0) * inline.count_expandable_spaces(line) + min(tracking, 0) * letters)
+    room = capacity(context, line)
+    return given / room if room else 0.0
+
+
 def compress_line(inline, context, line, excess: float) -> bool:
     """Bring a line ``excess`` (CSS px) wider than its measure back into it: its spaces shrink
     first (to 80 % of a space), then its letters close up (by 5 % of a space at most). True if
