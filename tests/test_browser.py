@@ -185,12 +185,15 @@ def test_artifacts_folder_is_ignored_by_git():
 #: in the interview's answers and notes, a contact address of 75 characters in the statement
 UNSEEN = ROOT / "tests" / "fixtures" / "unseen"
 LONG_ADDRESSES = ["interview-trial-monitor-2022-01", "statement-azerbaijan-journalists-2022-03"]
+#: every document written as an unseen one (tests/fixtures/unseen/), in both its editions
+ALL_UNSEEN = sorted(path.name for path in UNSEEN.iterdir() if (path / "brief.yaml").exists())
 
 
 @pytest.fixture(scope="module")
 def unseen_editions(tmp_path_factory) -> Path:
+    """The HTML editions of every unseen document, built once for the module."""
     out = tmp_path_factory.mktemp("browser-unseen")
-    for slug in LONG_ADDRESSES:
+    for slug in ALL_UNSEEN:
         build_brief(UNSEEN / slug, formats=("html",), out_dir=out, strict=True)
     return out
 
@@ -231,19 +234,7 @@ def test_long_addresses_do_not_widen_a_phone_page(unseen_editions, tab, slug):
     assert any(a["lines"] > 1 for a in addresses)  # the long ones did break: the test sees them
 
 
-#: every document written as an unseen one (tests/fixtures/unseen/), in both its editions
-ALL_UNSEEN = sorted(path.name for path in UNSEEN.iterdir() if (path / "brief.yaml").exists())
-
-
-@pytest.fixture(scope="module")
-def all_unseen_editions(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("browser-all-unseen")
-    for slug in ALL_UNSEEN:
-        build_brief(UNSEEN / slug, formats=("html",), out_dir=out, strict=True)
-    return out
-
-
-def test_no_unseen_edition_scrolls_sideways_on_a_phone(all_unseen_editions, tab):
+def test_no_unseen_edition_scrolls_sideways_on_a_phone(unseen_editions, tab):
     """Every HTML edition of the unseen documents (long URLs with queries, e-mail addresses, tables
     of amounts, annexes, long names and publishers) fits a 375 px screen: the page never scrolls
     sideways and no error is logged. Before session 5's fixes all twelve then checked scrolled to
@@ -253,7 +244,7 @@ def test_no_unseen_edition_scrolls_sideways_on_a_phone(all_unseen_editions, tab)
     wide = {}
     for slug in ALL_UNSEEN:
         for lang in ("en", "ru"):
-            width = phone.open(all_unseen_editions / slug / f"{slug}.{lang}.html").evaluate(
+            width = phone.open(unseen_editions / slug / f"{slug}.{lang}.html").evaluate(
                 "() => document.documentElement.scrollWidth")
             if width > 375:
                 wide[f"{slug}.{lang}"] = width

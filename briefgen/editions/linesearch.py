@@ -198,8 +198,9 @@ def least_bad(paragraph, pending, laid):
         candidate = complete(prefix, length)
         if candidate is None or (laid[1] is None and candidate[-1][1] is not None):
             continue  # (a paragraph that ended must still end)
-        if score(context, candidate) < best_score:
-            best, best_score = candidate, score(context, candidate)
+        scored = score(context, candidate)
+        if scored < best_score:
+            best, best_score = candidate, scored
     kept = {id(line) for line, *_ in best} if best is not None else {id(line) for line, *_ in current}
     paragraph.drop(*[line for line in made if id(line) not in kept])
     if best is None:

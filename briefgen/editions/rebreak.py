@@ -49,6 +49,7 @@ import logging
 from contextlib import contextmanager
 
 from briefgen.editions import flushbottom, tablefloat
+from briefgen.editions.flushbottom import HEADINGS
 from briefgen.editions.flushbottom import line_height as _line_height
 from briefgen.editions.justification import is_loose
 from briefgen.editions.pagefill import MAX_EMPTY_LINES, PARTS, empty_lines
@@ -62,7 +63,6 @@ SHRINK = "shrink"
 #: less: paragraphs are not indented, and at half their spacing (baselines 1.75 lines apart
 #: instead of 2.05) a paragraph's last line reads as a short line inside one.
 SPACES_KEPT = (0.75,)
-HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: Attribute of the layout context while a page is laid out again: the attempt, (the keys of the
 #: paragraphs changed, :func:`_key`; TIGHT, LOOSE or SHRINK; the share of their margins blocks keep).
 REBREAK = "_briefgen_rebreak"
@@ -148,8 +148,6 @@ class _Saved:
                 del runs[key][self.runs[key]:]
             else:
                 del runs[key]
-
-
 
 
 def _last_line_fill(box, lines) -> float:
